@@ -1,0 +1,6 @@
+using System.CommandLine;
+using Enamel.Cli.Dicom;
+
+var root = new RootCommand("Enamel: a secure imaging-and-records vault for clinics");
+root.Subcommands.Add(DicomCommands.Create());
+return root.Parse(args).Invoke();

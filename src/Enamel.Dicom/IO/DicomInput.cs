@@ -1,0 +1,165 @@
+using System.Buffers.Binary;
+
+namespace Enamel.Dicom;
+
+/// <summary>
+/// Buffered forward reader over a stream with absolute positions. For seekable streams large values can be
+/// skipped (and read later by position); for others they are read in chunks, so memory follows the bytes that
+/// actually arrive, never a declared length.
+/// </summary>
+internal sealed class DicomInput
+{
+    private const int ChunkSize = 1 << 20;
+    private readonly Stream stream;
+    private readonly byte[] buffer;
+    private int start, end;
+    private long bufferBase; // absolute position of buffer[0]
+
+    public DicomInput(Stream stream, long basePosition = 0, int bufferSize = 64 * 1024)
+    {
+        this.stream = stream;
+        buffer = new byte[bufferSize];
+        CanSeek = stream.CanSeek;
+        bufferBase = CanSeek ? stream.Position : basePosition;
+        Length = CanSeek ? stream.Length : -1;
+    }
+
+    public bool CanSeek { get; }
+    /// <summary>Total length in the stream's coordinates, or -1 when unknown.</summary>
+    public long Length { get; }
+    public long Position => bufferBase + start;
+    public bool BigEndian { get; set; }
+
+    /// <summary>Bytes known to remain, or long.MaxValue when unknown.</summary>
+    public long Remaining => Length >= 0 ? Length - Position : long.MaxValue;
+
+    /// <summary>Makes at least <paramref name="count"/> bytes available; false at end of input.</summary>
+    public bool TryEnsure(int count)
+    {
+        if (end - start >= count) return true;
+        if (start > 0)
+        {
+            Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+            bufferBase += start;
+            end -= start;
+            start = 0;
+        }
+        while (end < count)
+        {
+            int n = stream.Read(buffer, end, buffer.Length - end);
+            if (n <= 0) return false;
+            end += n;
+        }
+        return true;
+    }
+
+    public bool AtEnd => !TryEnsure(1);
+
+    public ReadOnlySpan<byte> Peek(int count) => buffer.AsSpan(start, count);
+
+    public void Advance(int count) => start += count;
+
+    public ushort ReadUInt16()
+    {
+        var v = BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(start)) : BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(start));
+        start += 2;
+        return v;
+    }
+
+    public uint ReadUInt32()
+    {
+        var v = BigEndian ? BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(start)) : BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(start));
+        start += 4;
+        return v;
+    }
+
+    /// <summary>Reads exactly <paramref name="count"/> bytes into a new array; false (nothing consumed beyond what arrived) when input ends first.</summary>
+    public bool TryReadBytes(long count, out byte[] result)
+    {
+        result = [];
+        if (count == 0) return true;
+        if (count <= buffer.Length)
+        {
+            if (!TryEnsure((int)count)) return false;
+            result = buffer.AsSpan(start, (int)count).ToArray();
+            start += (int)count;
+            return true;
+        }
+        if (count > Array.MaxLength) return false;
+        // Large: grow as bytes arrive, so a lying length cannot force a big allocation.
+        using var ms = new MemoryStream((int)Math.Min(count, ChunkSize));
+        long left = count;
+        while (left > 0)
+        {
+            if (!TryEnsure(1)) return false;
+            int n = (int)Math.Min(left, end - start);
+            ms.Write(buffer, start, n);
+            start += n;
+            left -= n;
+        }
+        result = ms.ToArray();
+        return true;
+    }
+
+    /// <summary>Skips <paramref name="count"/> bytes (seeking when possible); false when input ends first.</summary>
+    public bool TrySkip(long count)
+    {
+        long inBuffer = end - start;
+        if (count <= inBuffer)
+        {
+            start += (int)count;
+            return true;
+        }
+        if (CanSeek)
+        {
+            long target = Position + count;
+            if (Length >= 0 && target > Length) return false;
+            stream.Seek(target, SeekOrigin.Begin);
+            bufferBase = target;
+            start = end = 0;
+            return true;
+        }
+        count -= inBuffer;
+        start = end;
+        while (count > 0)
+        {
+            if (!TryEnsure(1)) return false;
+            int n = (int)Math.Min(count, end - start);
+            start += n;
+            count -= n;
+        }
+        return true;
+    }
+
+    /// <summary>The rest of the input as a stream (for deflated datasets): buffered bytes first, then the source.</summary>
+    public Stream RemainderStream()
+    {
+        var head = new MemoryStream(buffer, start, end - start, writable: false);
+        start = end;
+        return new ConcatStream(head, stream);
+    }
+
+    private sealed class ConcatStream(Stream first, Stream second) : Stream
+    {
+        private bool firstDone;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] b, int offset, int count)
+        {
+            if (!firstDone)
+            {
+                int n = first.Read(b, offset, count);
+                if (n > 0) return n;
+                firstDone = true;
+            }
+            return second.Read(b, offset, count);
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] b, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,25 @@
+namespace Enamel.Dicom;
+
+/// <summary>Limits and choices for reading. Every limit is checked before anything is allocated.</summary>
+public sealed record DicomReadOptions
+{
+    public static readonly DicomReadOptions Default = new();
+
+    /// <summary>Values at least this long stay in a seekable source as ranges instead of being loaded.</summary>
+    public int LargeValueThreshold { get; init; } = 64 * 1024;
+
+    /// <summary>Longest value accepted (defined lengths above it are refused as absurd).</summary>
+    public long MaxValueLength { get; init; } = 0xFFFFFFFE;
+
+    /// <summary>Deepest nesting of sequences accepted (protects against nesting bombs).</summary>
+    public int MaxSequenceDepth { get; init; } = 64;
+
+    /// <summary>Most elements accepted in the whole object (protects against element floods).</summary>
+    public int MaxElementCount { get; init; } = 10_000_000;
+
+    /// <summary>Stop before this tag at the top level (e.g. Pixel Data for a header-only parse).</summary>
+    public DicomTag? StopBeforeTag { get; init; }
+
+    /// <summary>Header-only parse: stop at Pixel Data.</summary>
+    public static readonly DicomReadOptions HeaderOnly = new() { StopBeforeTag = DicomTags.PixelData };
+}
