@@ -1,0 +1,28 @@
+namespace Enamel.Dicom.Codecs;
+
+/// <summary>Codecs by transfer syntax UID, registered explicitly (no reflection).</summary>
+public sealed class DicomCodecRegistry
+{
+    private readonly Dictionary<string, IFrameCodec> codecs = new(StringComparer.Ordinal);
+
+    /// <summary>Every codec Enamel ships. Native-library codecs still register; they fail with a clear message when the library is missing.</summary>
+    public static DicomCodecRegistry Default { get; } = CreateDefault();
+
+    private static DicomCodecRegistry CreateDefault()
+    {
+        var r = new DicomCodecRegistry();
+        // Codecs register here as they are added, e.g. r.Register(new RleCodec());
+        return r;
+    }
+
+    public DicomCodecRegistry Register(IFrameCodec codec)
+    {
+        foreach (var uid in codec.TransferSyntaxUids) codecs[uid] = codec;
+        return this;
+    }
+
+    public bool TryGet(string transferSyntaxUid, out IFrameCodec codec) => codecs.TryGetValue(transferSyntaxUid, out codec!);
+
+    public IFrameCodec Get(DicomTransferSyntax syntax) =>
+        TryGet(syntax.Uid, out var c) ? c : throw new Imaging.DicomImagingException($"no codec for {syntax.Name} ({syntax.Uid})");
+}
