@@ -139,6 +139,11 @@ public sealed partial class DicomDataset
     public DicomDataset SetString(DicomTag tag, DicomVR vr, params string[] values)
     {
         var text = string.Join('\\', values);
+        if (vr.UsesSpecificCharacterSet() && !Ascii.IsValid(text) && ReferenceEquals(CharacterSet, DicomCharacterSet.Default))
+        {
+            // New data is written as UTF-8: declare it where no character set is in force yet.
+            Set(new DicomValueElement(DicomTags.SpecificCharacterSet, DicomVR.CS, DicomValue.FromBytes(Pad(Encoding.ASCII.GetBytes("ISO_IR 192"), DicomVR.CS))));
+        }
         byte[] bytes = vr.UsesSpecificCharacterSet() ? CharacterSet.Encode(text, vr) : Encoding.ASCII.GetBytes(text);
         return Set(new DicomValueElement(tag, vr, DicomValue.FromBytes(Pad(bytes, vr))));
     }
