@@ -1,0 +1,105 @@
+using System.Runtime.CompilerServices;
+using Enamel.Core.Blobs;
+using Enamel.Core.Keys;
+using Enamel.Storage.Crypto;
+
+namespace Enamel.Storage.Blobs;
+
+/// <summary>
+/// Encrypted blobs in a folder: blobs/ab/cd/abcd….enb. A blob is written to tmp/, fsynced, renamed into place,
+/// and its folder fsynced before <see cref="PutAsync"/> returns, so an acknowledged blob survives a crash and a
+/// half-written one is never visible under its final name.
+/// </summary>
+public sealed class FileSystemBlobStore(string root, IKeyring keyring) : IBlobStore
+{
+    private string BlobsDir => Path.Combine(root, "blobs");
+    private string TmpDir => Path.Combine(root, "tmp");
+
+    public async Task<BlobId> PutAsync(Stream plaintext, DataKeyId keyId, CancellationToken ct)
+    {
+        var id = BlobId.New();
+        Directory.CreateDirectory(TmpDir);
+        var tmp = Path.Combine(TmpDir, id.Value + ".part");
+        var key = await keyring.UnwrapAsync(keyId, ct);
+        try
+        {
+            await using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                await BlobEncryptor.EncryptAsync(plaintext, fs, key, id, keyId, ct);
+                fs.Flush(flushToDisk: true);
+            }
+            var final = PathOf(id);
+            var dir = Path.GetDirectoryName(final)!;
+            Directory.CreateDirectory(dir);
+            File.Move(tmp, final);
+            DirectorySync.Fsync(dir);
+            return id;
+        }
+        catch
+        {
+            File.Delete(tmp);
+            throw;
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    public async Task<Stream> OpenReadAsync(BlobId id, CancellationToken ct)
+    {
+        var path = PathOf(id);
+        if (!File.Exists(path)) throw new FileNotFoundException($"blob {id} does not exist");
+        var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+        try
+        {
+            var header = new byte[BlobFormat.HeaderLength];
+            if (fs.Length < header.Length) throw new BlobCorruptException($"blob {id} is truncated inside its header");
+            fs.ReadExactly(header);
+            var format = BlobFormat.Parse(header);
+            var key = await keyring.UnwrapAsync(format.KeyId, ct);
+            try { return new DecryptingBlobStream(fs, key); }
+            finally { System.Security.Cryptography.CryptographicOperations.ZeroMemory(key); }
+        }
+        catch
+        {
+            await fs.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task<bool> ExistsAsync(BlobId id, CancellationToken ct) => Task.FromResult(File.Exists(PathOf(id)));
+
+    public Task DeleteAsync(BlobId id, CancellationToken ct)
+    {
+        File.Delete(PathOf(id));
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<BlobId> ListAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        if (!Directory.Exists(BlobsDir)) yield break;
+        foreach (var path in Directory.EnumerateFiles(BlobsDir, "*.enb", SearchOption.AllDirectories))
+        {
+            ct.ThrowIfCancellationRequested();
+            var name = Path.GetFileNameWithoutExtension(path);
+            if (BlobId.IsValid(name)) yield return new BlobId(name);
+            await Task.Yield();
+        }
+    }
+
+    /// <summary>Removes half-written blobs left by a crash (called at start-up, before serving).</summary>
+    public int RemoveIncompleteWrites()
+    {
+        if (!Directory.Exists(TmpDir)) return 0;
+        int n = 0;
+        foreach (var f in Directory.EnumerateFiles(TmpDir, "*.part")) { File.Delete(f); n++; }
+        return n;
+    }
+
+    private string PathOf(BlobId id)
+    {
+        if (!BlobId.IsValid(id.Value)) throw new ArgumentException($"'{id.Value}' is not a blob id", nameof(id));
+        return Path.Combine(BlobsDir, id.Value[..2], id.Value[2..4], id.Value + ".enb");
+    }
+}
