@@ -1,0 +1,44 @@
+using Enamel.Core.Blobs;
+using Enamel.Core.Keys;
+
+namespace Enamel.Core.Studies;
+
+/// <summary>The metadata index of stored instances (SQLite or PostgreSQL behind one interface).</summary>
+public interface IStudyIndex
+{
+    /// <summary>Creates the schema if needed.</summary>
+    Task InitializeAsync(CancellationToken ct);
+
+    /// <summary>The data key of the patient (PatientID, issuer), or null if the patient is not known yet.</summary>
+    Task<PatientRecord?> FindPatientAsync(string patientId, string issuer, CancellationToken ct);
+
+    /// <summary>An already-stored instance with this SOP Instance UID, or null.</summary>
+    Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken ct);
+
+    /// <summary>
+    /// Records the instance (creating patient, study and series rows as needed) in one transaction; a new patient
+    /// gets <paramref name="blobKey"/>, the data key the blob was encrypted under, as its data key. Returns the
+    /// outcome; a concurrent insert of the same SOP Instance UID is reported as <see cref="IndexOutcome.AlreadyStored"/>.
+    /// </summary>
+    Task<IndexOutcome> AddInstanceAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId blobKey, CancellationToken ct);
+
+    /// <summary>Every blob id the index refers to (for the orphan sweep).</summary>
+    Task<IReadOnlySet<string>> ReferencedBlobIdsAsync(CancellationToken ct);
+
+    /// <summary>QIDO-style search at one level.</summary>
+    Task<IReadOnlyList<IReadOnlyDictionary<Enamel.Dicom.DicomTag, string>>> SearchAsync(StudyQuery query, CancellationToken ct);
+}
+
+public sealed record PatientRecord(long Key, string PatientId, string Issuer, string Name, string BirthDate, DataKeyId DataKey);
+
+public sealed record StoredBlob(BlobId Id, long Length, string Sha256, string TransferSyntaxUid);
+
+public sealed record StoredInstance(string SopInstanceUid, string SopClassUid, string StudyInstanceUid, string SeriesInstanceUid,
+    StoredBlob Blob, DataKeyId DataKey);
+
+public enum IndexOutcome
+{
+    Added,
+    AddedPatientFlaggedForReview,
+    AlreadyStored,
+}

@@ -1,0 +1,186 @@
+using System.Security.Cryptography;
+using Enamel.Core.Blobs;
+using Enamel.Core.Keys;
+using Enamel.Dicom;
+
+namespace Enamel.Core.Studies;
+
+public enum StoreStatus
+{
+    /// <summary>Stored and indexed.</summary>
+    Stored,
+    /// <summary>Stored; the Patient ID arrived with a different name or birth date and is flagged for review.</summary>
+    StoredFlaggedForReview,
+    /// <summary>The same SOP Instance UID with the same bytes was already stored (idempotent).</summary>
+    AlreadyStored,
+    /// <summary>The same SOP Instance UID with different bytes: refused.</summary>
+    Conflict,
+}
+
+public sealed record StoreResult(StoreStatus Status, InstanceAttributes Attributes, BlobId? BlobId, string TransferSyntaxUid);
+
+/// <summary>
+/// The one ingest pipeline for STOW-RS, C-STORE and import: stream-parse the header, validate, encrypt and write
+/// the blob (fsynced by the store), record it in one database transaction, and only then report success. The
+/// object is never held whole in memory and never written unencrypted.
+/// </summary>
+public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyIndex index)
+{
+    /// <summary>Largest header (everything before Pixel Data) accepted.</summary>
+    public const int MaxHeaderBytes = 64 * 1024 * 1024;
+
+    public async Task<StoreResult> ExecuteAsync(Stream part10, CancellationToken ct)
+    {
+        var recorder = new RecordingStream(part10, MaxHeaderBytes);
+        DicomFile header;
+        try
+        {
+            header = DicomFile.Open(recorder, DicomReadOptions.HeaderOnly);
+        }
+        catch (DicomFormatException ex)
+        {
+            throw new InvalidInstanceException($"not a readable DICOM Part 10 object: {ex.Message}", ex);
+        }
+        catch (HeaderTooLargeException ex)
+        {
+            throw new InvalidInstanceException(ex.Message, ex);
+        }
+        if (!header.HadPart10Header) throw new InvalidInstanceException("the object has no Part 10 header (preamble, DICM and File Meta Information)");
+        var attributes = InstanceAttributes.From(header.Dataset);
+        var metaSop = header.Meta.GetString(DicomTags.MediaStorageSOPInstanceUID)?.Trim();
+        if (!string.IsNullOrEmpty(metaSop) && metaSop != attributes.SopInstanceUid)
+            throw new InvalidInstanceException($"Media Storage SOP Instance UID {metaSop} differs from SOP Instance UID {attributes.SopInstanceUid}");
+        var syntax = header.TransferSyntax.Uid;
+
+        var whole = recorder.Replay();
+        var existing = await index.FindInstanceAsync(attributes.SopInstanceUid, ct);
+        if (existing is not null) return await CompareWithExistingAsync(whole, existing, attributes, syntax, ct);
+
+        var patient = await index.FindPatientAsync(attributes.PatientId, attributes.IssuerOfPatientId, ct);
+        var key = patient?.DataKey ?? await keyring.CreateDataKeyAsync(ct);
+        var hashing = new HashingStream(whole);
+        var blobId = await blobs.PutAsync(hashing, key, ct);
+        var blob = new StoredBlob(blobId, hashing.BytesRead, hashing.HashHex(), syntax);
+        IndexOutcome outcome;
+        try
+        {
+            outcome = await index.AddInstanceAsync(attributes, blob, key, ct);
+        }
+        catch
+        {
+            await blobs.DeleteAsync(blobId, ct); // no row refers to it; the start-up sweep would remove it too
+            throw;
+        }
+        if (outcome == IndexOutcome.AlreadyStored)
+        {
+            // Lost a race with a concurrent store of the same instance.
+            await blobs.DeleteAsync(blobId, ct);
+            var winner = await index.FindInstanceAsync(attributes.SopInstanceUid, ct);
+            var same = winner is not null && winner.Blob.Sha256 == blob.Sha256;
+            return new StoreResult(same ? StoreStatus.AlreadyStored : StoreStatus.Conflict, attributes, winner?.Blob.Id, syntax);
+        }
+        return new StoreResult(outcome == IndexOutcome.AddedPatientFlaggedForReview ? StoreStatus.StoredFlaggedForReview : StoreStatus.Stored,
+            attributes, blobId, syntax);
+    }
+
+    private static async Task<StoreResult> CompareWithExistingAsync(Stream whole, StoredInstance existing, InstanceAttributes attributes, string syntax, CancellationToken ct)
+    {
+        var hashing = new HashingStream(whole);
+        await hashing.CopyToAsync(Stream.Null, ct);
+        var same = hashing.HashHex() == existing.Blob.Sha256;
+        return new StoreResult(same ? StoreStatus.AlreadyStored : StoreStatus.Conflict, attributes, existing.Blob.Id, syntax);
+    }
+
+    /// <summary>Keeps the bytes the header parse consumed so the whole object can be replayed without seeking.</summary>
+    private sealed class RecordingStream(Stream inner, int limit) : Stream
+    {
+        private readonly MemoryStream recorded = new();
+        private bool replaying;
+
+        public Stream Replay()
+        {
+            replaying = true;
+            recorded.Position = 0;
+            return new ReplayStream(recorded, inner);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (replaying) throw new InvalidOperationException("already replaying");
+            int n = inner.Read(buffer, offset, count);
+            if (recorded.Length + n > limit) throw new HeaderTooLargeException($"the header (everything before Pixel Data) exceeds {limit} bytes");
+            recorded.Write(buffer, offset, n);
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private sealed class ReplayStream(MemoryStream head, Stream rest) : Stream
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            int n = head.Read(buffer.Span);
+            return n > 0 ? n : await rest.ReadAsync(buffer, ct);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = head.Read(buffer, offset, count);
+            return n > 0 ? n : rest.Read(buffer, offset, count);
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private sealed class HashingStream(Stream inner) : Stream
+    {
+        private readonly IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        public long BytesRead { get; private set; }
+        public string HashHex() => Convert.ToHexStringLower(sha.GetHashAndReset());
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            int n = await inner.ReadAsync(buffer, ct);
+            sha.AppendData(buffer.Span[..n]);
+            BytesRead += n;
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = inner.Read(buffer, offset, count);
+            sha.AppendData(buffer, offset, n);
+            BytesRead += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private sealed class HeaderTooLargeException(string message) : Exception(message);
+}

@@ -1,0 +1,132 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Enamel.Core.Studies;
+using Enamel.Dicom;
+
+namespace Enamel.Storage.Sql;
+
+public sealed partial class SqlStudyIndex
+{
+    private static readonly Dictionary<QueryLevel, string> Alias = new()
+    {
+        [QueryLevel.Patient] = "p", [QueryLevel.Study] = "st", [QueryLevel.Series] = "se", [QueryLevel.Instance] = "i",
+    };
+
+    public async Task<IReadOnlyList<IReadOnlyDictionary<DicomTag, string>>> SearchAsync(StudyQuery query, CancellationToken ct)
+    {
+        if (query.Limit is < 1 or > 100_000) throw new InvalidQueryException($"limit {query.Limit} is out of range 1..100000");
+        if (query.Offset < 0) throw new InvalidQueryException($"offset {query.Offset} is negative");
+        var sql = new StringBuilder();
+        var args = new List<(string, object)>();
+        var columns = IndexedAttributes.ReturnedAt(query.Level).ToList();
+        sql.Append("SELECT ").AppendJoin(", ", columns.Select(c => $"{Alias[c.Level]}.{c.Name}"));
+        if (query.Level == QueryLevel.Study)
+        {
+            sql.Append($", (SELECT {dialect.StringAggregate("se2.modality")} FROM series se2 WHERE se2.study_pk = st.pk)");
+            sql.Append(", (SELECT count(*) FROM series se2 WHERE se2.study_pk = st.pk)");
+            sql.Append(", (SELECT count(*) FROM instances i2 JOIN series se2 ON i2.series_pk = se2.pk WHERE se2.study_pk = st.pk)");
+        }
+        else if (query.Level == QueryLevel.Series)
+        {
+            sql.Append(", (SELECT count(*) FROM instances i2 WHERE i2.series_pk = se.pk)");
+        }
+        sql.Append(" FROM patients p");
+        if (query.Level >= QueryLevel.Study) sql.Append(" JOIN studies st ON st.patient_pk = p.pk");
+        if (query.Level >= QueryLevel.Series) sql.Append(" JOIN series se ON se.study_pk = st.pk");
+        if (query.Level >= QueryLevel.Instance) sql.Append(" JOIN instances i ON i.series_pk = se.pk");
+        sql.Append(" WHERE 1 = 1");
+
+        foreach (var (tag, value) in query.Filters)
+        {
+            if (value.Length == 0) continue; // universal matching: returned, not filtered
+            if (tag == DicomTags.ModalitiesInStudy && query.Level == QueryLevel.Study)
+            {
+                var names = AddList(args, value);
+                sql.Append($" AND EXISTS (SELECT 1 FROM series se3 WHERE se3.study_pk = st.pk AND se3.modality IN ({names}))");
+                continue;
+            }
+            var column = IndexedAttributes.Find(tag)
+                ?? throw new InvalidQueryException($"{tag} {DicomDictionary.KeywordOf(tag)} is not a supported matching key");
+            if (column.Level > query.Level)
+                throw new InvalidQueryException($"{DicomDictionary.KeywordOf(tag)} cannot be matched at {query.Level.ToString().ToLowerInvariant()} level");
+            sql.Append(" AND ").Append(Match($"{Alias[column.Level]}.{column.Name}", column.VR, value, query.FuzzyMatching, args));
+        }
+        sql.Append($" ORDER BY {Alias[query.Level]}.pk LIMIT @limit OFFSET @offset");
+        args.Add(("@limit", query.Limit));
+        args.Add(("@offset", query.Offset));
+
+        await using var c = await OpenAsync(ct);
+        await using var cmd = Command(c, null, sql.ToString(), [.. args]);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var results = new List<IReadOnlyDictionary<DicomTag, string>>();
+        while (await r.ReadAsync(ct))
+        {
+            var row = new Dictionary<DicomTag, string>();
+            for (int i = 0; i < columns.Count; i++) row[columns[i].Tag] = r.GetString(i);
+            int extra = columns.Count;
+            if (query.Level == QueryLevel.Study)
+            {
+                row[DicomTags.ModalitiesInStudy] = r.IsDBNull(extra) ? "" : r.GetString(extra).Replace(',', '\\');
+                row[DicomTags.NumberOfStudyRelatedSeries] = Convert.ToInt64(r.GetValue(extra + 1), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+                row[DicomTags.NumberOfStudyRelatedInstances] = Convert.ToInt64(r.GetValue(extra + 2), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+            }
+            else if (query.Level == QueryLevel.Series)
+            {
+                row[DicomTags.NumberOfSeriesRelatedInstances] = Convert.ToInt64(r.GetValue(extra), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+            }
+            results.Add(row);
+        }
+        return results;
+    }
+
+    /// <summary>Translates one matching key (PS3.4 C.2.2.2) into SQL over a text column.</summary>
+    private static string Match(string column, DicomVR vr, string value, bool fuzzy, List<(string, object)> args)
+    {
+        if (vr == DicomVR.UI)
+        {
+            var uids = value.Split('\\', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return uids.Length == 1 ? $"{column} = {Add(args, uids[0])}" : $"{column} IN ({AddList(args, value)})";
+        }
+        if (vr is DicomVR.DA or DicomVR.TM or DicomVR.DT && value.Contains('-'))
+        {
+            var parts = value.Split('-', 2);
+            var conditions = new List<string> { $"{column} <> ''" };
+            if (parts[0].Length > 0) conditions.Add($"{column} >= {Add(args, parts[0])}");
+            // An upper date bound includes the whole day/time given (e.g. "-1200" includes 12:00:59).
+            if (parts[1].Length > 0) conditions.Add($"{column} <= {Add(args, parts[1] + (vr == DicomVR.DA ? "" : "\uffff"))}");
+            return "(" + string.Join(" AND ", conditions) + ")";
+        }
+        bool wildcard = value.Contains('*') || value.Contains('?');
+        if (vr == DicomVR.PN)
+        {
+            var pattern = wildcard ? LikePattern(value) : EscapeLike(value);
+            if (fuzzy)
+            {
+                // Any name component starting with the value, ignoring case.
+                var p1 = Add(args, pattern + "%");
+                var p2 = Add(args, "%^" + pattern + "%");
+                var p3 = Add(args, "% " + pattern + "%");
+                return $"(lower({column}) LIKE lower({p1}) ESCAPE '\\' OR lower({column}) LIKE lower({p2}) ESCAPE '\\' OR lower({column}) LIKE lower({p3}) ESCAPE '\\')";
+            }
+            return $"lower({column}) LIKE lower({Add(args, pattern)}) ESCAPE '\\'";
+        }
+        if (wildcard) return $"{column} LIKE {Add(args, LikePattern(value))} ESCAPE '\\'";
+        if (vr.IsMultiValuedString() && value.Contains('\\')) return $"{column} IN ({AddList(args, value)})";
+        return $"{column} = {Add(args, value)}";
+    }
+
+    private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    private static string LikePattern(string value) => EscapeLike(value).Replace('*', '%').Replace('?', '_');
+
+    private static string Add(List<(string, object)> args, string value)
+    {
+        var name = "@a" + args.Count.ToString(CultureInfo.InvariantCulture);
+        args.Add((name, value));
+        return name;
+    }
+
+    private static string AddList(List<(string, object)> args, string value) =>
+        string.Join(", ", value.Split('\\', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(v => Add(args, v)));
+}

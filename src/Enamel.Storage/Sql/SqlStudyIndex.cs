@@ -1,0 +1,179 @@
+using System.Data.Common;
+using System.Globalization;
+using Enamel.Core.Blobs;
+using Enamel.Core.Keys;
+using Enamel.Core.Studies;
+using Enamel.Dicom;
+
+namespace Enamel.Storage.Sql;
+
+/// <summary>The study index over SQLite or PostgreSQL (plain ADO.NET; one SQL text for both but for <see cref="SqlDialect"/>).</summary>
+public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time) : IStudyIndex
+{
+    public SqlDialect Dialect => dialect;
+
+    private async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var c = dialect.CreateConnection();
+        await c.OpenAsync(ct);
+        if (dialect.ConnectionSetup is { } setup)
+        {
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = setup;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        return c;
+    }
+
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = Schema.Create(dialect);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<PatientRecord?> FindPatientAsync(string patientId, string issuer, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        return await FindPatientAsync(c, null, patientId, issuer, ct);
+    }
+
+    private static async Task<PatientRecord?> FindPatientAsync(DbConnection c, DbTransaction? tx, string patientId, string issuer, CancellationToken ct)
+    {
+        await using var cmd = Command(c, tx, "SELECT pk, patient_id, issuer, patient_name, birth_date, data_key FROM patients WHERE patient_id = @id AND issuer = @issuer",
+            ("@id", patientId), ("@issuer", issuer));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return new PatientRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+            new DataKeyId(Guid.ParseExact(r.GetString(5), "N")));
+    }
+
+    public async Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = Command(c, null, """
+            SELECT i.sop_uid, i.sop_class_uid, st.study_uid, se.series_uid, i.blob_id, i.blob_length, i.sha256, i.transfer_syntax, i.data_key
+            FROM instances i JOIN series se ON i.series_pk = se.pk JOIN studies st ON se.study_pk = st.pk
+            WHERE i.sop_uid = @uid
+            """, ("@uid", sopInstanceUid));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return new StoredInstance(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
+            new StoredBlob(new BlobId(r.GetString(4)), r.GetInt64(5), r.GetString(6), r.GetString(7)),
+            new DataKeyId(Guid.ParseExact(r.GetString(8), "N")));
+    }
+
+    public async Task<IndexOutcome> AddInstanceAsync(InstanceAttributes a, StoredBlob blob, DataKeyId blobKey, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        var outcome = IndexOutcome.Added;
+
+        var patient = await FindPatientAsync(c, tx, a.PatientId, a.IssuerOfPatientId, ct);
+        long patientPk;
+        if (patient is null)
+        {
+            patientPk = await InsertReturningAsync(c, tx, """
+                INSERT INTO patients (patient_id, issuer, patient_name, birth_date, sex, data_key, created)
+                VALUES (@id, @issuer, @name, @birth, @sex, @key, @now) RETURNING pk
+                """, ct, ("@id", a.PatientId), ("@issuer", a.IssuerOfPatientId), ("@name", a.PatientName), ("@birth", a.PatientBirthDate),
+                ("@sex", a.PatientSex), ("@key", blobKey.ToString()), ("@now", now));
+        }
+        else
+        {
+            patientPk = patient.Key;
+            // Same Patient ID, different identity: never merge silently (VISION: flagged for review).
+            var reasons = new List<string>();
+            if (a.PatientName.Length > 0 && patient.Name.Length > 0 && !string.Equals(a.PatientName, patient.Name, StringComparison.OrdinalIgnoreCase))
+                reasons.Add("patient name differs");
+            if (a.PatientBirthDate.Length > 0 && patient.BirthDate.Length > 0 && a.PatientBirthDate != patient.BirthDate)
+                reasons.Add("birth date differs");
+            if (reasons.Count > 0)
+            {
+                await ExecuteAsync(c, tx, "INSERT INTO review_flags (patient_pk, sop_uid, reason, created) VALUES (@p, @uid, @reason, @now)", ct,
+                    ("@p", patientPk), ("@uid", a.SopInstanceUid), ("@reason", string.Join("; ", reasons)), ("@now", now));
+                outcome = IndexOutcome.AddedPatientFlaggedForReview;
+            }
+        }
+
+        long studyPk = await UpsertAsync(c, tx, "studies", "study_uid", a.StudyInstanceUid, """
+            INSERT INTO studies (patient_pk, study_uid, study_date, study_time, accession, study_id, study_description, referring_physician)
+            VALUES (@parent, @uid, @date, @time, @acc, @sid, @desc, @ref) ON CONFLICT (study_uid) DO NOTHING RETURNING pk
+            """, ct, ("@parent", patientPk), ("@uid", a.StudyInstanceUid), ("@date", a.StudyDate), ("@time", a.StudyTime), ("@acc", a.AccessionNumber),
+            ("@sid", a.StudyId), ("@desc", a.StudyDescription), ("@ref", a.ReferringPhysicianName));
+        long seriesPk = await UpsertAsync(c, tx, "series", "series_uid", a.SeriesInstanceUid, """
+            INSERT INTO series (study_pk, series_uid, modality, series_number, series_description, body_part)
+            VALUES (@parent, @uid, @mod, @num, @desc, @body) ON CONFLICT (series_uid) DO NOTHING RETURNING pk
+            """, ct, ("@parent", studyPk), ("@uid", a.SeriesInstanceUid), ("@mod", a.Modality), ("@num", Text(a.SeriesNumber)),
+            ("@desc", a.SeriesDescription), ("@body", a.BodyPartExamined));
+        try
+        {
+            await ExecuteAsync(c, tx, """
+                INSERT INTO instances (series_pk, sop_uid, sop_class_uid, instance_number, frames, num_rows, num_columns, blob_id, blob_length, sha256, data_key, transfer_syntax, received)
+                VALUES (@parent, @uid, @cls, @num, @frames, @rows, @cols, @blob, @len, @sha, @key, @ts, @now)
+                """, ct, ("@parent", seriesPk), ("@uid", a.SopInstanceUid), ("@cls", a.SopClassUid), ("@num", Text(a.InstanceNumber)),
+                ("@frames", Text(a.NumberOfFrames)), ("@rows", Text(a.Rows)), ("@cols", Text(a.Columns)), ("@blob", blob.Id.Value),
+                ("@len", blob.Length), ("@sha", blob.Sha256), ("@key", blobKey.ToString()), ("@ts", blob.TransferSyntaxUid), ("@now", now));
+        }
+        catch (DbException ex) when (dialect.IsUniqueViolation(ex))
+        {
+            await tx.RollbackAsync(ct);
+            return IndexOutcome.AlreadyStored;
+        }
+        await tx.CommitAsync(ct);
+        return outcome;
+    }
+
+    public async Task<IReadOnlySet<string>> ReferencedBlobIdsAsync(CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = Command(c, null, "SELECT blob_id FROM instances");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        while (await r.ReadAsync(ct)) set.Add(r.GetString(0));
+        return set;
+    }
+
+    private static string Text(int? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "";
+
+    private static async Task<long> UpsertAsync(DbConnection c, DbTransaction tx, string table, string uidColumn, string uid, string insert,
+        CancellationToken ct, params (string, object)[] args)
+    {
+        await using (var ins = Command(c, tx, insert, args))
+        {
+            var inserted = await ins.ExecuteScalarAsync(ct);
+            if (inserted is not null and not DBNull) return Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
+        }
+        await using var sel = Command(c, tx, $"SELECT pk FROM {table} WHERE {uidColumn} = @uid", ("@uid", uid));
+        return Convert.ToInt64(await sel.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<long> InsertReturningAsync(DbConnection c, DbTransaction tx, string sql, CancellationToken ct, params (string, object)[] args)
+    {
+        await using var cmd = Command(c, tx, sql, args);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task ExecuteAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string, object)[] args)
+    {
+        await using var cmd = Command(c, tx, sql, args);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, params (string Name, object Value)[] args)
+    {
+        var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
+    }
+}
