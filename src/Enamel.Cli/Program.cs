@@ -3,4 +3,5 @@ using Enamel.Cli.Dicom;
 
 var root = new RootCommand("Enamel: a secure imaging-and-records vault for clinics");
 root.Subcommands.Add(DicomCommands.Create());
+root.Subcommands.Add(Enamel.Cli.Serve.ServeCommand.Create());
 return root.Parse(args).Invoke();

@@ -22,6 +22,9 @@ public interface IStudyIndex
     /// </summary>
     Task<IndexOutcome> AddInstanceAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId blobKey, CancellationToken ct);
 
+    /// <summary>Stored instances of a study, optionally narrowed to a series and an instance, in series/instance order.</summary>
+    Task<IReadOnlyList<StoredInstance>> ListInstancesAsync(string studyUid, string? seriesUid, string? sopInstanceUid, CancellationToken ct);
+
     /// <summary>Every blob id the index refers to (for the orphan sweep).</summary>
     Task<IReadOnlySet<string>> ReferencedBlobIdsAsync(CancellationToken ct);
 

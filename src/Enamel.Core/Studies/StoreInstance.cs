@@ -31,20 +31,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
 
     public async Task<StoreResult> ExecuteAsync(Stream part10, CancellationToken ct)
     {
-        var recorder = new RecordingStream(part10, MaxHeaderBytes);
-        DicomFile header;
-        try
-        {
-            header = DicomFile.Open(recorder, DicomReadOptions.HeaderOnly);
-        }
-        catch (DicomFormatException ex)
-        {
-            throw new InvalidInstanceException($"not a readable DICOM Part 10 object: {ex.Message}", ex);
-        }
-        catch (HeaderTooLargeException ex)
-        {
-            throw new InvalidInstanceException(ex.Message, ex);
-        }
+        var (header, head) = await ReadHeaderAsync(part10, ct);
         if (!header.HadPart10Header) throw new InvalidInstanceException("the object has no Part 10 header (preamble, DICM and File Meta Information)");
         var attributes = InstanceAttributes.From(header.Dataset);
         var metaSop = header.Meta.GetString(DicomTags.MediaStorageSOPInstanceUID)?.Trim();
@@ -52,7 +39,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
             throw new InvalidInstanceException($"Media Storage SOP Instance UID {metaSop} differs from SOP Instance UID {attributes.SopInstanceUid}");
         var syntax = header.TransferSyntax.Uid;
 
-        var whole = recorder.Replay();
+        var whole = new ReplayStream(head, part10);
         var existing = await index.FindInstanceAsync(attributes.SopInstanceUid, ct);
         if (existing is not null) return await CompareWithExistingAsync(whole, existing, attributes, syntax, ct);
 
@@ -91,37 +78,49 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         return new StoreResult(same ? StoreStatus.AlreadyStored : StoreStatus.Conflict, attributes, existing.Blob.Id, syntax);
     }
 
-    /// <summary>Keeps the bytes the header parse consumed so the whole object can be replayed without seeking.</summary>
-    private sealed class RecordingStream(Stream inner, int limit) : Stream
+    /// <summary>
+    /// Reads (asynchronously, as servers require) just enough bytes to parse everything before Pixel Data,
+    /// growing the window until the parse stops at Pixel Data or the input ends. Returns the parsed header and the
+    /// bytes consumed, which are replayed ahead of the rest of the input.
+    /// </summary>
+    private static async Task<(DicomFile Header, MemoryStream Head)> ReadHeaderAsync(Stream input, CancellationToken ct)
     {
-        private readonly MemoryStream recorded = new();
-        private bool replaying;
-
-        public Stream Replay()
+        var head = new MemoryStream();
+        int chunk = 256 * 1024;
+        var buffer = new byte[64 * 1024];
+        while (true)
         {
-            replaying = true;
-            recorded.Position = 0;
-            return new ReplayStream(recorded, inner);
+            int wanted = chunk, got = 0;
+            bool eof = false;
+            while (got < wanted)
+            {
+                int n = await input.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, wanted - got)), ct);
+                if (n == 0) { eof = true; break; }
+                head.Write(buffer, 0, n);
+                got += n;
+            }
+            if (head.Length > MaxHeaderBytes)
+                throw new InvalidInstanceException($"the header (everything before Pixel Data) exceeds {MaxHeaderBytes} bytes");
+            try
+            {
+                var view = new MemoryStream(head.GetBuffer(), 0, (int)head.Length, writable: false);
+                var header = DicomFile.Open(view, DicomReadOptions.HeaderOnly);
+                if (header.IsPartial || eof)
+                {
+                    head.Position = 0;
+                    return (header, head);
+                }
+            }
+            catch (DicomFormatException ex) when (eof)
+            {
+                throw new InvalidInstanceException($"not a readable DICOM Part 10 object: {ex.Message}", ex);
+            }
+            catch (DicomFormatException)
+            {
+                // Probably cut inside an element: read more.
+            }
+            chunk *= 2;
         }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (replaying) throw new InvalidOperationException("already replaying");
-            int n = inner.Read(buffer, offset, count);
-            if (recorded.Length + n > limit) throw new HeaderTooLargeException($"the header (everything before Pixel Data) exceeds {limit} bytes");
-            recorded.Write(buffer, offset, n);
-            return n;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private sealed class ReplayStream(MemoryStream head, Stream rest) : Stream
@@ -182,5 +181,4 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
-    private sealed class HeaderTooLargeException(string message) : Exception(message);
 }

@@ -49,20 +49,38 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time)
             new DataKeyId(Guid.ParseExact(r.GetString(5), "N")));
     }
 
+    private const string InstanceSelect = """
+        SELECT i.sop_uid, i.sop_class_uid, st.study_uid, se.series_uid, i.blob_id, i.blob_length, i.sha256, i.transfer_syntax, i.data_key
+        FROM instances i JOIN series se ON i.series_pk = se.pk JOIN studies st ON se.study_pk = st.pk
+        """;
+
     public async Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);
-        await using var cmd = Command(c, null, """
-            SELECT i.sop_uid, i.sop_class_uid, st.study_uid, se.series_uid, i.blob_id, i.blob_length, i.sha256, i.transfer_syntax, i.data_key
-            FROM instances i JOIN series se ON i.series_pk = se.pk JOIN studies st ON se.study_pk = st.pk
-            WHERE i.sop_uid = @uid
-            """, ("@uid", sopInstanceUid));
+        await using var cmd = Command(c, null, InstanceSelect + " WHERE i.sop_uid = @uid", ("@uid", sopInstanceUid));
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return null;
-        return new StoredInstance(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
+        return await r.ReadAsync(ct) ? ReadInstance(r) : null;
+    }
+
+    public async Task<IReadOnlyList<StoredInstance>> ListInstancesAsync(string studyUid, string? seriesUid, string? sopInstanceUid, CancellationToken ct)
+    {
+        var sql = InstanceSelect + " WHERE st.study_uid = @study";
+        var args = new List<(string, object)> { ("@study", studyUid) };
+        if (seriesUid is not null) { sql += " AND se.series_uid = @series"; args.Add(("@series", seriesUid)); }
+        if (sopInstanceUid is not null) { sql += " AND i.sop_uid = @sop"; args.Add(("@sop", sopInstanceUid)); }
+        sql += " ORDER BY se.pk, i.pk";
+        await using var c = await OpenAsync(ct);
+        await using var cmd = Command(c, null, sql, [.. args]);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<StoredInstance>();
+        while (await r.ReadAsync(ct)) list.Add(ReadInstance(r));
+        return list;
+    }
+
+    private static StoredInstance ReadInstance(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
             new StoredBlob(new BlobId(r.GetString(4)), r.GetInt64(5), r.GetString(6), r.GetString(7)),
             new DataKeyId(Guid.ParseExact(r.GetString(8), "N")));
-    }
 
     public async Task<IndexOutcome> AddInstanceAsync(InstanceAttributes a, StoredBlob blob, DataKeyId blobKey, CancellationToken ct)
     {

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace Enamel.Server.DicomWeb;
+
+/// <summary>DICOMweb (PS3.18) under /dicom-web: STOW-RS, QIDO-RS, WADO-RS; WADO-URI at /wado.</summary>
+public static class DicomWebEndpoints
+{
+    public const string Prefix = "/dicom-web";
+
+    public static IEndpointRouteBuilder MapDicomWeb(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup(Prefix);
+        g.MapPost("/studies", StowRs.StoreAsync);
+        g.MapPost("/studies/{study}", StowRs.StoreAsync);
+
+        g.MapGet("/studies", QidoRs.StudiesAsync);
+        g.MapGet("/series", QidoRs.SeriesAsync);
+        g.MapGet("/studies/{study}/series", QidoRs.SeriesAsync);
+        g.MapGet("/instances", QidoRs.InstancesAsync);
+        g.MapGet("/studies/{study}/instances", QidoRs.InstancesAsync);
+        g.MapGet("/studies/{study}/series/{series}/instances", QidoRs.InstancesAsync);
+
+        g.MapGet("/studies/{study}", WadoRs.StudyAsync);
+        g.MapGet("/studies/{study}/series/{series}", WadoRs.SeriesAsync);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}", WadoRs.InstanceAsync);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", WadoRs.FramesAsync);
+        app.MapGet("/wado", WadoUri.GetAsync);
+        return app;
+    }
+}

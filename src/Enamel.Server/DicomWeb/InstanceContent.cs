@@ -1,0 +1,49 @@
+using Enamel.Core.Blobs;
+using Enamel.Core.Studies;
+using Enamel.Dicom;
+
+namespace Enamel.Server.DicomWeb;
+
+/// <summary>Delivers a stored instance in a requested transfer syntax: as stored when it matches, re-encoded between native syntaxes otherwise.</summary>
+internal static class InstanceContent
+{
+    public static bool CanDeliver(string storedSyntax, string requested)
+    {
+        if (requested == "*" || requested == storedSyntax) return true;
+        var from = DicomTransferSyntax.FromUid(storedSyntax);
+        var to = DicomTransferSyntax.FromUid(requested);
+        return !from.IsEncapsulated && !to.IsEncapsulated;
+    }
+
+    public static async Task WriteAsync(IBlobStore blobs, StoredInstance instance, string requested, Stream output, CancellationToken ct)
+    {
+        await using var stream = await blobs.OpenReadAsync(instance.Blob.Id, ct);
+        if (requested == "*" || requested == instance.Blob.TransferSyntaxUid)
+        {
+            await stream.CopyToAsync(output, 1 << 16, ct);
+            return;
+        }
+        using var file = DicomFile.Open(stream);
+        var meta = file.Meta.Clone();
+        meta.SetString(DicomTags.TransferSyntaxUID, DicomVR.UI, requested);
+        // Pixel data values stay deferred in the decrypting stream; the synchronous writer feeds a bounded pipe
+        // that is copied to the response asynchronously, so memory does not grow with the object.
+        var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
+        var converted = new DicomFile(meta, file.Dataset, file.Preamble);
+        var writer = Task.Run(async () =>
+        {
+            try
+            {
+                await using (var s = pipe.Writer.AsStream(leaveOpen: true)) converted.Save(s);
+                await pipe.Writer.CompleteAsync();
+            }
+            catch (Exception ex)
+            {
+                await pipe.Writer.CompleteAsync(ex);
+            }
+        }, ct);
+        await pipe.Reader.CopyToAsync(output, ct);
+        await pipe.Reader.CompleteAsync();
+        await writer;
+    }
+}

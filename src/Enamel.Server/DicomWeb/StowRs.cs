@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Enamel.Core.Studies;
+using Enamel.Dicom;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace Enamel.Server.DicomWeb;
+
+/// <summary>
+/// STOW-RS (PS3.18 10.5): multipart/related; type="application/dicom". Each part goes through the one ingest
+/// pipeline; the response lists stored and failed instances with PS3.18 failure reasons.
+/// </summary>
+internal static class StowRs
+{
+    // Failure Reason (0008,1197) values, PS3.18 Table 10.5.3-2 and PS3.7 Annex C.
+    private const ushort ProcessingFailure = 0x0110;
+    private const ushort DuplicateInstance = 0x0111;
+    private const ushort CannotUnderstand = 0xC000;
+    private const ushort StudyMismatch = 0xC409;
+
+    private sealed record Outcome(string SopClassUid, string SopInstanceUid, string? StudyUid, ushort? Failure);
+
+    public static async Task StoreAsync(HttpContext http, StoreInstance store, string? study)
+    {
+        var contentType = http.Request.ContentType ?? "";
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
+        {
+            await Problem.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, "Content-Type must be multipart/related; type=\"application/dicom\"");
+            return;
+        }
+        var outcomes = new List<Outcome>();
+        if (media.MediaType.Equals("multipart/related", StringComparison.OrdinalIgnoreCase))
+        {
+            var type = media.Parameters.FirstOrDefault(p => p.Name.Equals("type", StringComparison.OrdinalIgnoreCase))?.Value.ToString().Trim('"');
+            var boundary = HeaderUtilities.RemoveQuotes(media.Boundary).ToString();
+            if (type is not null && !type.Equals("application/dicom", StringComparison.OrdinalIgnoreCase))
+            {
+                await Problem.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, $"STOW-RS accepts type=\"application/dicom\" parts, not {type}");
+                return;
+            }
+            if (string.IsNullOrEmpty(boundary))
+            {
+                await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, "multipart/related without a boundary");
+                return;
+            }
+            var reader = new MultipartReader(boundary, http.Request.Body) { HeadersLengthLimit = 16 * 1024 };
+            try
+            {
+                MultipartSection? section;
+                while ((section = await reader.ReadNextSectionAsync(http.RequestAborted)) is not null)
+                {
+                    if (section.ContentType is { } partType && !partType.StartsWith("application/dicom", StringComparison.OrdinalIgnoreCase))
+                    {
+                        outcomes.Add(new Outcome("", "", null, CannotUnderstand));
+                        continue;
+                    }
+                    outcomes.Add(await StoreOneAsync(store, section.Body, study, http.RequestAborted));
+                }
+            }
+            catch (IOException ex) when (ex.Message.Contains("multipart", StringComparison.OrdinalIgnoreCase) || ex is EndOfStreamException)
+            {
+                await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, $"malformed multipart body: {ex.Message}");
+                return;
+            }
+        }
+        else if (media.MediaType.Equals("application/dicom", StringComparison.OrdinalIgnoreCase))
+        {
+            outcomes.Add(await StoreOneAsync(store, http.Request.Body, study, http.RequestAborted));
+        }
+        else
+        {
+            await Problem.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, $"{media.MediaType} is not accepted: use multipart/related; type=\"application/dicom\"");
+            return;
+        }
+
+        if (outcomes.Count == 0)
+        {
+            await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, "the request holds no DICOM parts");
+            return;
+        }
+        int failed = outcomes.Count(o => o.Failure is not null);
+        http.Response.StatusCode = failed == 0 ? StatusCodes.Status200OK
+            : failed == outcomes.Count ? StatusCodes.Status409Conflict : StatusCodes.Status202Accepted;
+        http.Response.ContentType = "application/dicom+json";
+        await WriteResponseAsync(http, outcomes, study);
+    }
+
+    private static async Task<Outcome> StoreOneAsync(StoreInstance store, Stream body, string? study, CancellationToken ct)
+    {
+        try
+        {
+            var result = await store.ExecuteAsync(body, ct);
+            var a = result.Attributes;
+            if (study is not null && a.StudyInstanceUid != study)
+                return new Outcome(a.SopClassUid, a.SopInstanceUid, a.StudyInstanceUid, StudyMismatch);
+            return new Outcome(a.SopClassUid, a.SopInstanceUid, a.StudyInstanceUid,
+                result.Status == StoreStatus.Conflict ? DuplicateInstance : null);
+        }
+        catch (InvalidInstanceException)
+        {
+            return new Outcome("", "", null, CannotUnderstand);
+        }
+        catch (IOException)
+        {
+            return new Outcome("", "", null, ProcessingFailure);
+        }
+    }
+
+    private static async Task WriteResponseAsync(HttpContext http, List<Outcome> outcomes, string? study)
+    {
+        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}{DicomWebEndpoints.Prefix}";
+        await using var w = new Utf8JsonWriter(http.Response.Body, DicomJsonText.WriterOptions);
+        w.WriteStartObject();
+        if (study is not null) WriteString(w, DicomTags.RetrieveURL, "UR", $"{baseUrl}/studies/{study}");
+        WriteSequence(w, DicomTags.FailedSOPSequence, outcomes.Where(o => o.Failure is not null), (w, o) =>
+        {
+            WriteString(w, DicomTags.ReferencedSOPClassUID, "UI", o.SopClassUid);
+            WriteString(w, DicomTags.ReferencedSOPInstanceUID, "UI", o.SopInstanceUid);
+            w.WritePropertyName(DicomTags.FailureReason.ToHex());
+            w.WriteStartObject();
+            w.WriteString("vr", "US");
+            w.WritePropertyName("Value");
+            w.WriteStartArray();
+            w.WriteNumberValue(o.Failure!.Value);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+        WriteSequence(w, DicomTags.ReferencedSOPSequence, outcomes.Where(o => o.Failure is null), (w, o) =>
+        {
+            WriteString(w, DicomTags.ReferencedSOPClassUID, "UI", o.SopClassUid);
+            WriteString(w, DicomTags.ReferencedSOPInstanceUID, "UI", o.SopInstanceUid);
+            WriteString(w, DicomTags.RetrieveURL, "UR", $"{baseUrl}/studies/{o.StudyUid}/instances/{o.SopInstanceUid}");
+        });
+        w.WriteEndObject();
+    }
+
+    private static void WriteSequence(Utf8JsonWriter w, DicomTag tag, IEnumerable<Outcome> items, Action<Utf8JsonWriter, Outcome> writeItem)
+    {
+        var list = items.ToList();
+        if (list.Count == 0) return;
+        w.WritePropertyName(tag.ToHex());
+        w.WriteStartObject();
+        w.WriteString("vr", "SQ");
+        w.WritePropertyName("Value");
+        w.WriteStartArray();
+        foreach (var o in list)
+        {
+            w.WriteStartObject();
+            writeItem(w, o);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteString(Utf8JsonWriter w, DicomTag tag, string vr, string value)
+    {
+        w.WritePropertyName(tag.ToHex());
+        w.WriteStartObject();
+        w.WriteString("vr", vr);
+        if (value.Length > 0)
+        {
+            w.WritePropertyName("Value");
+            w.WriteStartArray();
+            w.WriteStringValue(value);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+}

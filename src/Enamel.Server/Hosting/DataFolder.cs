@@ -1,0 +1,94 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Enamel.Storage.Blobs;
+using Enamel.Storage.Keys;
+using Enamel.Storage.Sql;
+
+namespace Enamel.Server.Hosting;
+
+/// <summary>
+/// The data folder on embedded defaults: index.db (SQLite, WAL), store/ (encrypted blobs), keys/ (wrapped data
+/// keys), master.key (owner-only) and tls/server.pfx (self-signed, generated on first start).
+/// </summary>
+public sealed class DataFolder
+{
+    private DataFolder(string root, MasterKeyFile master, FileKeyring keyring, FileSystemBlobStore blobs, SqlStudyIndex index, X509Certificate2 certificate)
+    {
+        Root = root;
+        Master = master;
+        Keyring = keyring;
+        Blobs = blobs;
+        Index = index;
+        Certificate = certificate;
+    }
+
+    public string Root { get; }
+    public MasterKeyFile Master { get; }
+    public FileKeyring Keyring { get; }
+    public FileSystemBlobStore Blobs { get; }
+    public SqlStudyIndex Index { get; }
+    public X509Certificate2 Certificate { get; }
+
+    public static async Task<DataFolder> OpenAsync(EnamelOptions options, TimeProvider time, CancellationToken ct)
+    {
+        var root = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(root);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var master = MasterKeyFile.OpenOrCreate(Path.Combine(root, "master.key"), time);
+        var keyring = new FileKeyring(Path.Combine(root, "keys"), master, time);
+        var blobs = new FileSystemBlobStore(Path.Combine(root, "store"), keyring);
+        var dialect = options.Database.ToLowerInvariant() switch
+        {
+            "sqlite" => SqlDialect.Sqlite(Path.Combine(root, "index.db")),
+            "postgresql" or "postgres" => SqlDialect.Postgres(options.ConnectionString
+                ?? throw new InvalidOperationException("Enamel:ConnectionString is required when Enamel:Database is postgresql")),
+            var other => throw new InvalidOperationException($"Enamel:Database '{other}' is not supported: use sqlite or postgresql"),
+        };
+        var index = new SqlStudyIndex(dialect, time);
+        await index.InitializeAsync(ct);
+        var certificate = LoadOrCreateCertificate(options.CertificatePath ?? Path.Combine(root, "tls", "server.pfx"), time);
+        var folder = new DataFolder(root, master, keyring, blobs, index, certificate);
+        await folder.RecoverAsync(ct);
+        return folder;
+    }
+
+    /// <summary>Start-up recovery: half-written blobs and blobs no index row refers to (a crash between write and commit) are removed.</summary>
+    public async Task<(int Incomplete, int Orphans)> RecoverAsync(CancellationToken ct)
+    {
+        int incomplete = Blobs.RemoveIncompleteWrites();
+        var referenced = await Index.ReferencedBlobIdsAsync(ct);
+        int orphans = 0;
+        await foreach (var id in Blobs.ListAsync(ct))
+        {
+            if (referenced.Contains(id.Value)) continue;
+            await Blobs.DeleteAsync(id, ct);
+            orphans++;
+        }
+        return (incomplete, orphans);
+    }
+
+    private static X509Certificate2 LoadOrCreateCertificate(string path, TimeProvider time)
+    {
+        if (File.Exists(path)) return X509CertificateLoader.LoadPkcs12FromFile(path, password: null);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={Dns.GetHostName()}, O=Enamel self-signed", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        san.AddDnsName(Dns.GetHostName());
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddIpAddress(IPAddress.IPv6Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
+        var now = time.GetUtcNow();
+        using var cert = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(5));
+        var pfx = cert.Export(X509ContentType.Pfx);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var fs = new FileStream(path, options)) fs.Write(pfx);
+        return X509CertificateLoader.LoadPkcs12(pfx, password: null);
+    }
+}

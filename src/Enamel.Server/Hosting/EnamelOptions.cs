@@ -1,0 +1,41 @@
+namespace Enamel.Server.Hosting;
+
+/// <summary>
+/// Server settings, bound from the "Enamel" section of appsettings.json, ENAMEL__* environment variables and
+/// `enamel serve` flags (flags win). Documented in docs/configuration.md.
+/// </summary>
+public sealed class EnamelOptions
+{
+    public const string Section = "Enamel";
+
+    /// <summary>The data folder: database, encrypted blobs, keys, TLS certificate.</summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory();
+
+    /// <summary>Address to listen on; all interfaces by default so modalities and viewers on the clinic network reach it.</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    public int HttpsPort { get; set; } = 8443;
+
+    /// <summary>DIMSE listener port (0 disables it).</summary>
+    public int DicomPort { get; set; } = 11112;
+
+    public string AeTitle { get; set; } = "ENAMEL";
+
+    /// <summary>"sqlite" (default, in the data folder) or "postgresql".</summary>
+    public string Database { get; set; } = "sqlite";
+
+    /// <summary>PostgreSQL connection string when <see cref="Database"/> is "postgresql".</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>PFX certificate for HTTPS and DICOM TLS; generated self-signed in the data folder when absent.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>Origins allowed by CORS for DICOMweb (e.g. an OHIF viewer's origin). Empty: CORS off.</summary>
+    public string[] CorsOrigins { get; set; } = [];
+
+    /// <summary>Largest STOW-RS request body accepted, in bytes.</summary>
+    public long MaxUploadBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    public static string DefaultDataDirectory() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "enamel");
+}

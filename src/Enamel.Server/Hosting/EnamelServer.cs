@@ -1,0 +1,76 @@
+using System.Net;
+using Enamel.Core.Blobs;
+using Enamel.Core.Keys;
+using Enamel.Core.Studies;
+using Enamel.Server.DicomWeb;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Enamel.Server.Hosting;
+
+/// <summary>Composes the server: data folder, services, Kestrel (HTTPS only), endpoints.</summary>
+public static class EnamelServer
+{
+    /// <summary>Builds the web application. <paramref name="configure"/> applies command-line overrides after appsettings.json and ENAMEL__* variables.</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<EnamelOptions>? configure = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddEnvironmentVariables("ENAMEL_");
+        var options = new EnamelOptions();
+        builder.Configuration.GetSection(EnamelOptions.Section).Bind(options);
+        configure?.Invoke(options);
+        Validate(options);
+
+        var time = TimeProvider.System;
+        var folder = await DataFolder.OpenAsync(options, time, ct);
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(folder);
+        builder.Services.AddSingleton<IStudyIndex>(folder.Index);
+        builder.Services.AddSingleton<IBlobStore>(folder.Blobs);
+        builder.Services.AddSingleton<IKeyring>(folder.Keyring);
+        builder.Services.AddSingleton<StoreInstance>();
+        if (options.CorsOrigins.Length > 0)
+            builder.Services.AddCors(c => c.AddDefaultPolicy(p => p.WithOrigins(options.CorsOrigins).AllowAnyHeader().AllowAnyMethod()
+                .WithExposedHeaders("Content-Type", "Content-Length", "Warning")));
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxUploadBytes;
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Parse(options.ListenAddress), options.HttpsPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = folder.Certificate;
+                    https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                });
+            });
+        });
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // Request lines carry query strings (patient names in QIDO): framework request logging stays off.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var app = builder.Build();
+        if (options.CorsOrigins.Length > 0) app.UseCors();
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        app.MapDicomWeb();
+        return app;
+    }
+
+    private static void Validate(EnamelOptions o)
+    {
+        if (!IPAddress.TryParse(o.ListenAddress, out _)) throw new InvalidOperationException($"Enamel:ListenAddress '{o.ListenAddress}' is not an IP address");
+        if (o.HttpsPort is < 0 or > 65535) throw new InvalidOperationException($"Enamel:HttpsPort {o.HttpsPort} is out of range");
+        if (o.DicomPort is < 0 or > 65535) throw new InvalidOperationException($"Enamel:DicomPort {o.DicomPort} is out of range");
+        if (o.AeTitle.Length is 0 or > 16) throw new InvalidOperationException($"Enamel:AeTitle must be 1 to 16 characters");
+    }
+}

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Enamel.Dicom;
+
+namespace Enamel.Server.Tests.DicomWeb;
+
+public class DicomWebTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    private const string CtStudy = "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322";
+    private const string CtSeries = "1.3.6.1.4.1.5962.1.3.1.1.20040119072730.12322";
+    private const string CtInstance = "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322";
+
+    private async Task StoreSamplesAsync()
+    {
+        var response = await server.StowAsync(ServerFixture.Sample("CT_small.dcm"), ServerFixture.Sample("MR_small.dcm"), ServerFixture.Sample("JPEG2000.dcm"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Stow_ThenWadoInstanceAsStored_IsBitExact()
+    {
+        await StoreSamplesAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/dicom-web/studies/{CtStudy}/series/{CtSeries}/instances/{CtInstance}");
+        request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse("multipart/related; type=\"application/dicom\"; transfer-syntax=*"));
+        var response = await server.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var parts = await Multipart.ReadAsync(response);
+        Assert.Equal(await File.ReadAllBytesAsync(ServerFixture.Sample("CT_small.dcm")), Assert.Single(parts));
+    }
+
+    [Fact]
+    public async Task Stow_SameInstanceAgain_IsIdempotent()
+    {
+        await StoreSamplesAsync();
+        var again = await server.StowAsync(ServerFixture.Sample("CT_small.dcm"));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Stow_GarbagePart_Returns409WithFailureReason()
+    {
+        var path = Path.Combine(server.DataDirectory, "garbage.bin");
+        await File.WriteAllBytesAsync(path, new byte[300]);
+        var response = await server.StowAsync(path);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var reason = json.RootElement.GetProperty("00081198").GetProperty("Value")[0].GetProperty("00081197").GetProperty("Value")[0].GetInt32();
+        Assert.Equal(0xC000, reason);
+    }
+
+    [Fact]
+    public async Task Qido_StudiesByPatientNameWildcard_FindsStudy()
+    {
+        await StoreSamplesAsync();
+        var response = await server.Client.GetAsync("/dicom-web/studies?PatientName=compressedsamples%5ECT*&includefield=ModalitiesInStudy");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/dicom+json", response.Content.Headers.ContentType!.MediaType);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var study = Assert.Single(json.RootElement.EnumerateArray());
+        Assert.Equal(CtStudy, study.GetProperty("0020000D").GetProperty("Value")[0].GetString());
+        Assert.Equal("CT", study.GetProperty("00080061").GetProperty("Value")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Qido_UnknownKeyword_Returns400()
+    {
+        var response = await server.Client.GetAsync("/dicom-web/studies?NotAKeyword=1");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Qido_NoMatch_Returns204()
+    {
+        var response = await server.Client.GetAsync("/dicom-web/studies?PatientID=nobody-here");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Qido_SeriesOfStudy_ReturnsSeriesWithCount()
+    {
+        await StoreSamplesAsync();
+        var response = await server.Client.GetAsync($"/dicom-web/studies/{CtStudy}/series");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var series = Assert.Single(json.RootElement.EnumerateArray());
+        Assert.Equal(CtSeries, series.GetProperty("0020000E").GetProperty("Value")[0].GetString());
+        Assert.Equal(1, series.GetProperty("00201209").GetProperty("Value")[0].GetInt32());
+    }
+
+    [Fact]
+    public async Task Wado_ImplicitRequested_ConvertsFromStoredExplicit()
+    {
+        await StoreSamplesAsync();
+        using var original = DicomFile.Open(ServerFixture.Sample("MR_small.dcm"));
+        var study = original.Dataset.GetString(DicomTags.StudyInstanceUID);
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/dicom-web/studies/{study}");
+        request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse("multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2"));
+        var get = await server.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        var part = Assert.Single(await Multipart.ReadAsync(get));
+        using var file = DicomFile.Open(new MemoryStream(part));
+        Assert.Equal(DicomTransferSyntax.ImplicitVRLittleEndian, file.TransferSyntax);
+        var ours = ((DicomValueElement)file.Dataset[DicomTags.PixelData]!).Value.GetMemory().ToArray();
+        var theirs = ((DicomValueElement)original.Dataset[DicomTags.PixelData]!).Value.GetMemory().ToArray();
+        Assert.Equal(theirs, ours);
+    }
+
+    [Fact]
+    public async Task Stow_SameUidDifferentBytes_Returns409Duplicate()
+    {
+        await StoreSamplesAsync();
+        var response = await server.StowAsync(ServerFixture.Sample("MR_small_implicit.dcm"));
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var reason = json.RootElement.GetProperty("00081198").GetProperty("Value")[0].GetProperty("00081197").GetProperty("Value")[0].GetInt32();
+        Assert.Equal(0x0111, reason);
+    }
+
+    [Fact]
+    public async Task Frames_NativeInstance_ReturnsPixelBytes()
+    {
+        await StoreSamplesAsync();
+        var response = await server.Client.GetAsync($"/dicom-web/studies/{CtStudy}/series/{CtSeries}/instances/{CtInstance}/frames/1");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var frame = Assert.Single(await Multipart.ReadAsync(response));
+        using var original = DicomFile.Open(ServerFixture.Sample("CT_small.dcm"));
+        Assert.Equal(((DicomValueElement)original.Dataset[DicomTags.PixelData]!).Value.GetMemory().ToArray(), frame);
+        var missing = await server.Client.GetAsync($"/dicom-web/studies/{CtStudy}/series/{CtSeries}/instances/{CtInstance}/frames/2");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task WadoUri_Object_IsBitExact()
+    {
+        await StoreSamplesAsync();
+        var bytes = await server.Client.GetByteArrayAsync($"/wado?requestType=WADO&studyUID={CtStudy}&seriesUID={CtSeries}&objectUID={CtInstance}&contentType=application/dicom");
+        Assert.Equal(await File.ReadAllBytesAsync(ServerFixture.Sample("CT_small.dcm")), bytes);
+    }
+
+    [Fact]
+    public async Task Blobs_AtRest_DoNotContainPatientName()
+    {
+        await StoreSamplesAsync();
+        var needle = "CompressedSamples"u8.ToArray();
+        foreach (var f in Directory.EnumerateFiles(Path.Combine(server.DataDirectory, "store"), "*", SearchOption.AllDirectories))
+            Assert.True((await File.ReadAllBytesAsync(f)).AsSpan().IndexOf(needle) < 0, $"{f} holds plaintext");
+    }
+}

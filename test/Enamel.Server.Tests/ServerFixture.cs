@@ -1,0 +1,65 @@
+using System.Net.Http.Headers;
+using Enamel.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Enamel.Server.Tests;
+
+/// <summary>A real Enamel server on 127.0.0.1 (free port, HTTPS with its generated certificate) over a temp data folder.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    private WebApplication? app;
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "enamel-server-tests", Guid.NewGuid().ToString("N"));
+    public Uri BaseAddress { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
+
+    public static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", "samples", name);
+
+    public async Task InitializeAsync()
+    {
+        app = await EnamelServer.BuildAsync([], o =>
+        {
+            o.DataDirectory = DataDirectory;
+            o.ListenAddress = "127.0.0.1";
+            o.HttpsPort = 0;
+            o.DicomPort = 0;
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        var handler = new HttpClientHandler
+        {
+            // The server's certificate is the one it generated in its data folder: trust exactly that one.
+            ServerCertificateCustomValidationCallback = (_, cert, _, _) =>
+                cert is not null && cert.Thumbprint == app.Services.GetRequiredService<DataFolder>().Certificate.Thumbprint,
+        };
+        Client = new HttpClient(handler) { BaseAddress = BaseAddress };
+    }
+
+    public async Task<HttpResponseMessage> StowAsync(params string[] files)
+    {
+        var content = new MultipartContent("related", "stow-" + Guid.NewGuid().ToString("N"));
+        content.Headers.ContentType!.Parameters.Add(new NameValueHeaderValue("type", "\"application/dicom\""));
+        foreach (var f in files)
+        {
+            var part = new ByteArrayContent(await File.ReadAllBytesAsync(f));
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
+            content.Add(part);
+        }
+        return await Client.PostAsync("/dicom-web/studies", content);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+}
