@@ -34,9 +34,8 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         var (header, head) = await ReadHeaderAsync(part10, ct);
         if (!header.HadPart10Header) throw new InvalidInstanceException("the object has no Part 10 header (preamble, DICM and File Meta Information)");
         var attributes = InstanceAttributes.From(header.Dataset);
-        var metaSop = header.Meta.GetString(DicomTags.MediaStorageSOPInstanceUID)?.Trim();
-        if (!string.IsNullOrEmpty(metaSop) && metaSop != attributes.SopInstanceUid)
-            throw new InvalidInstanceException($"Media Storage SOP Instance UID {metaSop} differs from SOP Instance UID {attributes.SopInstanceUid}");
+        // Lenient by policy: a Media Storage SOP Instance UID that differs from the dataset's (seen in real
+        // archives) does not block storage; the dataset's SOP Instance UID is the identity, the bytes stay as sent.
         var syntax = header.TransferSyntax.Uid;
 
         var whole = new ReplayStream(head, part10);

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Enamel.Core.Imports;
+using Enamel.Core.Studies;
+using Enamel.Server.Hosting;
+using Spectre.Console;
+
+namespace Enamel.Cli.Import;
+
+/// <summary>`enamel import PATH`: folders, DICOMDIR media and zip files into the data folder, resumable, with a report.</summary>
+internal static class ImportCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string>("PATH") { Description = "folder, DICOMDIR, zip file or single file to import" };
+        var data = new Option<string?>("--data") { Description = "data folder (as for enamel serve)" };
+        var report = new Option<string?>("--report") { Description = "where to write the report of skipped and failed files (default: import-report-<time>.tsv)" };
+        var cmd = new Command("import", "Import an existing archive (folders, DICOMDIR media, zip files)") { path, data, report };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var source = parse.GetValue(path)!;
+            if (!File.Exists(source) && !Directory.Exists(source))
+            {
+                Console.Error.WriteLine($"E: {source}: no such file or folder");
+                return ExitCodes.InputError;
+            }
+            var options = new EnamelOptions();
+            if (parse.GetValue(data) is { } d) options.DataDirectory = d;
+            var folder = await DataFolder.OpenAsync(options, TimeProvider.System, ct);
+            var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index), Path.Combine(folder.Root, "imports"));
+
+            IReadOnlyList<ImportLine> lines;
+            if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsErrorRedirected)
+            {
+                lines = await AnsiConsole.Progress().AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(async ctx =>
+                    {
+                        var task = ctx.AddTask("importing");
+                        return await importer.ExecuteAsync(source, new Progress<(int Done, int Total, ImportLine Line)>(p =>
+                        {
+                            task.MaxValue = p.Total;
+                            task.Value = p.Done;
+                        }), ct);
+                    });
+            }
+            else
+            {
+                lines = await importer.ExecuteAsync(source, new Progress<(int Done, int Total, ImportLine Line)>(p =>
+                {
+                    if (p.Done % 100 == 0 || p.Done == p.Total) Console.Error.WriteLine($"I: {p.Done}/{p.Total}");
+                }), ct);
+            }
+
+            var reportPath = parse.GetValue(report) ?? $"import-report-{DateTime.UtcNow:yyyyMMddTHHmmss}.tsv";
+            await ImportArchive.WriteReportAsync(reportPath, lines, ct);
+            foreach (var group in lines.GroupBy(l => l.Outcome).OrderBy(g => g.Key))
+                Console.WriteLine($"{group.Key.ToString().ToLowerInvariant()}: {group.Count()}");
+            Console.WriteLine($"report: {reportPath}");
+            return lines.Any(l => l.Outcome is ImportOutcome.Failed or ImportOutcome.Conflict) ? ExitCodes.Invalid : ExitCodes.Success;
+        });
+        return cmd;
+    }
+}
