@@ -119,6 +119,9 @@ public sealed class JpegLsCodec : IFrameCodec
         if (info.BitsStored < 2) throw new DicomImagingException($"JPEG-LS needs Bits Stored of at least 2, not {info.BitsStored}");
         if (info.SamplesPerPixel is not (1 or 3)) throw new DicomImagingException($"JPEG-LS encoding supports 1 or 3 samples per pixel, not {info.SamplesPerPixel}");
         if (frame.Length != info.FrameLength) throw new DicomImagingException($"frame is {frame.Length} bytes; the attributes say {info.FrameLength}");
+        // JPEG-LS codes signed samples as their unsigned bit pattern, where -1 and 0 are the range's ends: a near-lossless
+        // error there wraps to the other sign. dcmtk refuses this case too.
+        if (NearLossless > 0 && info.IsSigned) throw new DicomImagingException("JPEG-LS near-lossless cannot encode signed samples (Pixel Representation 1) without wrap-around errors; use lossless");
 
         // The codestream carries Bits Stored bits per sample, one or two bytes each as CharLS expects; bits above
         // the high bit (e.g. a sign extension) are not part of the sample.
