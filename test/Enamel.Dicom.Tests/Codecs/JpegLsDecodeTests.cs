@@ -106,6 +106,24 @@ public sealed class JpegLsDecodeTests
     }
 
     [Fact]
+    public void Decode_RandomCorruption_DecodesOrThrowsImagingExceptionNeverCrashes()
+    {
+        using var file = DicomFile.Open(TestFiles.Sample("MR_small_jpeg_ls_lossless.dcm"));
+        var pixels = DicomPixelData.Create(file);
+        var frame = pixels.GetEncodedFrame(0);
+        var random = new Random(20261123);
+        var destination = new byte[pixels.DecodedInfo.FrameLength];
+        for (int round = 0; round < 300; round++)
+        {
+            var copy = (byte[])frame.Clone();
+            int flips = 1 + random.Next(8);
+            for (int i = 0; i < flips; i++) copy[random.Next(copy.Length)] = (byte)random.Next(256);
+            try { new JpegLsCodec().Decode(copy, pixels.Info, destination); }
+            catch (DicomImagingException) { }
+        }
+    }
+
+    [Fact]
     public void Decode_DimensionsDisagreeWithDataset_ThrowsBeforeDecoding()
     {
         using var file = DicomFile.Open(TestFiles.Sample("MR_small_jpeg_ls_lossless.dcm"));
