@@ -7,9 +7,11 @@ using static Enamel.Dicom.Tests.Codecs.CodecTestFiles;
 
 namespace Enamel.Dicom.Tests.Codecs;
 
-public sealed class Jpeg2000DecodeTests
+public sealed class Jpeg2000DecodeTests : IDisposable
 {
     private readonly string dir = TestFiles.NewTempDir();
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
     public void Decode_MrSmallJp2kLossless_EqualsNativeMrSmall()

@@ -6,10 +6,12 @@ using static Enamel.Dicom.Tests.Codecs.CodecTestFiles;
 
 namespace Enamel.Dicom.Tests.Codecs;
 
-public sealed class Jpeg2000EncodeTests
+public sealed class Jpeg2000EncodeTests : IDisposable
 {
     private const string Lossless = "1.2.840.10008.1.2.4.90";
     private readonly string dir = TestFiles.NewTempDir();
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     public static TheoryData<string> Inputs => ["MR_small.dcm", "CT_small.dcm", "SC_rgb_small_odd.dcm", "rgb", "rgb-planar", "mono8", "signed12", "mono12u"];
 

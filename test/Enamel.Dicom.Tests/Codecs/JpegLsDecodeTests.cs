@@ -5,9 +5,11 @@ using static Enamel.Dicom.Tests.Codecs.CodecTestFiles;
 
 namespace Enamel.Dicom.Tests.Codecs;
 
-public sealed class JpegLsDecodeTests
+public sealed class JpegLsDecodeTests : IDisposable
 {
     private readonly string dir = TestFiles.NewTempDir();
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
     public void Decode_MrSmallJpegLsLossless_EqualsNativeMrSmall()

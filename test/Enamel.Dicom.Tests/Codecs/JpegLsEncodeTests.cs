@@ -4,10 +4,12 @@ using static Enamel.Dicom.Tests.Codecs.CodecTestFiles;
 
 namespace Enamel.Dicom.Tests.Codecs;
 
-public sealed class JpegLsEncodeTests
+public sealed class JpegLsEncodeTests : IDisposable
 {
     private const string Lossless = "1.2.840.10008.1.2.4.80", NearLossless = "1.2.840.10008.1.2.4.81";
     private readonly string dir = TestFiles.NewTempDir();
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     public static TheoryData<string> Inputs => ["MR_small.dcm", "CT_small.dcm", "SC_rgb_small_odd.dcm", "rgb", "rgb-planar", "mono8", "signed12", "mono12u"];
 
