@@ -12,6 +12,8 @@ public sealed class DicomCodecRegistry
     {
         var r = new DicomCodecRegistry();
         // Codecs register here as they are added, e.g. r.Register(new RleCodec());
+        r.Register(new JpegLs.JpegLsCodec());
+        r.Register(new Jpeg2000.Jpeg2000Codec());
         return r;
     }
 
