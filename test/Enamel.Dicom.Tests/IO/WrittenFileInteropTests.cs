@@ -33,17 +33,17 @@ public class WrittenFileInteropTests
             // (8-bit OW in big endian is word-swapped per PS3.5; pydicom alone would misread it).
             var reference = Path.Combine(dir, "dcmtk.dcm");
             var flag = syntax.Uid switch { "1.2.840.10008.1.2" => "+ti", "1.2.840.10008.1.2.2" => "+tb", "1.2.840.10008.1.2.1.99" => "+td", _ => "+te" };
-            var conv = MainPeers.Run("dcmconv", [flag, TestFiles.Sample(sample), reference]);
+            var conv = PeerTools.Run("dcmconv", [flag, TestFiles.Sample(sample), reference]);
             Assert.True(conv.ExitCode == 0, $"dcmconv: {conv.StdErr}");
 
-            var ftest = MainPeers.Run("dcmftest", [path]);
+            var ftest = PeerTools.Run("dcmftest", [path]);
             Assert.True(ftest.StdOut.StartsWith("yes:", StringComparison.Ordinal), $"dcmftest: {ftest.StdOut}{ftest.StdErr}");
 
-            var dump = MainPeers.Run("dcmdump", ["-q", "-dc", "+E", path]);
+            var dump = PeerTools.Run("dcmdump", ["-q", "-dc", "+E", path]);
             Assert.True(dump.ExitCode == 0 && dump.StdErr.Length == 0, $"dcmdump exit {dump.ExitCode}: {dump.StdErr}");
 
             // pydicom lists every top-level keyword/tag and the pixel bytes' length; compare with ours.
-            var py = MainPeers.Run(MainPeers.Python, ["-c", """
+            var py = PeerTools.Run(PeerTools.Python, ["-c", """
 import sys, hashlib, pydicom
 ds = pydicom.dcmread(sys.argv[1])
 print(ds.file_meta.TransferSyntaxUID)

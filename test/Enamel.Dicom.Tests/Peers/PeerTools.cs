@@ -5,6 +5,9 @@ namespace Enamel.Dicom.Tests.Peers;
 /// <summary>Runs peer tools (dcmtk, gdcm, pydicom) found on PATH; a missing tool fails the test with a clear message.</summary>
 public static class PeerTools
 {
+    /// <summary>Debian's Python, where python3-pydicom and python3-numpy load (the python3 first on PATH may lack them).</summary>
+    public const string Python = "/usr/bin/python3";
+
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
     /// <summary>The full path of <paramref name="tool"/>, searched on PATH unless it is already a path.</summary>
