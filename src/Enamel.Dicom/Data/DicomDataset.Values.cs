@@ -139,7 +139,7 @@ public sealed partial class DicomDataset
     public DicomDataset SetString(DicomTag tag, DicomVR vr, params string[] values)
     {
         var text = string.Join('\\', values);
-        byte[] bytes = vr.UsesSpecificCharacterSet() ? CharacterSet.Encode(text, vr) : Encoding.ASCII.GetBytes(text);
+        byte[] bytes = vr.UsesSpecificCharacterSet() ? CharacterSet.Encode(text, vr, tag) : Encoding.ASCII.GetBytes(text);
         return Set(new DicomValueElement(tag, vr, DicomValue.FromBytes(Pad(bytes, vr))));
     }
 
