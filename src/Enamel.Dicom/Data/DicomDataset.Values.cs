@@ -135,7 +135,10 @@ public sealed partial class DicomDataset
 
     // ---- setters -------------------------------------------------------------------------------------------
 
-    /// <summary>Sets a string value (several values join with backslash). Text VRs are encoded as UTF-8 unless the dataset declares another set.</summary>
+    /// <summary>
+    /// Sets a string value (several values join with backslash). Text VRs are encoded in the Specific Character Set in
+    /// force (default repertoire: ASCII; declare ISO_IR 192 for new data); text it cannot represent throws <see cref="DicomTextException"/>.
+    /// </summary>
     public DicomDataset SetString(DicomTag tag, DicomVR vr, params string[] values)
     {
         var text = string.Join('\\', values);
