@@ -5,7 +5,7 @@ namespace Enamel.Dicom.Tests.Text;
 /// <summary>Cross-checks decoding and encoding against pydicom (pydicom.charset) as the peer.</summary>
 public class PydicomCharacterSetTests
 {
-    private static readonly Dictionary<string, (DicomTag Tag, DicomVR VR)> Attributes = new()
+    internal static readonly Dictionary<string, (DicomTag Tag, DicomVR VR)> Attributes = new()
     {
         ["PatientName"] = (DicomTags.PatientName, DicomVR.PN),
         ["OtherPatientNames"] = (DicomTags.OtherPatientNames, DicomVR.PN),
@@ -20,7 +20,7 @@ public class PydicomCharacterSetTests
     /// Korean and Chinese LT values stay on one line: pydicom designates G1 once per value and does not repeat it
     /// after CR LF, so it cannot read its own multi-line output back (PS3.5 6.1.2.5.3 requires the repeat).
     /// </summary>
-    private static readonly (string[] Charset, Dictionary<string, object> Values)[] Cases =
+    internal static readonly (string[] Charset, Dictionary<string, object> Values)[] Cases =
     [
         (["ISO_IR 100"], new() { ["PatientName"] = "Buc^Jérôme", ["StudyDescription"] = "Äneas Rüdiger", ["ImageComments"] = "Ça va\r\nbien", ["SoftwareVersions"] = new[] { "é1", "ü2" } }),
         (["ISO_IR 101"], new() { ["PatientName"] = "Łódź^Żółć" }),
@@ -84,19 +84,7 @@ public class PydicomCharacterSetTests
     public void Write_OurEncoding_PydicomDecodesOriginalText()
     {
         var dir = TestFiles.NewTempDir();
-        var paths = new List<string>();
-        foreach (var (charset, values) in Cases)
-        {
-            var ds = new DicomDataset();
-            ds.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7");
-            ds.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, "1.2.3.4");
-            ds.SetString(DicomTags.SpecificCharacterSet, DicomVR.CS, charset);
-            foreach (var (keyword, value) in values)
-                ds.SetString(Attributes[keyword].Tag, Attributes[keyword].VR, value is string[] many ? many : [(string)value]);
-            var path = Path.Combine(dir, $"ours{paths.Count}.dcm");
-            DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
-            paths.Add(path);
-        }
+        var paths = WriteCases(dir);
 
         var decodedByPeer = PydicomPeer.Read(dir, paths);
         for (int i = 0; i < Cases.Length; i++)
@@ -135,6 +123,25 @@ public class PydicomCharacterSetTests
         Assert.True(compared > 20, $"only {compared} values compared");
     }
 
+    /// <summary>Writes each case with our encoder; returns the file paths in case order.</summary>
+    internal static List<string> WriteCases(string dir)
+    {
+        var paths = new List<string>();
+        foreach (var (charset, values) in Cases)
+        {
+            var ds = new DicomDataset();
+            ds.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7");
+            ds.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, "1.2.3.4");
+            ds.SetString(DicomTags.SpecificCharacterSet, DicomVR.CS, charset);
+            foreach (var (keyword, value) in values)
+                ds.SetString(Attributes[keyword].Tag, Attributes[keyword].VR, value is string[] many ? many : [(string)value]);
+            var path = Path.Combine(dir, $"ours{paths.Count}.dcm");
+            DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
+            paths.Add(path);
+        }
+        return paths;
+    }
+
     private static void AssertSame(JsonElement peer, DicomDataset dataset, DicomTag tag, string where)
     {
         // pydicom drops empty trailing component groups of a person name ("Wang^XiaoDong=王^小東=").
@@ -144,7 +151,7 @@ public class PydicomCharacterSetTests
     }
 
     /// <summary>Our values as pydicom presents them: multi-valued VRs split on the delimiter, text VRs whole.</summary>
-    private static string[] Strings(DicomDataset dataset, DicomTag tag)
+    internal static string[] Strings(DicomDataset dataset, DicomTag tag)
     {
         var vr = ((DicomValueElement)dataset[tag]!).VR;
         return vr.IsMultiValuedString() ? dataset.GetStrings(tag).Select(s => s.TrimEnd(' ')).ToArray() : [dataset.GetString(tag)!];
