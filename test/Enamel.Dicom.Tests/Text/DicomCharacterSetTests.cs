@@ -263,3 +263,65 @@ public class DicomCharacterSetTests
         return Encoding.GetEncoding(20932).GetString([(byte)(row | 0x80), (byte)(cell | 0x80)]);
     }
 }
+
+public class DicomCharacterSetRobustnessTests
+{
+    public static TheoryData<string> AllCharsets() => new()
+    {
+        "", "ISO_IR 100", "ISO_IR 101", "ISO_IR 109", "ISO_IR 110", "ISO_IR 144", "ISO_IR 127", "ISO_IR 126", "ISO_IR 138",
+        "ISO_IR 148", "ISO_IR 203", "ISO_IR 166", "ISO_IR 13", "ISO_IR 192", "GB18030", "GBK", "ISO 2022 IR 100",
+        "\\ISO 2022 IR 87", "ISO 2022 IR 13\\ISO 2022 IR 87\\ISO 2022 IR 159", "\\ISO 2022 IR 149", "\\ISO 2022 IR 58",
+        "ISO 2022 IR 100\\ISO 2022 IR 144\\ISO 2022 IR 126\\ISO 2022 IR 166", "ISO_IR 999\\FOO",
+    };
+
+    [Theory]
+    [MemberData(nameof(AllCharsets))]
+    public void Decode_RandomBytes_ReturnsTextOrThrowsDicomTextException(string charset)
+    {
+        var cs = DicomCharacterSet.FromTerms(charset);
+        var random = new Random(7);
+        var bytes = new byte[64];
+        for (int n = 0; n < 2000; n++)
+        {
+            random.NextBytes(bytes);
+            if (n % 2 == 0) bytes[random.Next(bytes.Length)] = 0x1B;
+            var length = random.Next(bytes.Length + 1);
+            foreach (var vr in new[] { DicomVR.PN, DicomVR.LO, DicomVR.LT })
+            {
+                try
+                {
+                    Assert.NotNull(cs.Decode(bytes.AsSpan(0, length), vr, DicomTags.PatientName));
+                }
+                catch (DicomTextException) when (charset == "ISO_IR 192")
+                {
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllCharsets))]
+    public void Encode_RandomText_RoundTripsOrThrowsDicomTextException(string charset)
+    {
+        var cs = DicomCharacterSet.FromTerms(charset);
+        var random = new Random(11);
+        string[] pool = ["A", "^", "=", "\\", " ", "\r\n", "é", "Ж", "Ω", "א", "ก", "ﾔ", "山", "や", "丂", "홍", "张", "乗", "😀", "\uD800"];
+        int encoded = 0;
+        for (int n = 0; n < 500; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 8)).Select(_ => pool[random.Next(pool.Length)]));
+            byte[] bytes;
+            try
+            {
+                bytes = cs.Encode(text, DicomVR.PN, DicomTags.PatientName);
+            }
+            catch (DicomTextException)
+            {
+                continue;
+            }
+            encoded++;
+            Assert.Equal(text, cs.Decode(bytes, DicomVR.PN, DicomTags.PatientName));
+        }
+        Assert.True(encoded > 0, "no sample text was encodable");
+    }
+}
