@@ -135,7 +135,10 @@ public sealed partial class DicomDataset
 
     // ---- setters -------------------------------------------------------------------------------------------
 
-    /// <summary>Sets a string value (several values join with backslash). Text VRs are encoded as UTF-8 unless the dataset declares another set.</summary>
+    /// <summary>
+    /// Sets a string value (several values join with backslash). Text VRs are encoded in the Specific Character Set in
+    /// force (default repertoire: ASCII; declare ISO_IR 192 for new data); text it cannot represent throws <see cref="DicomTextException"/>.
+    /// </summary>
     public DicomDataset SetString(DicomTag tag, DicomVR vr, params string[] values)
     {
         var text = string.Join('\\', values);
@@ -144,7 +147,7 @@ public sealed partial class DicomDataset
             // New data is written as UTF-8: declare it where no character set is in force yet.
             Set(new DicomValueElement(DicomTags.SpecificCharacterSet, DicomVR.CS, DicomValue.FromBytes(Pad(Encoding.ASCII.GetBytes("ISO_IR 192"), DicomVR.CS))));
         }
-        byte[] bytes = vr.UsesSpecificCharacterSet() ? CharacterSet.Encode(text, vr) : Encoding.ASCII.GetBytes(text);
+        byte[] bytes = vr.UsesSpecificCharacterSet() ? CharacterSet.Encode(text, vr, tag) : Encoding.ASCII.GetBytes(text);
         return Set(new DicomValueElement(tag, vr, DicomValue.FromBytes(Pad(bytes, vr))));
     }
 

@@ -20,7 +20,7 @@ public class DicomFormatException : Exception
         path.Length == 0 ? $"{problem} at byte {offset}" : $"{problem} in {path} at byte {offset}";
 }
 
-/// <summary>A text value that cannot be decoded in its declared character set (e.g. invalid UTF-8).</summary>
+/// <summary>A text value that cannot be decoded in, or encoded to, its declared character set (e.g. invalid UTF-8).</summary>
 public sealed class DicomTextException(string message, DicomTag tag, Exception? inner = null)
     : Exception($"{message} in {tag}", inner)
 {
