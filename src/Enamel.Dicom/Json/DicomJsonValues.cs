@@ -231,7 +231,7 @@ internal static class DicomJsonValues
     public static bool TryDecodeEncapsulated(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> bytes, out DicomFragmentSequence fragments)
     {
         fragments = null!;
-        if (vr != DicomVR.OB || (tag.Value & 0xFFFF0000) != 0x7FE00000) return false;
+        if (vr is not (DicomVR.OB or DicomVR.OW) || (tag.Value & 0xFFFF0000) != 0x7FE00000) return false;
         var span = bytes.Span;
         var items = new List<DicomValue>();
         int pos = 0;
