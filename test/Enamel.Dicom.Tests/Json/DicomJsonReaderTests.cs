@@ -112,6 +112,6 @@ public class DicomJsonReaderTests
         var json = DicomJsonWriter.ToJson(ds);
         Assert.Contains("""{"Alphabetic":"Yamada^Tarou","Ideographic":"山田^太郎","Phonetic":"やまだ^たろう"}""", json);
         Assert.Contains("""["00200032"]""", json);
-        Assert.Contains(""""00081140":{"vr":"SQ"}""", json);
+        Assert.Contains("\"00081140\":{\"vr\":\"SQ\"}", json);
     }
 }
