@@ -101,6 +101,8 @@ internal static class DicomJsonValues
             if (i > 0) sb.Append('\\');
             var v = values[i];
             if (v is null) continue;
+            if (vr is DicomVR.IS or DicomVR.DS && ToJsonNumber(v.Trim(' '), vr) is null)
+                throw new FormatException($"'{v}' is not a valid {vr.Code()} value");
             if (vr.IsMultiValuedString() && v.Contains('\\'))
                 throw new FormatException($"value {i + 1} contains a backslash, the value delimiter of VR {vr.Code()}");
             sb.Append(vr == DicomVR.DS ? FitDecimalString(v) : v);
