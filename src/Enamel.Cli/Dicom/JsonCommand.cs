@@ -51,6 +51,11 @@ internal static class JsonCommand
                     Console.Error.WriteLine($"E: {path}: {ex.Message}");
                     return ExitCodes.InputError;
                 }
+                catch (DicomXmlException ex)
+                {
+                    Console.Error.WriteLine($"E: {path}: cannot write as XML: {ex.Message}");
+                    return ExitCodes.Invalid;
+                }
                 catch (DicomTextException ex)
                 {
                     Console.Error.WriteLine($"E: {path}: {ex.Message}");

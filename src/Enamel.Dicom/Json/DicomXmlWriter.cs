@@ -92,7 +92,7 @@ public static class DicomXmlWriter
             {
                 w.WriteStartElement("PersonName");
                 w.WriteAttributeString("number", number);
-                if (values[i] is { } name) WritePersonName(w, name);
+                if (values[i] is { } name) WritePersonName(w, name, v.Tag);
                 w.WriteEndElement();
                 continue;
             }
@@ -100,12 +100,12 @@ public static class DicomXmlWriter
             w.WriteAttributeString("number", number);
             var text = values[i];
             if (text is not null && v.VR is DicomVR.IS or DicomVR.DS) text = DicomJsonValues.ToJsonNumber(text, v.VR) ?? text;
-            if (text is not null) w.WriteString(text);
+            if (text is not null) w.WriteString(Checked(text, v.Tag));
             w.WriteEndElement();
         }
     }
 
-    private static void WritePersonName(XmlWriter w, string name)
+    private static void WritePersonName(XmlWriter w, string name, DicomTag tag)
     {
         var groups = DicomJsonValues.SplitGroups(name);
         // Empty groups and components are written as empty elements up to the last one present, so the value's
@@ -116,8 +116,25 @@ public static class DicomXmlWriter
             var components = groups[g].Split('^');
             if (components.Length > 5) throw new FormatException("a person name component group has at most five components");
             if (components.Length > 1 || components[0].Length > 0)
-                for (int c = 0; c < components.Length; c++) w.WriteElementString(DicomJsonValues.ComponentNames[c], components[c]);
+                for (int c = 0; c < components.Length; c++) w.WriteElementString(DicomJsonValues.ComponentNames[c], Checked(components[c], tag));
             w.WriteEndElement();
+        }
+    }
+
+    /// <summary>XML 1.0 cannot carry most control characters (XML 1.0 section 2.2); say which value has one instead of failing deep in XmlWriter.</summary>
+    private static string Checked(string text, DicomTag tag)
+    {
+        int bad = FirstInvalid(text);
+        return bad < 0 ? text : throw new DicomXmlException($"the value contains U+{(int)text[bad]:X4}, which XML 1.0 cannot carry", tag.ToString(), 0);
+
+        static int FirstInvalid(string t)
+        {
+            for (int i = 0; i < t.Length; i++)
+            {
+                if (char.IsHighSurrogate(t[i]) && i + 1 < t.Length && char.IsLowSurrogate(t[i + 1])) { i++; continue; }
+                if (!XmlConvert.IsXmlChar(t[i])) return i;
+            }
+            return -1;
         }
     }
 
