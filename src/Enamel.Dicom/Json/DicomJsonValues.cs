@@ -205,13 +205,7 @@ internal static class DicomJsonValues
         foreach (var frag in f.Fragments)
         {
             yield return ItemHeader(frag.Length);
-            const int chunk = 1 << 20;
-            for (long done = 0; done < frag.Length; done += chunk)
-            {
-                var buf = new byte[(int)Math.Min(chunk, frag.Length - done)];
-                frag.Read(done, buf);
-                yield return buf;
-            }
+            foreach (var chunk in DicomJsonWriter.Chunks(frag)) yield return chunk;
         }
     }
 

@@ -12,6 +12,8 @@ namespace Enamel.Dicom;
 public static class DicomJsonWriter
 {
     private const int Base64Chunk = 3 * 16 * 1024;
+    internal const int ReadChunk = 64 * 1024;
+    private const int FlushThreshold = 256 * 1024;
 
     /// <summary>Writes the dataset as one JSON object.</summary>
     public static void Write(Utf8JsonWriter writer, DicomDataset dataset, DicomJsonWriterOptions? options = null) =>
@@ -43,6 +45,7 @@ public static class DicomJsonWriter
         {
             if (e.Tag.IsGroupLength) continue; // group lengths are encoding details, not attributes (PS3.5 7.2)
             WriteElement(w, ds, e, options, path.Length == 0 ? e.Tag.ToHex() : $"{path}/{e.Tag.ToHex()}");
+            if (w.BytesPending > FlushThreshold) w.Flush();
         }
         w.WriteEndObject();
     }
@@ -114,6 +117,10 @@ public static class DicomJsonWriter
     private static string? BulkUri(DicomElement e, long length, DicomJsonWriterOptions options, string path) =>
         options.BulkDataUri is { } f && length > options.InlineThreshold ? f(path, e) : null;
 
+    /// <summary>
+    /// The value in pieces. A deferred value is read into one reused 64 KiB buffer (below the large object heap),
+    /// so each piece is valid only until the next is requested.
+    /// </summary>
     internal static IEnumerable<ReadOnlyMemory<byte>> Chunks(DicomValue value)
     {
         if (!value.IsDeferred)
@@ -121,12 +128,12 @@ public static class DicomJsonWriter
             yield return value.GetMemory();
             yield break;
         }
-        const int chunk = 1 << 20;
-        for (long done = 0; done < value.Length; done += chunk)
+        var buffer = new byte[(int)Math.Min(ReadChunk, value.Length)];
+        for (long done = 0; done < value.Length; done += buffer.Length)
         {
-            var buf = new byte[(int)Math.Min(chunk, value.Length - done)];
-            value.Read(done, buf);
-            yield return buf;
+            int n = (int)Math.Min(buffer.Length, value.Length - done);
+            value.Read(done, buffer.AsSpan(0, n));
+            yield return buffer.AsMemory(0, n);
         }
     }
 
@@ -149,6 +156,8 @@ public static class DicomJsonWriter
                 {
                     w.WriteBase64StringSegment(buffer, isFinalSegment: false);
                     filled = 0;
+                    // Utf8JsonWriter keeps everything until flushed; hand it on so memory stays flat.
+                    if (w.BytesPending > FlushThreshold) w.Flush();
                 }
             }
         }
