@@ -181,13 +181,13 @@ internal sealed class DicomParser
             else
             {
                 // Tolerated: an implicit-VR element inside an explicit-VR dataset (seen from some modalities).
-                vr = ImplicitVR(tag);
+                vr = ImplicitVR(tag, target);
                 length = input.ReadUInt32();
             }
         }
         else
         {
-            vr = ImplicitVR(tag);
+            vr = ImplicitVR(tag, target);
             length = input.ReadUInt32();
         }
 
@@ -226,14 +226,25 @@ internal sealed class DicomParser
         return true;
     }
 
-    private DicomVR ImplicitVR(DicomTag tag)
+    /// <summary>
+    /// The VR an implicit-VR element has: from the dictionary; for "US or SS" elements SS when the dataset's Pixel
+    /// Representation is 1 (as dcmtk and pydicom decide), except LUT descriptors whose first values are always unsigned.
+    /// </summary>
+    private static DicomVR ImplicitVR(DicomTag tag, DicomDataset dataset)
     {
         if (tag.IsPrivateCreator) return DicomVR.LO;
         if (tag.IsPrivate) return DicomVR.UN;
         if (tag == DicomTags.PixelData) return DicomVR.OW;
-        var vr = DicomDictionary.DefaultVR(tag);
-        return vr == DicomVR.None ? DicomVR.UN : vr;
+        var entry = DicomDictionary.Find(tag);
+        if (entry is null || entry.DefaultVR == DicomVR.None) return DicomVR.UN;
+        if (entry.ValueRepresentations is [DicomVR.US, DicomVR.SS] && !IsLutDescriptor(tag) &&
+            dataset.TryGetNumber(DicomTags.PixelRepresentation, out var pr) && pr == 1)
+            return DicomVR.SS;
+        return entry.DefaultVR;
     }
+
+    private static bool IsLutDescriptor(DicomTag tag) => tag.Group == 0x0028 &&
+        tag.Element is 0x1101 or 0x1102 or 0x1103 or 0x3002 or 0x1111 or 0x1112 or 0x1113;
 
     private DicomValue ReadValue(DicomTag tag, DicomVR vr, uint length)
     {
