@@ -25,6 +25,10 @@ public static class DicomWebEndpoints
         g.MapGet("/studies/{study}/series/{series}", WadoRs.SeriesAsync);
         g.MapGet("/studies/{study}/series/{series}/instances/{instance}", WadoRs.InstanceAsync);
         g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", WadoRs.FramesAsync);
+        g.MapGet("/studies/{study}/metadata", MetadataRs.StudyAsync);
+        g.MapGet("/studies/{study}/series/{series}/metadata", MetadataRs.SeriesAsync);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", MetadataRs.InstanceAsync);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{**path}", MetadataRs.BulkDataAsync);
         app.MapGet("/wado", WadoUri.GetAsync);
         return app;
     }

@@ -37,6 +37,11 @@ public static class EnamelServer
         builder.Services.AddSingleton<IBlobStore>(folder.Blobs);
         builder.Services.AddSingleton<IKeyring>(folder.Keyring);
         builder.Services.AddSingleton<StoreInstance>();
+        builder.Services.AddResponseCompression(c =>
+        {
+            c.EnableForHttps = true; // metadata carries no secrets an attacker controls alongside (no BREACH-style reflection)
+            c.MimeTypes = ["application/dicom+json", "application/json"];
+        });
         if (options.CorsOrigins.Length > 0)
             builder.Services.AddCors(c => c.AddDefaultPolicy(p => p.WithOrigins(options.CorsOrigins).AllowAnyHeader().AllowAnyMethod()
                 .WithExposedHeaders("Content-Type", "Content-Length", "Warning")));
@@ -60,6 +65,7 @@ public static class EnamelServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var app = builder.Build();
+        app.UseResponseCompression();
         if (options.CorsOrigins.Length > 0) app.UseCors();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         app.MapDicomWeb();

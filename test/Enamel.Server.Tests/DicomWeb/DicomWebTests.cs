@@ -146,3 +146,30 @@ public class DicomWebTests(ServerFixture server) : IClassFixture<ServerFixture>
             Assert.True((await File.ReadAllBytesAsync(f)).AsSpan().IndexOf(needle) < 0, $"{f} holds plaintext");
     }
 }
+
+public class MetadataTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task Metadata_Series_IsDicomJsonWithPixelDataAsBulkDataUri_Gzipped()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await server.StowAsync(ServerFixture.Sample("CT_small.dcm"))).StatusCode);
+        using var original = DicomFile.Open(ServerFixture.Sample("CT_small.dcm"));
+        var study = original.Dataset.GetString(DicomTags.StudyInstanceUID);
+        var series = original.Dataset.GetString(DicomTags.SeriesInstanceUID);
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/dicom-web/studies/{study}/series/{series}/metadata");
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        var response = await server.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("gzip", response.Content.Headers.ContentEncoding);
+        await using var gz = new System.IO.Compression.GZipStream(await response.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+        using var json = await JsonDocument.ParseAsync(gz);
+        var instance = Assert.Single(json.RootElement.EnumerateArray());
+        Assert.Equal("CompressedSamples^CT1", instance.GetProperty("00100010").GetProperty("Value")[0].GetProperty("Alphabetic").GetString());
+        var uri = instance.GetProperty("7FE00010").GetProperty("BulkDataURI").GetString()!;
+
+        var bulk = await server.Client.GetAsync(new Uri(uri).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, bulk.StatusCode);
+        var bytes = Assert.Single(await Multipart.ReadAsync(bulk));
+        Assert.Equal(((DicomValueElement)original.Dataset[DicomTags.PixelData]!).Value.GetMemory().ToArray(), bytes);
+    }
+}
