@@ -75,7 +75,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 Key = ObjectKey(id),
                 FilePath = tmp,
                 ContentType = "application/octet-stream",
-                DisablePayloadSigning = false,
+                UseChunkEncoding = false, // self-hosted S3 servers (Swift s3api, older MinIO) refuse aws-chunked uploads
             }, ct);
             return id;
         }
