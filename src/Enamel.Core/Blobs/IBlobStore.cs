@@ -18,9 +18,11 @@ public interface IBlobStore
 
     Task DeleteAsync(BlobId id, CancellationToken ct);
 
-    /// <summary>Every stored blob id (for orphan sweeps and verification).</summary>
-    IAsyncEnumerable<BlobId> ListAsync(CancellationToken ct);
+    /// <summary>Every stored blob with the time it was written (for orphan sweeps and verification).</summary>
+    IAsyncEnumerable<BlobInfo> ListAsync(CancellationToken ct);
 }
+
+public sealed record BlobInfo(BlobId Id, DateTimeOffset Written);
 
 /// <summary>An opaque blob identifier: 128 random bits as 32 lowercase hex digits.</summary>
 public readonly record struct BlobId(string Value)

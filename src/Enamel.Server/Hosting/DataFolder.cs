@@ -53,16 +53,21 @@ public sealed class DataFolder
         return folder;
     }
 
-    /// <summary>Start-up recovery: half-written blobs and blobs no index row refers to (a crash between write and commit) are removed.</summary>
-    public async Task<(int Incomplete, int Orphans)> RecoverAsync(CancellationToken ct)
+    /// <summary>
+    /// Start-up recovery: half-written blobs, and blobs no index row refers to (a crash between the blob's fsync and
+    /// the commit), are removed. Blobs younger than <paramref name="grace"/> are left alone: another node sharing the
+    /// store may be between those two steps right now.
+    /// </summary>
+    public async Task<(int Incomplete, int Orphans)> RecoverAsync(CancellationToken ct, TimeSpan? grace = null)
     {
         int incomplete = Blobs.RemoveIncompleteWrites();
         var referenced = await Index.ReferencedBlobIdsAsync(ct);
+        var cutoff = DateTimeOffset.UtcNow - (grace ?? TimeSpan.FromMinutes(10));
         int orphans = 0;
-        await foreach (var id in Blobs.ListAsync(ct))
+        await foreach (var blob in Blobs.ListAsync(ct))
         {
-            if (referenced.Contains(id.Value)) continue;
-            await Blobs.DeleteAsync(id, ct);
+            if (referenced.Contains(blob.Id.Value) || blob.Written > cutoff) continue;
+            await Blobs.DeleteAsync(blob.Id, ct);
             orphans++;
         }
         return (incomplete, orphans);

@@ -76,14 +76,14 @@ public sealed class FileSystemBlobStore(string root, IKeyring keyring) : IBlobSt
         return Task.CompletedTask;
     }
 
-    public async IAsyncEnumerable<BlobId> ListAsync([EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<BlobInfo> ListAsync([EnumeratorCancellation] CancellationToken ct)
     {
         if (!Directory.Exists(BlobsDir)) yield break;
         foreach (var path in Directory.EnumerateFiles(BlobsDir, "*.enb", SearchOption.AllDirectories))
         {
             ct.ThrowIfCancellationRequested();
             var name = Path.GetFileNameWithoutExtension(path);
-            if (BlobId.IsValid(name)) yield return new BlobId(name);
+            if (BlobId.IsValid(name)) yield return new BlobInfo(new BlobId(name), File.GetLastWriteTimeUtc(path));
             await Task.Yield();
         }
     }

@@ -123,7 +123,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     public Task DeleteAsync(BlobId id, CancellationToken ct) => client.DeleteObjectAsync(options.Bucket, ObjectKey(id), ct);
 
-    public async IAsyncEnumerable<BlobId> ListAsync([EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<BlobInfo> ListAsync([EnumeratorCancellation] CancellationToken ct)
     {
         string? token = null;
         do
@@ -132,7 +132,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             foreach (var o in page.S3Objects ?? [])
             {
                 var name = o.Key[options.Prefix.Length..];
-                if (BlobId.IsValid(name)) yield return new BlobId(name);
+                if (BlobId.IsValid(name)) yield return new BlobInfo(new BlobId(name), o.LastModified is { } m ? new DateTimeOffset(m.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue);
             }
             token = page.IsTruncated == true ? page.NextContinuationToken : null;
         }

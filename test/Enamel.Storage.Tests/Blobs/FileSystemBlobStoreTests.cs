@@ -146,7 +146,7 @@ public class FileSystemBlobStoreTests
         var key = await f.Keyring.CreateDataKeyAsync(Ct);
         await Assert.ThrowsAsync<IOException>(() => f.Blobs.PutAsync(new FailingStream(300_000), key, Ct));
         var ids = new List<Core.Blobs.BlobId>();
-        await foreach (var id in f.Blobs.ListAsync(Ct)) ids.Add(id);
+        await foreach (var b in f.Blobs.ListAsync(Ct)) ids.Add(b.Id);
         Assert.Empty(ids);
         Assert.Equal(0, f.Blobs.RemoveIncompleteWrites());
     }

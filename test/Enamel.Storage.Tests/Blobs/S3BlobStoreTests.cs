@@ -45,7 +45,7 @@ public sealed class S3BlobStoreTests(SwiftS3Server swift) : IDisposable
             Assert.Equal(data, all.ToArray());
         }
         var listed = new List<Core.Blobs.BlobId>();
-        await foreach (var b in store.ListAsync(Ct)) listed.Add(b);
+        await foreach (var b in store.ListAsync(Ct)) listed.Add(b.Id);
         Assert.Equal([id], listed);
         Assert.True(await store.ExistsAsync(id, Ct));
         await store.DeleteAsync(id, Ct);
