@@ -14,8 +14,10 @@ public static class DicomRenderer
         if (options.Bits is not (8 or 16)) throw new DicomImagingException($"output bits {options.Bits} is not 8 or 16");
         var info = pixelData.DecodedInfo;
         info.Validate();
-        var frame = pixelData.GetFrame(options.Frame);
         var pi = info.PhotometricInterpretation.Trim().ToUpperInvariant();
+        var frame = !pixelData.IsEncapsulated && pi is "YBR_FULL_422" or "YBR_PARTIAL_422"
+            ? ReadNative422Frame(dataset, info, options.Frame)
+            : pixelData.GetFrame(options.Frame);
         var image = pi switch
         {
             "MONOCHROME1" or "MONOCHROME2" => RenderGrey(frame, info, dataset, options, invert: pi == "MONOCHROME1"),
@@ -30,6 +32,7 @@ public static class DicomRenderer
     public static VoiTransform SelectVoi(DicomDataset ds, RenderOptions options, ModalityTransform modality, PixelDataInfo info, long[] stored)
     {
         var frameVoi = FunctionalGroups.Find(ds, options.Frame, DicomTags.FrameVOILUTSequence) ?? ds;
+        // As dcmtk does, the file's VOI LUT Function applies to every window (file, explicit or computed) unless overridden.
         var function = options.Function ?? VoiTransform.ParseFunction(frameVoi.GetSingleString(DicomTags.VOILUTFunction));
         switch (options.Voi)
         {
@@ -38,11 +41,11 @@ public static class DicomRenderer
                     throw new DicomImagingException("VOI mode Window needs a window center and width");
                 return VoiTransform.Window(c, w, function);
             case VoiMode.MinMax:
-                return MinMax(modality, stored);
+                return MinMax(modality, stored, function);
             case VoiMode.None:
                 var (lo, hi) = StoredValues.Range(info);
                 var (min, max) = modality.OutputRange(lo, hi);
-                return VoiTransform.Range(min, max);
+                return VoiTransform.Range(min, max, function);
         }
         int windows = Math.Min(frameVoi.ValueCount(DicomTags.WindowCenter), frameVoi.ValueCount(DicomTags.WindowWidth));
         var luts = ds.GetSequence(DicomTags.VOILUTSequence);
@@ -61,10 +64,10 @@ public static class DicomRenderer
             return VoiTransform.FromLut(LookupTable.Read(luts.Items[options.VoiIndex], DicomTags.LUTDescriptor, DicomTags.LUTData, signedInput));
         }
         if (options.VoiIndex > 0) throw new DicomImagingException($"VOI {options.VoiIndex} does not exist: the file has no windows or VOI LUTs");
-        return MinMax(modality, stored);
+        return MinMax(modality, stored, function);
     }
 
-    private static VoiTransform MinMax(ModalityTransform modality, long[] stored)
+    private static VoiTransform MinMax(ModalityTransform modality, long[] stored, VoiLutFunction function)
     {
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         if (modality.Lut is null)
@@ -83,7 +86,7 @@ public static class DicomRenderer
                 if (m > max) max = m;
             }
         }
-        return VoiTransform.Range(min, max);
+        return VoiTransform.Range(min, max, function);
     }
 
     private static (long Min, long Max) MinMaxStored(long[] stored)
@@ -164,6 +167,19 @@ public static class DicomRenderer
             output.SetSample((int)(3 * p + 2), Quantize(bl / max, maxOut, false));
         }
         return output;
+    }
+
+    /// <summary>A native 4:2:2 frame holds two bytes per pixel, not the three <see cref="PixelDataInfo.FrameLength"/> assumes.</summary>
+    private static byte[] ReadNative422Frame(DicomDataset ds, PixelDataInfo info, int index)
+    {
+        if (index < 0 || index >= info.NumberOfFrames)
+            throw new DicomImagingException($"frame {index} does not exist: the object has {info.NumberOfFrames} frame(s), numbered from 0");
+        long length = (long)info.Rows * info.Columns * 2 * info.BytesPerSample;
+        if (ds[DicomTags.PixelData] is not DicomValueElement pixel || pixel.Length < (index + 1) * length)
+            throw new DicomImagingException($"Pixel Data is too short for frame {index} of {info.Rows}x{info.Columns} 4:2:2 samples");
+        var frame = new byte[length];
+        pixel.Value.Read(index * length, frame);
+        return frame;
     }
 
     /// <summary>Native 4:2:2 (PS3.3 C.7.6.3.1.2): each pair of pixels in a row is stored Y1 Y2 Cb Cr; chroma is repeated for both.</summary>

@@ -32,8 +32,8 @@ public sealed class VoiTransform
     public static VoiTransform FromLut(LookupTable lut) => new(0, 0, VoiLutFunction.Linear, lut);
 
     /// <summary>The LINEAR window whose C.11.2.1.2 ramp runs exactly from <paramref name="min"/> to <paramref name="max"/>.</summary>
-    public static VoiTransform Range(double min, double max) =>
-        max > min ? Window((min + max + 1) / 2, max - min + 1) : Window(min + 0.5, 1);
+    public static VoiTransform Range(double min, double max, VoiLutFunction function = VoiLutFunction.Linear) =>
+        max > min ? Window((min + max + 1) / 2, max - min + 1, function) : Window(min + 0.5, 1, function);
 
     /// <summary>Display value in [0, 1] for a modality value.</summary>
     public double Apply(double x)
