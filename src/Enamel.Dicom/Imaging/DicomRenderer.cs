@@ -45,7 +45,7 @@ public static class DicomRenderer
             case VoiMode.None:
                 var (lo, hi) = StoredValues.Range(info);
                 var (min, max) = modality.OutputRange(lo, hi);
-                return VoiTransform.Range(min, max, function);
+                return VoiTransform.Range(min, max); // no VOI: a plain linear scaling, whatever the VOI LUT Function
         }
         int windows = Math.Min(frameVoi.ValueCount(DicomTags.WindowCenter), frameVoi.ValueCount(DicomTags.WindowWidth));
         var luts = ds.GetSequence(DicomTags.VOILUTSequence);
