@@ -100,6 +100,12 @@ internal static class RenderCommand
             if (!CliFile.TryOpen(parse.GetValue(file)!, out var dicom, out var code)) return code;
             using (dicom)
             {
+                int frames = Math.Max(1, dicom.Dataset.GetInt32(DicomTags.NumberOfFrames, 1));
+                if (options.Frame >= frames)
+                {
+                    Console.Error.WriteLine($"E: --frame {options.Frame + 1}: {parse.GetValue(file)} has {frames} frame(s)");
+                    return ExitCodes.Usage;
+                }
                 RenderedImage image;
                 try
                 {

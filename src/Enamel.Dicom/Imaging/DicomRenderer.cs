@@ -12,6 +12,8 @@ public static class DicomRenderer
     public static RenderedImage Render(DicomPixelData pixelData, DicomDataset dataset, RenderOptions options)
     {
         if (options.Bits is not (8 or 16)) throw new DicomImagingException($"output bits {options.Bits} is not 8 or 16");
+        if (!dataset.Contains(DicomTags.PixelData))
+            throw new DicomImagingException("Float Pixel Data and Double Float Pixel Data cannot be rendered (only integer Pixel Data)");
         var info = pixelData.DecodedInfo;
         info.Validate();
         var pi = info.PhotometricInterpretation.Trim().ToUpperInvariant();
@@ -51,19 +53,19 @@ public static class DicomRenderer
         var luts = ds.GetSequence(DicomTags.VOILUTSequence);
         if (windows > 0)
         {
-            if (options.VoiIndex >= windows) throw new DicomImagingException($"window {options.VoiIndex} does not exist: the file has {windows} window(s), numbered from 0");
+            if (options.VoiIndex >= windows) throw new DicomImagingException($"window index {options.VoiIndex} (number {options.VoiIndex + 1}) does not exist: the file has {windows} window(s)");
             return VoiTransform.Window(
                 frameVoi.GetDouble(DicomTags.WindowCenter, 0, options.VoiIndex),
                 frameVoi.GetDouble(DicomTags.WindowWidth, 0, options.VoiIndex), function);
         }
         if (luts is { Items.Count: > 0 })
         {
-            if (options.VoiIndex >= luts.Items.Count) throw new DicomImagingException($"VOI LUT {options.VoiIndex} does not exist: the file has {luts.Items.Count}, numbered from 0");
+            if (options.VoiIndex >= luts.Items.Count) throw new DicomImagingException($"VOI LUT index {options.VoiIndex} (number {options.VoiIndex + 1}) does not exist: the file has {luts.Items.Count} VOI LUT(s)");
             // The VOI LUT input is the Modality LUT output: signed when the modality output can be negative.
             bool signedInput = modality.Lut is null && (info.IsSigned || modality.Intercept < 0);
             return VoiTransform.FromLut(LookupTable.Read(luts.Items[options.VoiIndex], DicomTags.LUTDescriptor, DicomTags.LUTData, signedInput));
         }
-        if (options.VoiIndex > 0) throw new DicomImagingException($"VOI {options.VoiIndex} does not exist: the file has no windows or VOI LUTs");
+        if (options.VoiIndex > 0) throw new DicomImagingException($"VOI index {options.VoiIndex} (number {options.VoiIndex + 1}) does not exist: the file has no windows or VOI LUTs");
         return MinMax(modality, stored, function);
     }
 

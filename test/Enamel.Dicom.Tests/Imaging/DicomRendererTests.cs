@@ -45,7 +45,7 @@ public class DicomRendererTests
     public void Render_WindowIndexPastEnd_ThrowsNamingCount()
     {
         var ex = Assert.Throws<DicomImagingException>(() => DicomRenderer.Render(WindowedImage(), new RenderOptions { VoiIndex = 2 }));
-        Assert.Contains("2 window(s)", ex.Message);
+        Assert.Contains("has 2 window(s)", ex.Message);
     }
 
     [Fact]
