@@ -40,15 +40,7 @@ public sealed class LookupTable
     /// </summary>
     public static LookupTable Read(DicomDataset ds, DicomTag descriptorTag, DicomTag dataTag, bool signedInput)
     {
-        if (ds[descriptorTag] is not DicomValueElement desc || desc.Length < 6)
-            throw new DicomImagingException($"LUT Descriptor {descriptorTag} is missing or has fewer than 3 values");
-        var d = desc.Value.GetMemory().Span;
-        // The descriptor may be US, SS or text (IS in some old files); its 16-bit words are read as the standard defines them.
-        int count = ReadWord(d, 0);
-        int first = ReadWord(d, 2);
-        int bits = ReadWord(d, 4);
-        if (count == 0) count = 65536;
-        if (signedInput && first >= 32768) first -= 65536;
+        var (count, first, bits) = ReadDescriptor(ds, descriptorTag, signedInput);
         if (ds[dataTag] is not DicomValueElement data || data.Length == 0)
             throw new DicomImagingException($"LUT Data {dataTag} is missing or empty");
         var bytes = data.Value.GetMemory().Span;
@@ -64,8 +56,20 @@ public sealed class LookupTable
             if (bytes.Length < 2L * count) throw new DicomImagingException($"LUT Data {dataTag} has {bytes.Length} bytes for {count} 16-bit entries");
             for (int i = 0; i < count; i++) entries[i] = (ushort)(bytes[2 * i] | bytes[2 * i + 1] << 8);
         }
-        if (bits is < 1 or > 16) bits = 16;
         return new LookupTable(first, bits, entries);
+    }
+
+    /// <summary>LUT Descriptor: entry count (0 means 65536), first mapped value (signed when the input is), bits per entry (out-of-range read as 16).</summary>
+    internal static (int Count, int FirstMapped, int Bits) ReadDescriptor(DicomDataset ds, DicomTag descriptorTag, bool signedInput)
+    {
+        if (ds[descriptorTag] is not DicomValueElement desc || desc.Length < 6)
+            throw new DicomImagingException($"LUT Descriptor {descriptorTag} is missing or has fewer than 3 values");
+        var d = desc.Value.GetMemory().Span;
+        // The descriptor is US or SS; its three 16-bit words are read as the standard defines them.
+        int count = ReadWord(d, 0), first = ReadWord(d, 2), bits = ReadWord(d, 4);
+        if (count == 0) count = 65536;
+        if (signedInput && first >= 32768) first -= 65536;
+        return (count, first, bits is < 1 or > 16 ? 16 : bits);
     }
 
     private static int ReadWord(ReadOnlySpan<byte> d, int at) => d[at] | d[at + 1] << 8;

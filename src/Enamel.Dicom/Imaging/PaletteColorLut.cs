@@ -13,13 +13,16 @@ internal sealed class PaletteColorLut(LookupTable red, LookupTable green, Lookup
     public (double R, double G, double B) Apply(long stored) =>
         ((double)Red[stored] / Red.MaxEntryValue, (double)Green[stored] / Green.MaxEntryValue, (double)Blue[stored] / Blue.MaxEntryValue);
 
-    public static PaletteColorLut FromDataset(DicomDataset ds, PixelDataInfo info)
+    public static PaletteColorLut FromDataset(DicomDataset ds, PixelDataInfo info) => new(
+        Read(ds, DicomTags.RedPaletteColorLookupTableDescriptor, DicomTags.RedPaletteColorLookupTableData, DicomTags.SegmentedRedPaletteColorLookupTableData, info),
+        Read(ds, DicomTags.GreenPaletteColorLookupTableDescriptor, DicomTags.GreenPaletteColorLookupTableData, DicomTags.SegmentedGreenPaletteColorLookupTableData, info),
+        Read(ds, DicomTags.BluePaletteColorLookupTableDescriptor, DicomTags.BluePaletteColorLookupTableData, DicomTags.SegmentedBluePaletteColorLookupTableData, info));
+
+    private static LookupTable Read(DicomDataset ds, DicomTag descriptor, DicomTag data, DicomTag segmented, PixelDataInfo info)
     {
-        if (ds.Contains(DicomTags.SegmentedRedPaletteColorLookupTableData) && !ds.Contains(DicomTags.RedPaletteColorLookupTableData))
-            throw new DicomImagingException("segmented Palette Color Lookup Tables (0028,1221-1223) are not supported");
-        return new PaletteColorLut(
-            LookupTable.Read(ds, DicomTags.RedPaletteColorLookupTableDescriptor, DicomTags.RedPaletteColorLookupTableData, info.IsSigned),
-            LookupTable.Read(ds, DicomTags.GreenPaletteColorLookupTableDescriptor, DicomTags.GreenPaletteColorLookupTableData, info.IsSigned),
-            LookupTable.Read(ds, DicomTags.BluePaletteColorLookupTableDescriptor, DicomTags.BluePaletteColorLookupTableData, info.IsSigned));
+        if (ds.Contains(data) || ds[segmented] is not DicomValueElement seg) return LookupTable.Read(ds, descriptor, data, info.IsSigned);
+        // Segmented tables (C.7.9.2) share the descriptor; expand them to a plain table.
+        var (count, first, bits) = LookupTable.ReadDescriptor(ds, descriptor, info.IsSigned);
+        return new LookupTable(first, bits, SegmentedLut.Expand(seg.Value.GetMemory().Span, count));
     }
 }

@@ -155,3 +155,19 @@ Cbp = 128 + (Cb - 128) * 224 / 255
 Crp = 128 + (Cr - 128) * 224 / 255
 ds = base("YBR_PARTIAL_422", 8, 8, 7, False, spp=3)
 save(ds, "ybr_partial_422.dcm", sub422(Yp.round(), Cbp, Crp))
+
+# PALETTE COLOR with Segmented LUT Data (C.7.9.2): discrete, linear and indirect segments; checked against pydicom.
+ds = base("PALETTE COLOR", 8, 8, 7, False)
+
+
+def words(*segments):
+    return np.array([w for s in segments for w in s], dtype="<u2").tobytes()
+
+
+red = words([0, 2, 0, 1000], [1, 126, 65535], [1, 128, 0])                       # discrete, up, down
+green = words([0, 1, 65535], [1, 255, 0])                                       # one long ramp down
+blue = words([0, 1, 0], [1, 63, 40000], [0, 1, 0], [2, 2, 0, 0], [2, 2, 0, 0], [1, 63, 65535])  # indirect replays of words 0..
+for colour, data in (("Red", red), ("Green", green), ("Blue", blue)):
+    setattr(ds, f"{colour}PaletteColorLookupTableDescriptor", [256, 0, 16])
+    setattr(ds, f"Segmented{colour}PaletteColorLookupTableData", data)
+save(ds, "palette_segmented.dcm", pack(ramp(0, 255)[0], ds))
