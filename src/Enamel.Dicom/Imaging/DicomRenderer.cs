@@ -31,7 +31,7 @@ public static class DicomRenderer
     }
 
     /// <summary>Chooses the VOI transformation for a frame as <see cref="VoiMode"/> describes.</summary>
-    public static VoiTransform SelectVoi(DicomDataset ds, RenderOptions options, ModalityTransform modality, PixelDataInfo info, long[] stored)
+    internal static VoiTransform SelectVoi(DicomDataset ds, RenderOptions options, ModalityTransform modality, PixelDataInfo info, long[] stored)
     {
         var frameVoi = FunctionalGroups.Find(ds, options.Frame, DicomTags.FrameVOILUTSequence) ?? ds;
         // As dcmtk does, the file's VOI LUT Function applies to every window (file, explicit or computed) unless overridden.
@@ -54,9 +54,12 @@ public static class DicomRenderer
         if (windows > 0)
         {
             if (options.VoiIndex >= windows) throw new DicomImagingException($"window index {options.VoiIndex} (number {options.VoiIndex + 1}) does not exist: the file has {windows} window(s)");
-            return VoiTransform.Window(
-                frameVoi.GetDouble(DicomTags.WindowCenter, 0, options.VoiIndex),
-                frameVoi.GetDouble(DicomTags.WindowWidth, 0, options.VoiIndex), function);
+            double center = frameVoi.GetDouble(DicomTags.WindowCenter, double.NaN, options.VoiIndex);
+            double width = frameVoi.GetDouble(DicomTags.WindowWidth, double.NaN, options.VoiIndex);
+            // A window the file gets wrong (width < 1 for LINEAR, or not a number) is ignored in favour of min-max.
+            if (double.IsFinite(center) && double.IsFinite(width) && (function == VoiLutFunction.Linear ? width >= 1 : width > 0))
+                return VoiTransform.Window(center, width, function);
+            return MinMax(modality, stored, function);
         }
         if (luts is { Items.Count: > 0 })
         {

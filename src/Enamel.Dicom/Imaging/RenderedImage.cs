@@ -17,7 +17,10 @@ public sealed class RenderedImage
         Height = height;
         Channels = channels;
         Bits = bits;
-        Pixels = new byte[checked(width * height * channels * (bits / 8))];
+        long length = (long)width * height * channels * (bits / 8);
+        if (width <= 0 || height <= 0 || length > Array.MaxLength)
+            throw new DicomImagingException($"a {width}x{height} image of {channels} x {bits}-bit samples cannot be held in memory");
+        Pixels = new byte[length];
     }
 
     public int Width { get; }

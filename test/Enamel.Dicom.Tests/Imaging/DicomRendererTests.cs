@@ -56,6 +56,20 @@ public class DicomRendererTests
     }
 
     [Fact]
+    public void Render_FileWindowWidthZero_FallsBackToMinMax()
+    {
+        var file = SyntheticImage.Grey16(1, 3, [1000, 1500, 2000]);
+        file.Dataset.SetString(DicomTags.WindowCenter, DicomVR.DS, "1500");
+        file.Dataset.SetString(DicomTags.WindowWidth, DicomVR.DS, "0");
+        Assert.Equal([0, 128, 255], Samples(DicomRenderer.Render(file)));
+    }
+
+    [Fact]
+    public void Render_ExplicitWindowWidthZero_Throws() =>
+        Assert.Throws<DicomImagingException>(() => DicomRenderer.Render(WindowedImage(),
+            new RenderOptions { Voi = VoiMode.Window, WindowCenter = 0, WindowWidth = 0 }));
+
+    [Fact]
     public void Render_ExplicitWindow_OverridesFile()
     {
         var image = DicomRenderer.Render(WindowedImage(), new RenderOptions { Voi = VoiMode.Window, WindowCenter = 0.5, WindowWidth = 1000 });
