@@ -95,6 +95,28 @@ public class DicomRendererTests
     }
 
     [Fact]
+    public void Render_EnhancedFunctionalGroups_PerFrameWindowAndSharedRescale()
+    {
+        var file = SyntheticImage.Grey16(1, 2, [0, 10, 0, 10], frames: 2);
+        static DicomDataset Item(DicomTag sequence, DicomDataset content) => new([new DicomSequence(sequence, [content])]);
+        var rescale = new DicomDataset();
+        rescale.SetString(DicomTags.RescaleSlope, DicomVR.DS, "10");
+        rescale.SetString(DicomTags.RescaleIntercept, DicomVR.DS, "0");
+        file.Dataset.Set(new DicomSequence(DicomTags.SharedFunctionalGroupsSequence, [Item(DicomTags.PixelValueTransformationSequence, rescale)]));
+        DicomDataset Window(string c, string w)
+        {
+            var voi = new DicomDataset();
+            voi.SetString(DicomTags.WindowCenter, DicomVR.DS, c);
+            voi.SetString(DicomTags.WindowWidth, DicomVR.DS, w);
+            return Item(DicomTags.FrameVOILUTSequence, voi);
+        }
+        file.Dataset.Set(new DicomSequence(DicomTags.PerFrameFunctionalGroupsSequence, [Window("50.5", "100"), Window("0.5", "2")]));
+        // Modality values 0 and 100. Frame 1: ramp 0..100 → 0, 255. Frame 2: ramp 0..1 → 0 maps to (0 - 0)/1 + 0.5 = 128, 100 → 255.
+        Assert.Equal([0, 255], Samples(DicomRenderer.Render(file, new RenderOptions { Frame = 0 })));
+        Assert.Equal([128, 255], Samples(DicomRenderer.Render(file, new RenderOptions { Frame = 1 })));
+    }
+
+    [Fact]
     public void Render_FrameOutOfRange_Throws()
     {
         var ex = Assert.Throws<DicomImagingException>(() => DicomRenderer.Render(WindowedImage(), new RenderOptions { Frame = 1 }));
