@@ -10,6 +10,7 @@ public static class DicomCommands
         var dicom = new Command("dicom", "DICOM file tools: dump, json, render, transcode, validate");
         dicom.Subcommands.Add(DumpCommand.Create());
         dicom.Subcommands.Add(JsonCommand.Create());
+        dicom.Subcommands.Add(RenderCommand.Create());
         return dicom;
     }
 }
