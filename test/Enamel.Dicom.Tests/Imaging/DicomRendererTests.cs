@@ -127,7 +127,7 @@ public class DicomRendererTests
     public void Render_CompressedWithoutCodec_ThrowsImagingException()
     {
         using var file = DicomFile.Open(TestFiles.Sample("JPEG2000.dcm"));
-        var pixel = DicomPixelData.Create(file, new Codecs.DicomCodecRegistry());
+        var pixel = DicomPixelData.Create(file, new Enamel.Dicom.Codecs.DicomCodecRegistry());
         var ex = Assert.Throws<DicomImagingException>(() => DicomRenderer.Render(pixel, file.Dataset, RenderOptions.Default));
         Assert.Contains("no codec", ex.Message);
     }
