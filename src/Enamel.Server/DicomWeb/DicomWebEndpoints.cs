@@ -25,6 +25,11 @@ public static class DicomWebEndpoints
         g.MapGet("/studies/{study}/series/{series}", WadoRs.SeriesAsync);
         g.MapGet("/studies/{study}/series/{series}/instances/{instance}", WadoRs.InstanceAsync);
         g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", WadoRs.FramesAsync);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/rendered", RenderedRs.InstanceAsync);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/rendered", RenderedRs.FrameAsync);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/thumbnail", RenderedRs.InstanceThumbnailAsync);
+        g.MapGet("/studies/{study}/series/{series}/thumbnail", RenderedRs.SeriesThumbnailAsync);
+        g.MapGet("/studies/{study}/thumbnail", RenderedRs.StudyThumbnailAsync);
         g.MapGet("/studies/{study}/metadata", MetadataRs.StudyAsync);
         g.MapGet("/studies/{study}/series/{series}/metadata", MetadataRs.SeriesAsync);
         g.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", MetadataRs.InstanceAsync);

@@ -173,3 +173,38 @@ public class MetadataTests(ServerFixture server) : IClassFixture<ServerFixture>
         Assert.Equal(((DicomValueElement)original.Dataset[DicomTags.PixelData]!).Value.GetMemory().ToArray(), bytes);
     }
 }
+
+public class RenderedTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task Rendered_Instance_IsJpegOrPngOfTheImageSize_AndThumbnailIsSmall()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await server.StowAsync(ServerFixture.Sample("CT_small.dcm"))).StatusCode);
+        using var original = DicomFile.Open(ServerFixture.Sample("CT_small.dcm"));
+        var ds = original.Dataset;
+        var path = $"/dicom-web/studies/{ds.GetString(DicomTags.StudyInstanceUID)}/series/{ds.GetString(DicomTags.SeriesInstanceUID)}/instances/{ds.GetString(DicomTags.SOPInstanceUID)}";
+
+        var jpeg = await server.Client.GetAsync(path + "/rendered?window=40,400");
+        Assert.Equal(HttpStatusCode.OK, jpeg.StatusCode);
+        Assert.Equal("image/jpeg", jpeg.Content.Headers.ContentType!.MediaType);
+        var jpegBytes = await jpeg.Content.ReadAsByteArrayAsync();
+        Assert.Equal([0xFF, 0xD8], jpegBytes[..2]);
+
+        var request = new HttpRequestMessage(HttpMethod.Get, path + "/frames/1/rendered");
+        request.Headers.Accept.ParseAdd("image/png");
+        var png = await server.Client.SendAsync(request);
+        Assert.Equal("image/png", png.Content.Headers.ContentType!.MediaType);
+        using (var bitmap = SkiaSharp.SKBitmap.Decode(await png.Content.ReadAsByteArrayAsync()))
+        {
+            Assert.Equal(128, bitmap.Width);
+            Assert.Equal(128, bitmap.Height);
+        }
+
+        var thumb = await server.Client.GetAsync(path + "/thumbnail?viewport=64,64");
+        using (var bitmap = SkiaSharp.SKBitmap.Decode(await thumb.Content.ReadAsByteArrayAsync()))
+            Assert.True(bitmap.Width <= 64 && bitmap.Height <= 64);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.GetAsync(path + "/rendered?window=40")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Client.GetAsync(path + "/frames/2/rendered")).StatusCode);
+    }
+}
