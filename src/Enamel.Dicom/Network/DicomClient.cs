@@ -58,7 +58,7 @@ public static class DicomClient
         var seen = new HashSet<(string, string)>();
         foreach (var f in files)
         {
-            if (seen.Add((f.SopClassUid, f.TransferSyntax.Uid)) && !NativeSyntaxes.Contains(f.TransferSyntax.Uid))
+            if (seen.Add((f.SopClassUid, f.TransferSyntax.Uid)))
                 rq.AddContext(f.SopClassUid, f.TransferSyntax.Uid);
             if (seen.Add((f.SopClassUid, "")))
                 rq.AddContext(f.SopClassUid, NativeSyntaxes);

@@ -28,4 +28,7 @@ internal static partial class NetworkLog
 
     [LoggerMessage(8, LogLevel.Error, "association {Id}: {Service} handler failed: {Error}")]
     public static partial void HandlerFailed(ILogger logger, int id, string service, string error);
+
+    [LoggerMessage(9, LogLevel.Warning, "association {Id}: sub-operation C-STORE {SopClass} status 0x{Status:X4}")]
+    public static partial void SubOperation(ILogger logger, int id, string sopClass, ushort status);
 }

@@ -199,6 +199,7 @@ internal sealed partial class AssociationEngine
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return DimseStatus.Cancel; }
             counts.Remaining--;
+            if (status != DimseStatus.Success) NetworkLog.SubOperation(log, id, f.SopClassUid, status);
             if (status == DimseStatus.Success) counts.Completed++;
             else if (DimseStatus.IsWarning(status)) counts.Warning++;
             else counts.Failed++;
@@ -219,14 +220,18 @@ internal sealed partial class AssociationEngine
         return channel.SendAsync(msg.PresentationContextId, rsp, null, CancellationToken.None);
     }
 
-    private static Task<(List<Part10Source> Sources, int Unreadable)> ListSourcesAsync(IReadOnlyList<string> paths)
+    private Task<(List<Part10Source> Sources, int Unreadable)> ListSourcesAsync(IReadOnlyList<string> paths)
     {
         var list = new List<Part10Source>(paths.Count);
         int bad = 0;
         foreach (var p in paths)
         {
             try { list.Add(Part10Source.Read(p)); }
-            catch (Exception ex) when (ex is DicomFormatException or IOException or UnauthorizedAccessException) { bad++; }
+            catch (Exception ex) when (ex is DicomFormatException or IOException or UnauthorizedAccessException)
+            {
+                NetworkLog.HandlerFailed(log, id, "retrieve", $"source file unreadable: {ex.Message}");
+                bad++;
+            }
         }
         return Task.FromResult((list, bad));
     }

@@ -3,13 +3,13 @@ namespace Enamel.Dicom.Network;
 /// <summary>A memory sink for identifiers that refuses to grow past a limit.</summary>
 internal sealed class BoundedMemoryStream(int limit) : MemoryStream
 {
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        if (Length + buffer.Length > limit) throw new DicomNetworkException($"identifier larger than the limit of {limit} bytes");
-        base.Write(buffer);
-    }
+    public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        if (Length + count > limit) throw new DicomNetworkException($"identifier larger than the limit of {limit} bytes");
+        base.Write(buffer, offset, count);
+    }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
     {

@@ -10,12 +10,13 @@ public sealed record Part10Source(string Path, string SopClassUid, string SopIns
         var head = new byte[132];
         if (fs.ReadAtLeast(head, 132, throwOnEndOfStream: false) < 132 || !head.AsSpan(128).SequenceEqual("DICM"u8))
             throw new DicomFormatException("not a Part 10 file (no 'DICM' after the preamble): cannot send without File Meta Information", 128, "");
-        fs.Position = 132;
-        var meta = new DicomDataset();
-        new DicomParser(new DicomInput(fs), DicomReadOptions.Default, null).ParseMeta(meta);
         long offset = MetaEnd(fs);
-        var cls = meta.GetString(DicomTags.MediaStorageSOPClassUID);
-        var inst = meta.GetString(DicomTags.MediaStorageSOPInstanceUID);
+        fs.Position = 0;
+        // The data set's own SOP Class/Instance UIDs (PS3.4 B.2) win over the meta copy, which some files get wrong.
+        using var parsed = DicomFile.Open(fs, new DicomReadOptions { StopBeforeTag = new DicomTag(0x0008, 0x0019) });
+        var meta = parsed.Meta;
+        var cls = parsed.Dataset.GetString(DicomTags.SOPClassUID) ?? meta.GetString(DicomTags.MediaStorageSOPClassUID);
+        var inst = parsed.Dataset.GetString(DicomTags.SOPInstanceUID) ?? meta.GetString(DicomTags.MediaStorageSOPInstanceUID);
         var ts = meta.GetString(DicomTags.TransferSyntaxUID);
         if (string.IsNullOrEmpty(cls) || string.IsNullOrEmpty(inst) || string.IsNullOrEmpty(ts))
             throw new DicomFormatException("File Meta Information lacks the SOP class, SOP instance or transfer syntax UID", 132, "(0002,0002)");
