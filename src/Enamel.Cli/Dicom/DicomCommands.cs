@@ -9,6 +9,12 @@ public static class DicomCommands
     {
         var dicom = new Command("dicom", "DICOM file tools: dump, json, render, transcode, validate");
         dicom.Subcommands.Add(DumpCommand.Create());
+        dicom.Subcommands.Add(EchoCommand.Create());
+        dicom.Subcommands.Add(SendCommand.Create());
+        dicom.Subcommands.Add(FindCommand.Create());
+        dicom.Subcommands.Add(MoveCommand.Create());
+        dicom.Subcommands.Add(GetCommand.Create());
+        dicom.Subcommands.Add(ScpCommand.Create());
         return dicom;
     }
 }
