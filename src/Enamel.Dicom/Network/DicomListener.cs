@@ -17,6 +17,7 @@ public sealed class DicomListener : IAsyncDisposable
     private readonly Lock gate = new();
     private Task? acceptLoop;
     private int active;
+    private int pendingConnections;
     private int nextId;
 
     public DicomListener(DicomListenerOptions options, IPAddress address, int port)
@@ -61,6 +62,13 @@ public sealed class DicomListener : IAsyncDisposable
                 continue;
             }
             socket.NoDelay = true;
+            if (Interlocked.Increment(ref pendingConnections) > options.MaxPendingConnections)
+            {
+                Interlocked.Decrement(ref pendingConnections);
+                NetworkLog.Refused(options.Logger, socket.RemoteEndPoint, $"more than {options.MaxPendingConnections} connections negotiating");
+                socket.Dispose();
+                continue;
+            }
             var task = RunConnectionAsync(socket, ct);
             lock (gate) associations.Add(task);
             _ = task.ContinueWith(t => { lock (gate) associations.Remove(t); }, TaskScheduler.Default);
@@ -73,8 +81,11 @@ public sealed class DicomListener : IAsyncDisposable
         int id = Interlocked.Increment(ref nextId);
         EndPoint? remote = socket.RemoteEndPoint;
         bool reserved = false;
+        bool pending = true;
         bool TryReserve()
         {
+            Interlocked.Decrement(ref pendingConnections);
+            pending = false;
             if (Interlocked.Increment(ref active) <= options.MaxAssociations) return reserved = true;
             Interlocked.Decrement(ref active);
             return false;
@@ -100,6 +111,7 @@ public sealed class DicomListener : IAsyncDisposable
         finally
         {
             if (reserved) Interlocked.Decrement(ref active);
+            if (pending) Interlocked.Decrement(ref pendingConnections);
         }
     }
 

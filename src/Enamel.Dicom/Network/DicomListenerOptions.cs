@@ -18,6 +18,10 @@ public sealed class DicomListenerOptions
 
     public int MaxAssociations { get; init; } = 64;
 
+    /// <summary>Connections still in TLS handshake or negotiation (not yet counted as associations); beyond this,
+    /// new connections are closed at once, so a flood of idle sockets cannot pile up until ARTIM.</summary>
+    public int MaxPendingConnections { get; init; } = 256;
+
     /// <summary>Maximum Length Received that we advertise and enforce for P-DATA-TF PDUs.</summary>
     public uint MaxPduLength { get; init; } = 256 * 1024;
 

@@ -142,10 +142,10 @@ public sealed class RobustnessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task HundredsOfAssociationsOpenedAndDropped_ScpKeepsServing()
+    public async Task ThousandsOfAssociationsOpenedAndDropped_ScpKeepsServing()
     {
         var rq = RawPeer.AssociateRequest("SCP", Ct);
-        await Parallel.ForAsync(0, 400, new ParallelOptions { MaxDegreeOfParallelism = 16 }, (i, _) =>
+        await Parallel.ForAsync(0, 1500, new ParallelOptions { MaxDegreeOfParallelism = 16 }, (i, _) =>
         {
             using var peer = new RawPeer(scp.Port);
             if (i % 3 == 0) return ValueTask.CompletedTask;           // connect and drop
