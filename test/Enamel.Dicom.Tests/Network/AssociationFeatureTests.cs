@@ -66,4 +66,32 @@ public sealed class AssociationFeatureTests : IDisposable
         Assert.Equal(DimseStatus.Cancel, final);
         await a.ReleaseAsync();
     }
+
+    private sealed class BrokenRetrieve : ICMoveHandler
+    {
+        public ValueTask<DicomPeer?> ResolveDestinationAsync(string aeTitle, CancellationToken ct) =>
+            ValueTask.FromResult<DicomPeer?>(aeTitle == "KNOWN" ? new DicomPeer("KNOWN", "127.0.0.1", 9) : null);
+        public ValueTask<IReadOnlyList<string>> GetFilesAsync(RetrieveRequest request, CancellationToken ct) =>
+            throw new InvalidOperationException("index offline");
+    }
+
+    [Theory]
+    [InlineData("NOWHERE", DimseStatus.MoveDestinationUnknown)]
+    [InlineData("KNOWN", DimseStatus.UnableToProcess)]
+    public async Task CMove_UnknownDestinationOrFailingHandler_FailureStatus_AssociationContinues(string destination, ushort expected)
+    {
+        var log = new ListLogger();
+        await using var scp = DicomListener.Start(new DicomListenerOptions { AeTitle = "SCP", MoveHandler = new BrokenRetrieve(), Logger = log, TempDirectory = dir });
+        var cls = DicomUids.StudyRootQueryRetrieveInformationModelMove.Value;
+        await using var a = await DicomClient.ConnectAsync(new DicomClientOptions { Port = scp.Port, CalledAeTitle = "SCP" },
+            DicomClient.Propose(cls, DicomUids.Verification.Value));
+        var q = new DicomDataset();
+        q.SetString(DicomTags.QueryRetrieveLevel, "STUDY");
+        q.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, "1.2.3");
+        DimseResponse? last = null;
+        await foreach (var rsp in a.MoveAsync(cls, destination, q)) last = rsp;
+        Assert.Equal(expected, last!.Status);
+        Assert.Equal(DimseStatus.Success, await a.EchoAsync());
+        await a.ReleaseAsync();
+    }
 }

@@ -99,6 +99,13 @@ internal sealed partial class AssociationEngine
             {
                 // The association is going away; the main loop reports why.
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A handler failed: this edge maps it to a DIMSE failure status for this operation only.
+                NetworkLog.HandlerFailed(log, id, msg.Field.ToString(), ex.GetType().Name + ": " + ex.Message);
+                try { await RespondAsync(msg, DimseStatus.UnableToProcess, CancellationToken.None).ConfigureAwait(false); }
+                catch (Exception sendFailure) when (sendFailure is IOException or DicomNetworkException or ObjectDisposedException) { }
+            }
             finally
             {
                 operations.TryRemove(messageId, out _);
