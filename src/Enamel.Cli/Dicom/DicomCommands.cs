@@ -11,6 +11,12 @@ public static class DicomCommands
         dicom.Subcommands.Add(DumpCommand.Create());
         dicom.Subcommands.Add(JsonCommand.Create());
         dicom.Subcommands.Add(RenderCommand.Create());
+        dicom.Subcommands.Add(EchoCommand.Create());
+        dicom.Subcommands.Add(SendCommand.Create());
+        dicom.Subcommands.Add(FindCommand.Create());
+        dicom.Subcommands.Add(MoveCommand.Create());
+        dicom.Subcommands.Add(GetCommand.Create());
+        dicom.Subcommands.Add(ScpCommand.Create());
         return dicom;
     }
 }

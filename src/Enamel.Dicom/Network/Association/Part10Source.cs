@@ -1,0 +1,82 @@
+namespace Enamel.Dicom.Network;
+
+/// <summary>What an SCU needs to send a Part 10 file: its SOP class/instance, transfer syntax, and where the data set starts.</summary>
+public sealed record Part10Source(string Path, string SopClassUid, string SopInstanceUid, DicomTransferSyntax TransferSyntax, long DatasetOffset)
+{
+    /// <summary>Reads the File Meta Information only. Throws <see cref="DicomFormatException"/> if the file has no Part 10 header.</summary>
+    public static Part10Source Read(string path)
+    {
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+        var head = new byte[132];
+        if (fs.ReadAtLeast(head, 132, throwOnEndOfStream: false) < 132 || !head.AsSpan(128).SequenceEqual("DICM"u8))
+            throw new DicomFormatException("not a Part 10 file (no 'DICM' after the preamble): cannot send without File Meta Information", 128, "");
+        long offset = MetaEnd(fs);
+        fs.Position = 0;
+        // The data set's own SOP Class/Instance UIDs (PS3.4 B.2) win over the meta copy, which some files get wrong.
+        using var parsed = DicomFile.Open(fs, new DicomReadOptions { StopBeforeTag = new DicomTag(0x0008, 0x0019) });
+        var meta = parsed.Meta;
+        var cls = parsed.Dataset.GetString(DicomTags.SOPClassUID) ?? meta.GetString(DicomTags.MediaStorageSOPClassUID);
+        var inst = parsed.Dataset.GetString(DicomTags.SOPInstanceUID) ?? meta.GetString(DicomTags.MediaStorageSOPInstanceUID);
+        var ts = meta.GetString(DicomTags.TransferSyntaxUID);
+        if (string.IsNullOrEmpty(cls) || string.IsNullOrEmpty(inst) || string.IsNullOrEmpty(ts))
+            throw new DicomFormatException("File Meta Information lacks the SOP class, SOP instance or transfer syntax UID", 132, "(0002,0002)");
+        return new Part10Source(path, cls, inst, DicomTransferSyntax.FromUid(ts), offset);
+    }
+
+    // Walks group 0002 (explicit VR little endian) from offset 132 to find where the data set begins.
+    private static long MetaEnd(FileStream fs)
+    {
+        fs.Position = 132;
+        Span<byte> h = stackalloc byte[12];
+        while (true)
+        {
+            long at = fs.Position;
+            if (fs.ReadAtLeast(h[..8], 8, throwOnEndOfStream: false) < 8) return at;
+            if ((h[0] | (h[1] << 8)) != 0x0002) return at;
+            string vr = System.Text.Encoding.ASCII.GetString(h.Slice(4, 2));
+            long len;
+            if (vr is "OB" or "OW" or "OF" or "SQ" or "UT" or "UN" or "UC" or "UR" or "OD" or "OL" or "OV" or "SV" or "UV")
+            {
+                if (fs.ReadAtLeast(h.Slice(8, 4), 4, throwOnEndOfStream: false) < 4) return at;
+                len = BitConverter.ToUInt32(h.Slice(8, 4));
+            }
+            else len = h[6] | (h[7] << 8);
+            fs.Position += len;
+        }
+    }
+
+    /// <summary>The accepted context to send this file on: one with its own syntax, else one with a native syntax
+    /// if the file can be re-encoded into it (compressed files cannot: no transcoder in this build).</summary>
+    internal (PresentationContext Context, DicomTransferSyntax Target) SelectContext(IEnumerable<PresentationContext> accepted)
+    {
+        var mine = accepted.Where(p => p.Result == PresentationContextResult.Acceptance && p.AbstractSyntax == SopClassUid).ToList();
+        if (mine.FirstOrDefault(p => p.AcceptedTransferSyntax == TransferSyntax.Uid) is { } same) return (same, TransferSyntax);
+        var native = mine.FirstOrDefault()
+            ?? throw new DicomNetworkException($"peer accepted no presentation context for {DicomUids.NameOf(SopClassUid)}");
+        var target = DicomTransferSyntax.FromUid(native.AcceptedTransferSyntax!);
+        if (TransferSyntax.IsEncapsulated || target.IsEncapsulated)
+            throw new DicomNetworkException(
+                $"peer refused {TransferSyntax.Name} for {DicomUids.NameOf(SopClassUid)} and accepted only {target.Name}: " +
+                "transcoding compressed pixel data is not available in this build");
+        return (native, target);
+    }
+
+    /// <summary>Writes the data set in <paramref name="target"/>: the file's own bytes when the syntax matches
+    /// (streamed, not parsed), else parsed and re-encoded between native syntaxes.</summary>
+    internal Func<Stream, CancellationToken, ValueTask> DataWriter(DicomTransferSyntax target)
+    {
+        if (target.Uid == TransferSyntax.Uid)
+            return async (s, ct) =>
+            {
+                await using var fs = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                fs.Position = DatasetOffset;
+                await fs.CopyToAsync(s, 1 << 16, ct).ConfigureAwait(false);
+            };
+        return (s, _) =>
+        {
+            using var file = DicomFile.Open(Path);
+            new DicomWriter(s, target).Write(file.Dataset);
+            return ValueTask.CompletedTask;
+        };
+    }
+}
