@@ -41,6 +41,9 @@ public static class StandardModules
         T1(DicomTags.Modality),
         T1(DicomTags.SeriesInstanceUID),
         T2(DicomTags.SeriesNumber),
+        T2C(DicomTags.Laterality,
+            "Body Part Examined (0018,0015) is a paired structure and Image Laterality (0020,0062) is absent",
+            d => !d.Contains(DicomTags.ImageLaterality) && !d.Contains(DicomTags.FrameLaterality) && IsPairedBodyPart(d)),
         T2C(DicomTags.PatientPosition,
             "the SOP Class is CT Image Storage or MR Image Storage and Patient Orientation Code Sequence (0054,0410) is absent",
             d => IsSopClass(d, DicomUids.CTImageStorage, DicomUids.MRImageStorage) && !d.Contains(DicomTags.PatientOrientationCodeSequence)),
@@ -169,8 +172,7 @@ public static class StandardModules
         T1(DicomTags.RescaleIntercept),
         T1(DicomTags.RescaleSlope),
         T1(DicomTags.RescaleType),
-        T1C(DicomTags.PresentationLUTShape, "Presentation Intent Type (0008,0068) is FOR PRESENTATION", IsForPresentation)
-            .OneOf("IDENTITY", "INVERSE"),
+        T1(DicomTags.PresentationLUTShape, "IDENTITY", "INVERSE"),
         T1(DicomTags.LossyImageCompression, "00", "01"),
         T2(DicomTags.PatientOrientation),
         T1(DicomTags.BurnedInAnnotation, "YES", "NO"),
@@ -223,6 +225,16 @@ public static class StandardModules
 
     internal static bool IsForPresentation(DicomDataset d) =>
         string.Equals(d.GetString(DicomTags.PresentationIntentType), "FOR PRESENTATION", StringComparison.Ordinal);
+
+    /// <summary>Body parts of PS3.16 Annex L that come in pairs (a right and a left).</summary>
+    private static readonly string[] PairedBodyParts =
+    [
+        "ANKLE", "BREAST", "CLAVICLE", "EAR", "ELBOW", "EXTREMITY", "EYE", "FEMUR", "FINGER", "FOOT", "FOREARM", "HAND",
+        "HIP", "HUMERUS", "KIDNEY", "KNEE", "LEG", "LUNG", "OVARY", "SCAPULA", "SHOULDER", "TESTIS", "THUMB", "TOE", "WRIST",
+    ];
+
+    private static bool IsPairedBodyPart(DicomDataset d) =>
+        d.GetString(DicomTags.BodyPartExamined) is { } part && PairedBodyParts.Contains(part.Trim(), StringComparer.Ordinal);
 
     private static bool IsPaletteColor(DicomDataset d) =>
         string.Equals(d.GetString(DicomTags.PhotometricInterpretation), "PALETTE COLOR", StringComparison.Ordinal);
