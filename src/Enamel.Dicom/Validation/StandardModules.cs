@@ -42,7 +42,7 @@ public static class StandardModules
         T1(DicomTags.SeriesInstanceUID),
         T2(DicomTags.SeriesNumber),
         T2C(DicomTags.Laterality,
-            "Body Part Examined (0018,0015) is a paired structure and Image Laterality (0020,0062) is absent",
+            "Body Part Examined (0018,0015) is a paired structure (or absent, so possibly paired, as dciodvfy reads it) and Image Laterality (0020,0062) is absent",
             d => !d.Contains(DicomTags.ImageLaterality) && !d.Contains(DicomTags.FrameLaterality) && IsPairedBodyPart(d)),
         T2C(DicomTags.PatientPosition,
             "the SOP Class is CT Image Storage or MR Image Storage and Patient Orientation Code Sequence (0054,0410) is absent",
@@ -234,7 +234,7 @@ public static class StandardModules
     ];
 
     private static bool IsPairedBodyPart(DicomDataset d) =>
-        d.GetString(DicomTags.BodyPartExamined) is { } part && PairedBodyParts.Contains(part.Trim(), StringComparer.Ordinal);
+        d.GetString(DicomTags.BodyPartExamined) is not { Length: > 0 } part || PairedBodyParts.Contains(part.Trim(), StringComparer.Ordinal);
 
     private static bool IsPaletteColor(DicomDataset d) =>
         string.Equals(d.GetString(DicomTags.PhotometricInterpretation), "PALETTE COLOR", StringComparison.Ordinal);
