@@ -34,8 +34,9 @@ internal sealed class DicomParser
         if (syntax.IsDeflated)
         {
             // Deflated (PS3.5 A.5): raw deflate of the rest; positions are then offsets in the inflated stream.
+            long deflateStart = input.Position;
             var inflated = new DeflateStream(input.RemainderStream(), CompressionMode.Decompress);
-            input = new DicomInput(inflated);
+            input = new DicomInput(new CorruptDeflateAsFormatError(inflated, deflateStart));
             source = null; // inflated values cannot be addressed in the file: load them
         }
         ParseElements(target, endPosition: -1, depth: 0, isItem: false);
@@ -252,7 +253,7 @@ internal sealed class DicomParser
 
     private DicomSequence ReadSequence(DicomTag tag, long endPosition, int depth)
     {
-        if (depth + 1 > options.MaxSequenceDepth) throw Error($"sequences nest deeper than {options.MaxSequenceDepth} levels", tag);
+        if (depth + 1 > options.MaxSequenceDepth) throw Error($"sequence depth exceeds the limit of {options.MaxSequenceDepth} nested levels", tag);
         var seq = new DicomSequence(tag, undefinedLength: endPosition < 0);
         path.Add((tag, -1));
         try
@@ -277,6 +278,7 @@ internal sealed class DicomParser
                 }
                 if (itemTag != DicomTag.Item) throw Error($"expected an item tag (FFFE,E000) but found {itemTag}", null, at);
                 path[^1] = (tag, index);
+                if (++elementCount > options.MaxElementCount) throw Error($"more than {options.MaxElementCount} elements and items", null, at);
                 var item = new DicomDataset { UndefinedLength = itemLength == UndefinedLength, Parent = null };
                 if (itemLength == UndefinedLength)
                     ParseElementsNested(item, -1, depth + 1);
@@ -292,6 +294,34 @@ internal sealed class DicomParser
         }
         finally { path.RemoveAt(path.Count - 1); }
         return seq;
+    }
+
+    /// <summary>Turns the inflater's InvalidDataException (corrupt deflate data) into a DicomFormatException.</summary>
+    private sealed class CorruptDeflateAsFormatError(Stream inflated, long deflateStart) : Stream
+    {
+        private long produced;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                int n = inflated.Read(buffer, offset, count);
+                produced += n;
+                return n;
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new DicomFormatException($"deflated dataset (starting at byte {deflateStart} of the file) is corrupt after {produced} inflated bytes: {ex.Message}", produced, "", ex);
+            }
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private void ParseElementsNested(DicomDataset item, long end, int depth) => ParseElements(item, end, depth, isItem: true);
