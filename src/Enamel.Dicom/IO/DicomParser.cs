@@ -105,7 +105,7 @@ internal sealed class DicomParser
             if (!ReadElement(target, depth, out bool itemEnded)) return;
             if (itemEnded)
             {
-                if (!isItem) throw Error("item delimiter outside any item", DicomTag.ItemDelimitationItem);
+                if (!isItem) throw Error("item delimiter outside any item", DicomTag.ItemDelimitationItem, input.Position - 8);
                 return;
             }
         }

@@ -30,7 +30,8 @@ public class MalformedInputTests
                     Stream stream = forwardOnly ? new ForwardOnlyStream(bytes[..length]) : new MemoryStream(bytes, 0, length, writable: false);
                     try
                     {
-                        using var file = DicomFile.Open(stream);
+                        // Seekable input leaves values of 256 bytes or more in the stream, so the skip path is cut too.
+                        using var file = DicomFile.Open(stream, forwardOnly ? null : new DicomReadOptions { LargeValueThreshold = 256 });
                         var tags = file.Dataset.Select(e => e.Tag).ToList();
                         Assert.True(tags.Count <= fullTags.Count && tags.SequenceEqual(fullTags.Take(tags.Count)),
                             $"{name} cut at {length}: read elements that are not a prefix of the file's");
