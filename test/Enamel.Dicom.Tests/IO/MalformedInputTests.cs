@@ -53,6 +53,40 @@ public class MalformedInputTests
         Assert.True(rejected > 0 && clean > 0, $"{name}: {clean} clean prefixes, {rejected} rejections");
     }
 
+    /// <summary>Seeded random corruption of 1-4 bytes in the first kilobytes (headers, lengths, VRs, item tags).</summary>
+    [Theory]
+    [MemberData(nameof(TruncationSamples))]
+    public async Task Read_RandomlyCorruptedBytes_ReadsOrThrowsFormatException(string name)
+    {
+        var original = File.ReadAllBytes(TestFiles.Sample(name));
+        var random = new Random(20261123);
+        var failures = new List<string>();
+        var work = Task.Run(() =>
+        {
+            for (int round = 0; round < 3000; round++)
+            {
+                var bytes = (byte[])original.Clone();
+                int flips = random.Next(1, 5);
+                for (int i = 0; i < flips; i++)
+                    bytes[random.Next(128, Math.Min(bytes.Length, 4096))] = random.Next(4) == 0 ? (byte)0xFF : (byte)random.Next(256);
+                foreach (var forwardOnly in new[] { false, true })
+                {
+                    try
+                    {
+                        using var file = DicomFile.Open(forwardOnly ? new ForwardOnlyStream(bytes) : new MemoryStream(bytes));
+                    }
+                    catch (DicomFormatException) { }
+                    catch (Exception ex) when (failures.Count < 5)
+                    {
+                        failures.Add($"round {round} ({(forwardOnly ? "forward-only" : "seekable")}): {ex.GetType().Name}: {ex.Message}");
+                    }
+                }
+            }
+        });
+        await work.WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     [Theory]
     [MemberData(nameof(TruncationSamples))]
     public void Read_OneByteReads_SameDatasetAsWholeReads(string name)
