@@ -89,14 +89,13 @@ internal sealed class DicomParser
                 if (isItem) throw Error($"input ended {endPosition - input.Position} bytes before the end of an item");
                 return;
             }
-            if (!input.TryEnsure(4))
+            if (!isItem && depth == 0 && AtZeroPadding())
             {
-                if (!isItem && AllZero()) return; // trailing padding
-                throw Error("input ended inside an element tag");
+                SkipZeroPadding(); // trailing zero padding after the dataset (tolerated)
+                return;
             }
+            if (!input.TryEnsure(4)) throw Error("input ended inside an element tag");
             var peek = input.Peek(4);
-            if (!isItem && depth == 0 && peek[0] == 0 && peek[1] == 0 && peek[2] == 0 && peek[3] == 0 && AllZeroToEnd())
-                return; // trailing zero padding after the dataset (tolerated)
             if (!isItem && options.StopBeforeTag is { } stop)
             {
                 var t = ReadTagAt(peek);
@@ -115,24 +114,29 @@ internal sealed class DicomParser
         ? new DicomTag((ushort)((b[0] << 8) | b[1]), (ushort)((b[2] << 8) | b[3]))
         : new DicomTag((ushort)(b[0] | (b[1] << 8)), (ushort)(b[2] | (b[3] << 8)));
 
-    private bool AllZero()
+    /// <summary>
+    /// Eight zero bytes (or zeros up to the end) where a top-level element should start: no real element is
+    /// (0000,0000) with length 0, and a command set's (0000,0000) has a non-zero length.
+    /// </summary>
+    private bool AtZeroPadding()
     {
-        int n = 0;
-        while (input.TryEnsure(n + 1)) { if (input.Peek(n + 1)[n] != 0) return false; n++; }
+        for (int k = 1; k <= 8; k++)
+        {
+            if (!input.TryEnsure(k)) return true;
+            if (input.Peek(k)[k - 1] != 0) return false;
+        }
         return true;
     }
 
-    private bool AllZeroToEnd()
+    /// <summary>Consumes zero padding to the end in one linear pass; data after the padding is an error.</summary>
+    private void SkipZeroPadding()
     {
-        // Only scan a bounded window; a real dataset never starts with tag (0000,0000) outside command sets.
-        const int window = 4096;
-        int n = 0;
-        while (n < window && input.TryEnsure(n + 1))
+        long start = input.Position;
+        while (input.TryEnsure(1))
         {
-            if (input.Peek(n + 1)[n] != 0) return false;
-            n++;
+            if (input.Peek(1)[0] != 0) throw Error($"data follows {input.Position - start} bytes of zero padding after the dataset");
+            input.Advance(1);
         }
-        return n < window;
     }
 
     /// <summary>Reads one element into <paramref name="target"/>. Returns false at a sequence delimiter seen at dataset level.</summary>

@@ -24,12 +24,25 @@ public class ToleratedDefectsTests
         Assert.Equal("20260101", file.Dataset.GetString(DicomTags.PatientBirthDate));
     }
 
-    [Fact]
-    public void Read_TrailingZeroPadding_Ignored()
+    [Theory]
+    [InlineData(3)]
+    [InlineData(1000)]
+    [InlineData(100_000)]
+    public void Read_TrailingZeroPadding_Ignored(int padding)
     {
-        byte[] data = [.. Ex(0x0010, 0x0010, "PN", "A^B "u8), .. new byte[1000]];
+        byte[] data = [.. Ex(0x0010, 0x0010, "PN", "A^B "u8), .. new byte[padding]];
         using var file = DicomFile.Open(new MemoryStream(data));
         Assert.Single(file.Dataset);
+        using var forwardOnly = DicomFile.Open(new ForwardOnlyStream(data, maxReadSize: 1));
+        Assert.Single(forwardOnly.Dataset);
+    }
+
+    [Fact]
+    public void Read_DataAfterZeroPadding_Rejected()
+    {
+        byte[] data = [.. Ex(0x0010, 0x0010, "PN", "A^B "u8), .. new byte[10_000], .. Ex(0x0010, 0x0020, "LO", "ID"u8)];
+        var ex = Assert.Throws<DicomFormatException>(() => DicomFile.Open(new MemoryStream(data)));
+        Assert.Contains("zero", ex.Message);
     }
 
     [Fact]
