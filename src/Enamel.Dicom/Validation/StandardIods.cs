@@ -44,11 +44,16 @@ public static class StandardIods
         Patient, GeneralStudy, GeneralSeries, SCEquipment, GeneralImage, ImagePixel, SopCommon,
     ]);
 
-    /// <summary>What every composite image shares; used (with a warning) for SOP classes we have no table for.</summary>
+    /// <summary>
+    /// What composite objects share; used (with a warning) for SOP classes we have no table for. The 1C/2C
+    /// conditions of General Series and General Image depend on the IOD (e.g. Laterality, Patient Orientation),
+    /// so only their unconditional attributes are checked; the series attributes kept are common to the
+    /// modality-specific series modules (RT Series, SR Document Series …) too.
+    /// </summary>
     public static readonly IodDefinition CommonModules = new("common composite modules", "A.1", [],
     [
-        Patient, GeneralStudy, GeneralSeries, GeneralEquipment,
-        new ModuleUsage(GeneralImage, HasPixelData, "when Pixel Data is present"),
+        Patient, GeneralStudy, Unconditional(GeneralSeries), GeneralEquipment,
+        new ModuleUsage(Unconditional(GeneralImage), HasPixelData, "when Pixel Data is present"),
         new ModuleUsage(ImagePixel, HasPixelData, "when Pixel Data is present"),
         SopCommon,
     ]);
@@ -81,6 +86,9 @@ public static class StandardIods
         .. intent == ForPresentation ? [VOILutForPresentation] : Array.Empty<ModuleUsage>(),
         AcquisitionContext, SopCommon,
     ]);
+
+    private static ModuleDefinition Unconditional(ModuleDefinition module) =>
+        module with { Attributes = module.Attributes.Where(a => a.Condition is null).ToList() };
 
     private static bool HasPixelData(DicomDataset d) => d.Contains(DicomTags.PixelData);
 }
