@@ -57,6 +57,29 @@ public class DicomValidatorTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Every unconditional Type 2 attribute, removed, is reported missing; dciodvfy agrees it is required.</summary>
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Validate_Type2AttributeRemoved_ReportsItMissing(string kind)
+    {
+        using var valid = SyntheticObjects.Create(kind);
+        var iod = StandardIods.ForSopClass(valid.Dataset.GetString(DicomTags.SOPClassUID))!;
+        var type2 = iod.Modules.Where(m => m.Condition is null || m.Condition(valid.Dataset))
+            .SelectMany(m => m.Module.Attributes)
+            .Where(a => a.Type == AttributeType.Type2 || (a.Type == AttributeType.Type2C && a.Condition!(valid.Dataset)))
+            .Select(a => a.Tag).Distinct().ToList();
+        foreach (var tag in type2)
+        {
+            var broken = SyntheticObjects.Create(kind);
+            Assert.True(broken.Dataset.Remove(tag), $"{kind}: the valid object lacks {tag}");
+            Assert.Contains(DicomValidator.Validate(broken).Errors, f => f.TagPath == tag.ToString() && f.Message.Contains("is missing", StringComparison.Ordinal));
+            var keyword = DicomDictionary.KeywordOf(tag);
+            var peer = Dciodvfy.MissingAttributes(Dciodvfy.Run(Save(broken)));
+            output.WriteLine($"{kind} without {keyword}: dciodvfy {string.Join(", ", peer.Select(p => $"{p.Keyword} type {p.Type} in {p.Module}"))}");
+            Assert.Contains(peer, p => p.Keyword == keyword);
+        }
+    }
+
     private static string Save(DicomFile file)
     {
         var path = Path.Combine(TestFiles.NewTempDir(), "object.dcm");
