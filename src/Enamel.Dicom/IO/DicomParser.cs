@@ -346,6 +346,7 @@ internal sealed class DicomParser
                 if (itemTag == DicomTag.SequenceDelimitationItem) break;
                 if (itemTag != DicomTag.Item) throw Error($"expected a fragment item (FFFE,E000) but found {itemTag}", null, at);
                 if (length == UndefinedLength) throw Error("a pixel data fragment has undefined length", null, at);
+                if (length > options.MaxValueLength) throw Error($"fragment length {length} exceeds the limit of {options.MaxValueLength}", null, at);
                 if (length > input.Remaining) throw Error($"fragment length {length} runs past the end of the input", null, at);
                 if (++elementCount > options.MaxElementCount) throw Error($"more than {options.MaxElementCount} elements");
                 var value = ReadValue(tag, DicomVR.OB, length);

@@ -154,6 +154,16 @@ public class MalformedInputTests
     }
 
     [Fact]
+    public void Read_FragmentLongerThanMaxValueLength_ThrowsWithPixelDataPath()
+    {
+        var bytes = File.ReadAllBytes(TestFiles.Sample("JPEG2000.dcm"));
+        var options = new DicomReadOptions { MaxValueLength = 200 }; // the one fragment holds 250 bytes, every element less
+        var ex = Assert.Throws<DicomFormatException>(() => DicomFile.Open(new ForwardOnlyStream(bytes), options));
+        Assert.Contains("fragment length", ex.Message);
+        Assert.Equal("(7FE0,0010)", ex.TagPath);
+    }
+
+    [Fact]
     public void Read_NestingBomb_ThrowsMentioningDepth()
     {
         // 1000 nested undefined-length sequences (0008,1140), implicit VR little endian.
