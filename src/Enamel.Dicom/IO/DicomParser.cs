@@ -55,9 +55,18 @@ internal sealed class DicomParser
 
     private string PathText(DicomTag? current = null)
     {
+        // A nesting bomb would make a path of megabytes: keep the first and last levels.
+        const int keep = 10;
         var sb = new StringBuilder();
-        foreach (var (tag, item) in path)
+        for (int i = 0; i < path.Count; i++)
         {
+            if (path.Count > 2 * keep && i == keep)
+            {
+                sb.Append(">…").Append(path.Count - 2 * keep).Append(" levels…");
+                i = path.Count - keep - 1;
+                continue;
+            }
+            var (tag, item) = path[i];
             if (sb.Length > 0) sb.Append('>');
             sb.Append(tag.ToString());
             if (item >= 0) sb.Append('[').Append(item).Append(']');
@@ -258,6 +267,8 @@ internal sealed class DicomParser
     private DicomSequence ReadSequence(DicomTag tag, long endPosition, int depth)
     {
         if (depth + 1 > options.MaxSequenceDepth) throw Error($"sequence depth exceeds the limit of {options.MaxSequenceDepth} nested levels", tag);
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw Error($"sequence depth {depth + 1} exceeds what the thread's stack can parse", tag);
         var seq = new DicomSequence(tag, undefinedLength: endPosition < 0);
         path.Add((tag, -1));
         try

@@ -179,6 +179,21 @@ public class MalformedInputTests
     }
 
     [Fact]
+    public void Read_NestingBombWithoutDepthLimit_ThrowsInsteadOfOverflowingTheStack()
+    {
+        var ms = new MemoryStream();
+        for (int i = 0; i < 200_000; i++)
+        {
+            ms.Write(Implicit(0x0008, 0x1140, 0xFFFFFFFF));
+            ms.Write(Implicit(0xFFFE, 0xE000, 0xFFFFFFFF));
+        }
+        var options = new DicomReadOptions { MaxSequenceDepth = int.MaxValue };
+        var ex = Assert.Throws<DicomFormatException>(() => DicomFile.Open(new MemoryStream(ms.ToArray()), options));
+        Assert.Contains("depth", ex.Message);
+        Assert.True(ex.Message.Length < 1000, $"message of {ex.Message.Length} characters");
+    }
+
+    [Fact]
     public void Read_ItemFlood_StopsAtElementLimit()
     {
         // One sequence with 200 000 empty defined-length items.
