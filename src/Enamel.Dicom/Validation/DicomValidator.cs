@@ -24,7 +24,7 @@ public static class DicomValidator
         var reported = new HashSet<string>(StringComparer.Ordinal);
         foreach (var usage in iod.Modules)
         {
-            if (usage.Condition is { } needed && !needed(dataset)) continue;
+            if (usage.Condition is { } needed && !needed(dataset)) continue; // module conditions read CS/UI values only
             CheckAttributes(dataset, usage.Module.Attributes, "", usage.Module.Name, findings, reported);
         }
         CheckMeta(file, findings);
@@ -38,7 +38,7 @@ public static class DicomValidator
         foreach (var req in requirements)
         {
             var where = path + req.Tag;
-            bool required = req.Condition is not { } condition || condition(dataset);
+            bool required = IsRequired(req, dataset);
             bool present = dataset.TryGet(req.Tag, out var element);
             var label = $"Type {req.TypeText} attribute {req.Tag} {DicomDictionary.Find(req.Tag)?.Name}";
             var because = req.ConditionText is null ? "" : $" (required when {req.ConditionText})";
@@ -58,6 +58,14 @@ public static class DicomValidator
                 for (int i = 0; i < seq.Items.Count; i++)
                     CheckAttributes(seq.Items[i], itemRequirements, $"{where}[{i}]>", module, findings, reported);
         }
+    }
+
+    /// <summary>Whether a requirement applies; a condition that cannot read an undecodable value counts as met (so it is reported).</summary>
+    private static bool IsRequired(AttributeRequirement req, DicomDataset dataset)
+    {
+        if (req.Condition is not { } condition) return true;
+        try { return condition(dataset); }
+        catch (DicomTextException) { return true; }
     }
 
     private static void CheckEnumerated(DicomDataset dataset, AttributeRequirement req, IReadOnlyList<string> allowed, string where,
