@@ -1,14 +1,5 @@
 namespace Enamel.Dicom.Validation;
 
-/// <summary>Attribute types of PS3.5 7.4: 1 required with a value, 2 required (may be empty), C conditional.</summary>
-public enum AttributeType
-{
-    Type1,
-    Type1C,
-    Type2,
-    Type2C,
-}
-
 /// <summary>
 /// One row of a module table: the attribute, its type, the condition for 1C/2C (evaluated on the dataset that
 /// holds the attribute), optional enumerated values, and for sequences the requirements of each item.

@@ -174,7 +174,8 @@ public static class StandardModules
         T1(DicomTags.RescaleType),
         T1(DicomTags.PresentationLUTShape, "IDENTITY", "INVERSE"),
         T1(DicomTags.LossyImageCompression, "00", "01"),
-        T2(DicomTags.PatientOrientation),
+        // PS3.3 makes this 1C; dciodvfy requires a value whatever Image Type says, and so do we.
+        T1C(DicomTags.PatientOrientation, "the image is a DX family image (as dciodvfy reads C.8.11.3)", _ => true),
         T1(DicomTags.BurnedInAnnotation, "YES", "NO"),
     ]);
 

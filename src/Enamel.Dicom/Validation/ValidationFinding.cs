@@ -1,11 +1,5 @@
 namespace Enamel.Dicom.Validation;
 
-public enum ValidationSeverity
-{
-    Warning,
-    Error,
-}
-
 /// <summary>One problem found in a DICOM object: how bad, where (tag path), and what.</summary>
 /// <param name="TagPath">Where, e.g. "(0008,2218)[0]>(0008,0104)"; empty for the object as a whole.</param>
 /// <param name="Module">The module whose requirement failed, or null for value-encoding checks.</param>
