@@ -7,8 +7,12 @@ namespace Enamel.Dicom.Tests.Validation;
 /// On real samples, and on copies with one top-level attribute removed, every attribute dciodvfy reports as a
 /// missing Type 1 or 2 attribute (or 1C/2C of an attribute our tables list) is reported missing by us too.
 /// </summary>
-public class DciodvfyComparisonTests(ITestOutputHelper output)
+public sealed class DciodvfyComparisonTests(ITestOutputHelper output) : IDisposable
 {
+    private readonly string dir = TestFiles.NewTempDir();
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
     [Theory]
     [InlineData("CT_small.dcm")]
     [InlineData("MR_small.dcm")]
@@ -17,7 +21,6 @@ public class DciodvfyComparisonTests(ITestOutputHelper output)
         using var original = DicomFile.Open(TestFiles.Sample(sample));
         var iod = StandardIods.ForSopClass(original.Dataset.GetString(DicomTags.SOPClassUID))!;
         var listed = iod.Modules.SelectMany(m => m.Module.Attributes).Select(a => a.Tag).ToHashSet();
-        var dir = TestFiles.NewTempDir();
         var removable = original.Dataset.Select(e => e.Tag)
             .Where(t => !t.IsPrivate && !t.IsGroupLength && t != DicomTags.SOPClassUID).ToList();
 

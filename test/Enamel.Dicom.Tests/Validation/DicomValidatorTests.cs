@@ -3,8 +3,13 @@ using Xunit.Abstractions;
 
 namespace Enamel.Dicom.Tests.Validation;
 
-public class DicomValidatorTests(ITestOutputHelper output)
+public sealed class DicomValidatorTests(ITestOutputHelper output) : IDisposable
 {
+    private readonly string dir = TestFiles.NewTempDir();
+    private int saved;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
     public static TheoryData<string> Kinds() => new(SyntheticObjects.Kinds);
 
     [Theory]
@@ -80,9 +85,9 @@ public class DicomValidatorTests(ITestOutputHelper output)
         }
     }
 
-    private static string Save(DicomFile file)
+    private string Save(DicomFile file)
     {
-        var path = Path.Combine(TestFiles.NewTempDir(), "object.dcm");
+        var path = Path.Combine(dir, $"object{++saved}.dcm");
         file.Save(path);
         return path;
     }
