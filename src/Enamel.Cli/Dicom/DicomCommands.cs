@@ -17,6 +17,7 @@ public static class DicomCommands
         dicom.Subcommands.Add(MoveCommand.Create());
         dicom.Subcommands.Add(GetCommand.Create());
         dicom.Subcommands.Add(ScpCommand.Create());
+        dicom.Subcommands.Add(ValidateCommand.Create());
         return dicom;
     }
 }

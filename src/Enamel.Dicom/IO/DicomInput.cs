@@ -55,7 +55,10 @@ internal sealed class DicomInput
 
     public bool AtEnd => !TryEnsure(1);
 
-    public ReadOnlySpan<byte> Peek(int count) => buffer.AsSpan(start, count);
+    /// <summary>The next <paramref name="count"/> buffered bytes; callers make them available with <see cref="TryEnsure"/> first.</summary>
+    public ReadOnlySpan<byte> Peek(int count) => count <= end - start
+        ? buffer.AsSpan(start, count)
+        : throw new InvalidOperationException($"peeked {count} bytes with only {end - start} buffered (a reader bug: TryEnsure first)");
 
     public void Advance(int count) => start += count;
 

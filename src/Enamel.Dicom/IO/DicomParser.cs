@@ -34,8 +34,9 @@ internal sealed class DicomParser
         if (syntax.IsDeflated)
         {
             // Deflated (PS3.5 A.5): raw deflate of the rest; positions are then offsets in the inflated stream.
+            long deflateStart = input.Position;
             var inflated = new DeflateStream(input.RemainderStream(), CompressionMode.Decompress);
-            input = new DicomInput(inflated);
+            input = new DicomInput(new CorruptDeflateAsFormatError(inflated, deflateStart));
             source = null; // inflated values cannot be addressed in the file: load them
         }
         ParseElements(target, endPosition: -1, depth: 0, isItem: false);
@@ -54,9 +55,18 @@ internal sealed class DicomParser
 
     private string PathText(DicomTag? current = null)
     {
+        // A nesting bomb would make a path of megabytes: keep the first and last levels.
+        const int keep = 10;
         var sb = new StringBuilder();
-        foreach (var (tag, item) in path)
+        for (int i = 0; i < path.Count; i++)
         {
+            if (path.Count > 2 * keep && i == keep)
+            {
+                sb.Append(">…").Append(path.Count - 2 * keep).Append(" levels…");
+                i = path.Count - keep - 1;
+                continue;
+            }
+            var (tag, item) = path[i];
             if (sb.Length > 0) sb.Append('>');
             sb.Append(tag.ToString());
             if (item >= 0) sb.Append('[').Append(item).Append(']');
@@ -88,14 +98,13 @@ internal sealed class DicomParser
                 if (isItem) throw Error($"input ended {endPosition - input.Position} bytes before the end of an item");
                 return;
             }
-            if (!input.TryEnsure(4))
+            if (!isItem && depth == 0 && AtZeroPadding())
             {
-                if (!isItem && AllZero()) return; // trailing padding
-                throw Error("input ended inside an element tag");
+                SkipZeroPadding(); // trailing zero padding after the dataset (tolerated)
+                return;
             }
+            if (!input.TryEnsure(4)) throw Error("input ended inside an element tag");
             var peek = input.Peek(4);
-            if (!isItem && depth == 0 && peek[0] == 0 && peek[1] == 0 && peek[2] == 0 && peek[3] == 0 && AllZeroToEnd())
-                return; // trailing zero padding after the dataset (tolerated)
             if (!isItem && options.StopBeforeTag is { } stop)
             {
                 var t = ReadTagAt(peek);
@@ -104,7 +113,7 @@ internal sealed class DicomParser
             if (!ReadElement(target, depth, out bool itemEnded)) return;
             if (itemEnded)
             {
-                if (!isItem) throw Error("item delimiter outside any item", DicomTag.ItemDelimitationItem);
+                if (!isItem) throw Error("item delimiter outside any item", DicomTag.ItemDelimitationItem, input.Position - 8);
                 return;
             }
         }
@@ -114,24 +123,29 @@ internal sealed class DicomParser
         ? new DicomTag((ushort)((b[0] << 8) | b[1]), (ushort)((b[2] << 8) | b[3]))
         : new DicomTag((ushort)(b[0] | (b[1] << 8)), (ushort)(b[2] | (b[3] << 8)));
 
-    private bool AllZero()
+    /// <summary>
+    /// Eight zero bytes (or zeros up to the end) where a top-level element should start: no real element is
+    /// (0000,0000) with length 0, and a command set's (0000,0000) has a non-zero length.
+    /// </summary>
+    private bool AtZeroPadding()
     {
-        int n = 0;
-        while (input.TryEnsure(n + 1)) { if (input.Peek(n + 1)[n] != 0) return false; n++; }
+        for (int k = 1; k <= 8; k++)
+        {
+            if (!input.TryEnsure(k)) return true;
+            if (input.Peek(k)[k - 1] != 0) return false;
+        }
         return true;
     }
 
-    private bool AllZeroToEnd()
+    /// <summary>Consumes zero padding to the end in one linear pass; data after the padding is an error.</summary>
+    private void SkipZeroPadding()
     {
-        // Only scan a bounded window; a real dataset never starts with tag (0000,0000) outside command sets.
-        const int window = 4096;
-        int n = 0;
-        while (n < window && input.TryEnsure(n + 1))
+        long start = input.Position;
+        while (input.TryEnsure(1))
         {
-            if (input.Peek(n + 1)[n] != 0) return false;
-            n++;
+            if (input.Peek(1)[0] != 0) throw Error($"data follows {input.Position - start} bytes of zero padding after the dataset");
+            input.Advance(1);
         }
-        return n < window;
     }
 
     /// <summary>Reads one element into <paramref name="target"/>. Returns false at a sequence delimiter seen at dataset level.</summary>
@@ -263,7 +277,9 @@ internal sealed class DicomParser
 
     private DicomSequence ReadSequence(DicomTag tag, long endPosition, int depth)
     {
-        if (depth + 1 > options.MaxSequenceDepth) throw Error($"sequences nest deeper than {options.MaxSequenceDepth} levels", tag);
+        if (depth + 1 > options.MaxSequenceDepth) throw Error($"sequence depth exceeds the limit of {options.MaxSequenceDepth} nested levels", tag);
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw Error($"sequence depth {depth + 1} exceeds what the thread's stack can parse", tag);
         var seq = new DicomSequence(tag, undefinedLength: endPosition < 0);
         path.Add((tag, -1));
         try
@@ -288,6 +304,7 @@ internal sealed class DicomParser
                 }
                 if (itemTag != DicomTag.Item) throw Error($"expected an item tag (FFFE,E000) but found {itemTag}", null, at);
                 path[^1] = (tag, index);
+                if (++elementCount > options.MaxElementCount) throw Error($"more than {options.MaxElementCount} elements and items", null, at);
                 var item = new DicomDataset { UndefinedLength = itemLength == UndefinedLength, Parent = null };
                 if (itemLength == UndefinedLength)
                     ParseElementsNested(item, -1, depth + 1);
@@ -303,6 +320,34 @@ internal sealed class DicomParser
         }
         finally { path.RemoveAt(path.Count - 1); }
         return seq;
+    }
+
+    /// <summary>Turns the inflater's InvalidDataException (corrupt deflate data) into a DicomFormatException.</summary>
+    private sealed class CorruptDeflateAsFormatError(Stream inflated, long deflateStart) : Stream
+    {
+        private long produced;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                int n = inflated.Read(buffer, offset, count);
+                produced += n;
+                return n;
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new DicomFormatException($"deflated dataset (starting at byte {deflateStart} of the file) is corrupt after {produced} inflated bytes: {ex.Message}", produced, "", ex);
+            }
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private void ParseElementsNested(DicomDataset item, long end, int depth) => ParseElements(item, end, depth, isItem: true);
@@ -323,6 +368,7 @@ internal sealed class DicomParser
                 if (itemTag == DicomTag.SequenceDelimitationItem) break;
                 if (itemTag != DicomTag.Item) throw Error($"expected a fragment item (FFFE,E000) but found {itemTag}", null, at);
                 if (length == UndefinedLength) throw Error("a pixel data fragment has undefined length", null, at);
+                if (length > options.MaxValueLength) throw Error($"fragment length {length} exceeds the limit of {options.MaxValueLength}", null, at);
                 if (length > input.Remaining) throw Error($"fragment length {length} runs past the end of the input", null, at);
                 if (++elementCount > options.MaxElementCount) throw Error($"more than {options.MaxElementCount} elements");
                 var value = ReadValue(tag, DicomVR.OB, length);

@@ -17,6 +17,9 @@ internal static class Part10Reader
             throw new DicomFormatException("input is too short to be a DICOM file or dataset", input.Position, "");
         }
 
+        if (preamble is not null && !input.TryEnsure(8))
+            throw new DicomFormatException("input ends right after 'DICM' (no File Meta Information)", input.Position, "");
+
         var meta = new DicomDataset();
         var parser = new DicomParser(input, options, source);
         var head = input.Peek(8);
