@@ -34,12 +34,12 @@ internal static class SendCommand
                 try
                 {
                     var status = await a.StoreAsync(s);
-                    if (DimseStatus.IsFailure(status)) { Console.Error.WriteLine($"E: {s.Path}: {DimseStatus.Describe(status)}"); rc = ExitCodes.NetworkError; }
+                    if (DimseStatus.IsFailure(status)) { Console.Error.WriteLine($"E: {s.Name}: {DimseStatus.Describe(status)}"); rc = ExitCodes.NetworkError; }
                     else ok++;
                 }
                 catch (DicomNetworkException ex) when (ex is not DicomAbortException)
                 {
-                    Console.Error.WriteLine($"E: {s.Path}: {ex.Message}");
+                    Console.Error.WriteLine($"E: {s.Name}: {ex.Message}");
                     rc = ExitCodes.NetworkError;
                 }
             }

@@ -71,7 +71,7 @@ public sealed class AssociationFeatureTests : IDisposable
     {
         public ValueTask<DicomPeer?> ResolveDestinationAsync(string aeTitle, CancellationToken ct) =>
             ValueTask.FromResult<DicomPeer?>(aeTitle == "KNOWN" ? new DicomPeer("KNOWN", "127.0.0.1", 9) : null);
-        public ValueTask<IReadOnlyList<string>> GetFilesAsync(RetrieveRequest request, CancellationToken ct) =>
+        public ValueTask<IReadOnlyList<DicomObjectSource>> GetSourcesAsync(RetrieveRequest request, CancellationToken ct) =>
             throw new InvalidOperationException("index offline");
     }
 

@@ -148,5 +148,6 @@ public sealed class FileRetrieveHandler(IReadOnlyList<string> files, IReadOnlyDi
     public ValueTask<DicomPeer?> ResolveDestinationAsync(string aeTitle, CancellationToken ct) =>
         ValueTask.FromResult(destinations.TryGetValue(aeTitle, out var p) ? p : null);
 
-    public ValueTask<IReadOnlyList<string>> GetFilesAsync(RetrieveRequest request, CancellationToken ct) => ValueTask.FromResult(files);
+    public ValueTask<IReadOnlyList<DicomObjectSource>> GetSourcesAsync(RetrieveRequest request, CancellationToken ct) =>
+        ValueTask.FromResult<IReadOnlyList<DicomObjectSource>>(files.Select(DicomObjectSource.FromFile).ToList());
 }

@@ -58,7 +58,7 @@ public sealed class OurScuTests : IDisposable
         var ex = await Assert.ThrowsAsync<DicomNetworkException>(() => a.StoreAsync(rle));
         Assert.Contains("transcoding compressed pixel data is not available", ex.Message);
         await a.ReleaseAsync();
-        using var sent = DicomFile.Open(be.Path);
+        using var sent = DicomFile.Open(be.Name);
         using var got = DicomFile.Open(store.Stored.Single());
         Assert.Equal(DicomTransferSyntax.ImplicitVRLittleEndian.Uid, got.TransferSyntax.Uid);
         DcmtkScuTests.AssertSame(sent.Dataset, got.Dataset);

@@ -144,7 +144,7 @@ internal sealed partial class AssociationEngine
             await RespondAsync(msg, DimseStatus.MoveDestinationUnknown, CancellationToken.None).ConfigureAwait(false);
             return;
         }
-        var files = await ListSourcesAsync(await handler.GetFilesAsync(rq, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        var files = await ListSourcesAsync(await handler.GetSourcesAsync(rq, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         var counts = new SubOperationCounts { Remaining = files.Sources.Count, Failed = files.Unreadable };
         ushort final;
         if (files.Sources.Count == 0) final = Final(counts);
@@ -174,7 +174,7 @@ internal sealed partial class AssociationEngine
 
     private async Task GetAsync(DimseMessage msg, RetrieveRequest rq, CancellationToken ct)
     {
-        var files = await ListSourcesAsync(await o.GetHandler!.GetFilesAsync(rq, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        var files = await ListSourcesAsync(await o.GetHandler!.GetSourcesAsync(rq, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         var counts = new SubOperationCounts { Remaining = files.Sources.Count, Failed = files.Unreadable };
         var final = await RunSubOperationsAsync(msg, files.Sources, counts, f => StoreOnThisAssociationAsync(f, ct), ct).ConfigureAwait(false);
         await SendFinalAsync(msg, final, counts).ConfigureAwait(false);
@@ -227,19 +227,19 @@ internal sealed partial class AssociationEngine
         return channel.SendAsync(msg.PresentationContextId, rsp, null, CancellationToken.None);
     }
 
-    private Task<(List<Part10Source> Sources, int Unreadable)> ListSourcesAsync(IReadOnlyList<string> paths)
+    private async Task<(List<Part10Source> Sources, int Unreadable)> ListSourcesAsync(IReadOnlyList<DicomObjectSource> sources, CancellationToken ct)
     {
-        var list = new List<Part10Source>(paths.Count);
+        var list = new List<Part10Source>(sources.Count);
         int bad = 0;
-        foreach (var p in paths)
+        foreach (var p in sources)
         {
-            try { list.Add(Part10Source.Read(p)); }
+            try { list.Add(await Part10Source.ReadAsync(p, ct).ConfigureAwait(false)); }
             catch (Exception ex) when (ex is DicomFormatException or IOException or UnauthorizedAccessException)
             {
                 NetworkLog.HandlerFailed(log, id, "retrieve", $"source file unreadable: {ex.Message}");
                 bad++;
             }
         }
-        return Task.FromResult((list, bad));
+        return (list, bad);
     }
 }

@@ -1,12 +1,25 @@
 namespace Enamel.Dicom.Network;
 
-/// <summary>What an SCU needs to send a Part 10 file: its SOP class/instance, transfer syntax, and where the data set starts.</summary>
-public sealed record Part10Source(string Path, string SopClassUid, string SopInstanceUid, DicomTransferSyntax TransferSyntax, long DatasetOffset)
+/// <summary>A DICOM object a retrieve or send can read: a display name (no patient data) and how to open it as a seekable Part 10 stream.</summary>
+public sealed record DicomObjectSource(string Name, Func<CancellationToken, ValueTask<Stream>> OpenAsync)
 {
-    /// <summary>Reads the File Meta Information only. Throws <see cref="DicomFormatException"/> if the file has no Part 10 header.</summary>
-    public static Part10Source Read(string path)
+    public static DicomObjectSource FromFile(string path) => new(path, _ =>
+        ValueTask.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan)));
+}
+
+/// <summary>What an SCU needs to send a Part 10 object: its SOP class/instance, transfer syntax, and where the data set starts.</summary>
+public sealed record Part10Source(DicomObjectSource Source, string SopClassUid, string SopInstanceUid, DicomTransferSyntax TransferSyntax, long DatasetOffset)
+{
+    public string Name => Source.Name;
+
+    /// <summary>Reads the File Meta Information of a file. Throws <see cref="DicomFormatException"/> if it has no Part 10 header.</summary>
+    public static Part10Source Read(string path) => ReadAsync(DicomObjectSource.FromFile(path), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Reads the File Meta Information (and the data set's SOP UIDs) of a source.</summary>
+    public static async ValueTask<Part10Source> ReadAsync(DicomObjectSource source, CancellationToken ct)
     {
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+        await using var fs = await source.OpenAsync(ct).ConfigureAwait(false);
+        if (!fs.CanSeek) throw new ArgumentException($"{source.Name}: a Part 10 source must be seekable");
         var head = new byte[132];
         if (fs.ReadAtLeast(head, 132, throwOnEndOfStream: false) < 132 || !head.AsSpan(128).SequenceEqual("DICM"u8))
             throw new DicomFormatException("not a Part 10 file (no 'DICM' after the preamble): cannot send without File Meta Information", 128, "");
@@ -20,11 +33,11 @@ public sealed record Part10Source(string Path, string SopClassUid, string SopIns
         var ts = meta.GetString(DicomTags.TransferSyntaxUID);
         if (string.IsNullOrEmpty(cls) || string.IsNullOrEmpty(inst) || string.IsNullOrEmpty(ts))
             throw new DicomFormatException("File Meta Information lacks the SOP class, SOP instance or transfer syntax UID", 132, "(0002,0002)");
-        return new Part10Source(path, cls, inst, DicomTransferSyntax.FromUid(ts), offset);
+        return new Part10Source(source, cls, inst, DicomTransferSyntax.FromUid(ts), offset);
     }
 
     // Walks group 0002 (explicit VR little endian) from offset 132 to find where the data set begins.
-    private static long MetaEnd(FileStream fs)
+    private static long MetaEnd(Stream fs)
     {
         fs.Position = 132;
         Span<byte> h = stackalloc byte[12];
@@ -68,15 +81,15 @@ public sealed record Part10Source(string Path, string SopClassUid, string SopIns
         if (target.Uid == TransferSyntax.Uid)
             return async (s, ct) =>
             {
-                await using var fs = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                await using var fs = await Source.OpenAsync(ct).ConfigureAwait(false);
                 fs.Position = DatasetOffset;
                 await fs.CopyToAsync(s, 1 << 16, ct).ConfigureAwait(false);
             };
-        return (s, _) =>
+        return async (s, ct) =>
         {
-            using var file = DicomFile.Open(Path);
+            await using var fs = await Source.OpenAsync(ct).ConfigureAwait(false);
+            using var file = DicomFile.Open(fs);
             new DicomWriter(s, target).Write(file.Dataset);
-            return ValueTask.CompletedTask;
         };
     }
 }

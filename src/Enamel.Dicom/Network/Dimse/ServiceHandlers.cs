@@ -38,17 +38,17 @@ public interface ICFindHandler
     IAsyncEnumerable<DicomDataset> FindAsync(CFindRequest request, CancellationToken ct);
 }
 
-/// <summary>Retrieve SCP for C-MOVE (PS3.4 C.4.2): resolves destinations and lists the Part 10 files to send.</summary>
+/// <summary>Retrieve SCP for C-MOVE (PS3.4 C.4.2): resolves destinations and lists the Part 10 objects to send.</summary>
 public interface ICMoveHandler
 {
     ValueTask<DicomPeer?> ResolveDestinationAsync(string aeTitle, CancellationToken ct);
-    ValueTask<IReadOnlyList<string>> GetFilesAsync(RetrieveRequest request, CancellationToken ct);
+    ValueTask<IReadOnlyList<DicomObjectSource>> GetSourcesAsync(RetrieveRequest request, CancellationToken ct);
 }
 
-/// <summary>Retrieve SCP for C-GET (PS3.4 C.4.3): lists the Part 10 files to return on the same association.</summary>
+/// <summary>Retrieve SCP for C-GET (PS3.4 C.4.3): lists the Part 10 objects to return on the same association.</summary>
 public interface ICGetHandler
 {
-    ValueTask<IReadOnlyList<string>> GetFilesAsync(RetrieveRequest request, CancellationToken ct);
+    ValueTask<IReadOnlyList<DicomObjectSource>> GetSourcesAsync(RetrieveRequest request, CancellationToken ct);
 }
 
 /// <summary>Decides whether a requestor's user identity (PS3.7 D.3.3.7) is acceptable.</summary>
