@@ -9,6 +9,7 @@ public static class DicomCommands
     {
         var dicom = new Command("dicom", "DICOM file tools: dump, json, render, transcode, validate");
         dicom.Subcommands.Add(DumpCommand.Create());
+        dicom.Subcommands.Add(TranscodeCommand.Create());
         return dicom;
     }
 }

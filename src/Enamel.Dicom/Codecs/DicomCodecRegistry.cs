@@ -11,7 +11,7 @@ public sealed class DicomCodecRegistry
     private static DicomCodecRegistry CreateDefault()
     {
         var r = new DicomCodecRegistry();
-        // Codecs register here as they are added, e.g. r.Register(new RleCodec());
+        r.Register(new Rle.RleCodec());
         return r;
     }
 
