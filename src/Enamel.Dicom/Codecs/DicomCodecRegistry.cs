@@ -12,6 +12,8 @@ public sealed class DicomCodecRegistry
     {
         var r = new DicomCodecRegistry();
         r.Register(new Rle.RleCodec());
+        foreach (var jpeg in new[] { DicomTransferSyntax.JpegBaseline, DicomTransferSyntax.JpegExtended, DicomTransferSyntax.JpegLossless, DicomTransferSyntax.JpegLosslessSV1 })
+            r.Register(new Jpeg.JpegCodec(jpeg));
         return r;
     }
 
