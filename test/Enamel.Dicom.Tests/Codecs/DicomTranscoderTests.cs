@@ -1,0 +1,185 @@
+using Enamel.Dicom.Codecs;
+using Enamel.Dicom.Imaging;
+using Enamel.Dicom.Tests.Peers;
+
+namespace Enamel.Dicom.Tests.Codecs;
+
+public class DicomTranscoderTests
+{
+    public static TheoryData<string, string> NativeSyntaxes() => new()
+    {
+        { "MR_small.dcm", "+ti" }, { "MR_small.dcm", "+te" }, { "MR_small.dcm", "+tb" }, { "MR_small.dcm", "+td" },
+        { "CT_small.dcm", "+tb" }, { "SC_rgb_small_odd.dcm", "+tb" }, { "SC_rgb_small_odd.dcm", "+td" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NativeSyntaxes))]
+    public void Read_DcmconvOutput_SamePixelsAsOriginal(string sample, string option)
+    {
+        var converted = PixelHelpers.Dcmtk(TestFiles.NewTempDir(), "dcmconv", TestFiles.Sample(sample), option);
+        PixelHelpers.AssertSameBytes(PixelHelpers.AllFrames(TestFiles.Sample(sample)), PixelHelpers.AllFrames(converted), $"{sample} dcmconv {option}");
+    }
+
+    [Theory]
+    [InlineData("MR_small.dcm")]
+    [InlineData("CT_small.dcm")]
+    [InlineData("SC_rgb_small_odd.dcm")]
+    [InlineData("MR_small_RLE.dcm")]
+    [InlineData("SC_rgb_rle.dcm")]
+    public void Transcode_EveryNativeSyntax_DcmtkAndPydicomReadSamePixels(string sample)
+    {
+        var dir = TestFiles.NewTempDir();
+        var expected = PixelHelpers.AllFrames(TestFiles.Sample(sample));
+        foreach (var target in new[] { DicomTransferSyntax.ImplicitVRLittleEndian, DicomTransferSyntax.ExplicitVRLittleEndian,
+                     DicomTransferSyntax.ExplicitVRBigEndian, DicomTransferSyntax.DeflatedExplicitVRLittleEndian })
+        {
+            var output = Path.Combine(dir, $"{target.Uid}.dcm");
+            Save(TestFiles.Sample(sample), target, output);
+            int bitsAllocated;
+            using (var again = DicomFile.Open(output))
+            {
+                bitsAllocated = again.Dataset.GetInt32(DicomTags.BitsAllocated);
+                Assert.Equal(target, again.TransferSyntax);
+                PixelHelpers.AssertSameBytes(expected, PixelHelpers.AllFrames(again), $"{sample} -> {target.Name}");
+            }
+            PeerTools.Run("dcmdump", "-q", output).EnsureSuccess($"dcmdump of {sample} as {target.Name}");
+            var explicitLe = PixelHelpers.Dcmtk(dir, "dcmconv", output, "+te");
+            PixelHelpers.AssertSameBytes(expected, PixelHelpers.AllFrames(explicitLe), $"{sample} -> {target.Name} -> dcmconv +te");
+            // pydicom reads 8-bit samples in an OW element of a big-endian file unswapped; dcmtk (checked above) swaps
+            // the 16-bit words as PS3.5 7.3 says, so pydicom is only a peer here for 16-bit samples.
+            if (target.IsBigEndian && bitsAllocated == 8) continue;
+            Assert.Equal(PydicomPixelHash(TestFiles.Sample(sample)), PydicomPixelHash(output));
+        }
+    }
+
+    [Theory]
+    [InlineData("MR_small.dcm")]
+    [InlineData("CT_small.dcm")]
+    [InlineData("SC_rgb_small_odd.dcm")]
+    [InlineData("SC_rgb_rle.dcm")]
+    [InlineData("JPGExtended.dcm")]
+    public void Transcode_ToRle_DcmdrleAndPydicomDecodeIdentically(string sample)
+    {
+        var dir = TestFiles.NewTempDir();
+        var rle = Path.Combine(dir, "ours-rle.dcm");
+        Save(TestFiles.Sample(sample), DicomTransferSyntax.RleLossless, rle);
+        var native = PixelHelpers.AllFrames(TestFiles.Sample(sample));   // JPGExtended: our decode, re-encoded losslessly
+        PixelHelpers.AssertSameBytes(native, PixelHelpers.AllFrames(rle), $"{sample} -> RLE -> ours");
+        var dcmtkDecoded = PixelHelpers.Dcmtk(dir, "dcmdrle", rle);
+        PixelHelpers.AssertSameBytes(native, PixelHelpers.AllFrames(dcmtkDecoded), $"{sample} -> RLE -> dcmdrle");
+        var explicitNative = Path.Combine(dir, "ours-native.dcm");
+        Save(rle, DicomTransferSyntax.ExplicitVRLittleEndian, explicitNative);
+        Assert.Equal(PydicomPixelHash(explicitNative), PydicomPixelHash(rle));
+    }
+
+    [Fact]
+    public void Transcode_MultiFrameToRle_WritesOffsetTableThatPeersUse()
+    {
+        var dir = TestFiles.NewTempDir();
+        var source = Path.Combine(dir, "multi.dcm");
+        var frames = SyntheticMultiFrame(source, frames: 3, rows: 7, columns: 5);
+        var rle = Path.Combine(dir, "multi-rle.dcm");
+        Save(source, DicomTransferSyntax.RleLossless, rle);
+
+        using (var file = DicomFile.Open(rle))
+        {
+            var seq = Assert.IsType<DicomFragmentSequence>(file.Dataset[DicomTags.PixelData]);
+            Assert.Equal(3, seq.Fragments.Count);
+            var offsets = seq.ReadBasicOffsets();
+            Assert.Equal(3, offsets.Length);
+            Assert.Equal(0, offsets[0]);
+            Assert.Equal(8 + seq.Fragments[0].Length, offsets[1]);
+            var pixels = DicomPixelData.Create(file);
+            for (int i = 0; i < 3; i++) PixelHelpers.AssertSameBytes(frames[i], pixels.GetFrame(i), $"frame {i}");
+        }
+        PixelHelpers.AssertSameBytes(frames.SelectMany(f => f).ToArray(), PixelHelpers.AllFrames(PixelHelpers.Dcmtk(dir, "dcmdrle", rle)), "dcmdrle");
+        Assert.Equal(PydicomPixelHash(source), PydicomPixelHash(rle));
+    }
+
+    [Fact]
+    public void Transcode_JpegLosslessToRle_PixelExact()
+    {
+        var dir = TestFiles.NewTempDir();
+        var jpeg = PixelHelpers.Dcmtk(dir, "dcmcjpeg", TestFiles.Sample("CT_small.dcm"), "+e1");
+        var rle = Path.Combine(dir, "rle.dcm");
+        Save(jpeg, DicomTransferSyntax.RleLossless, rle);
+        PixelHelpers.AssertSameBytes(PixelHelpers.AllFrames(TestFiles.Sample("CT_small.dcm")), PixelHelpers.AllFrames(rle), "JPEG lossless -> RLE");
+        using var file = DicomFile.Open(rle);
+        Assert.Null(file.Dataset.GetString(DicomTags.LossyImageCompression));
+    }
+
+    [Fact]
+    public void Transcode_LossyJpegToNative_FlagsLossyCompressionAndRgb()
+    {
+        using var file = DicomFile.Open(TestFiles.Sample("SC_rgb_jpeg_dcmtk.dcm"));
+        var native = DicomTranscoder.Transcode(file, DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.Equal("01", native.Dataset.GetString(DicomTags.LossyImageCompression));
+        Assert.Equal("RGB", native.Dataset.GetString(DicomTags.PhotometricInterpretation));
+        Assert.IsType<DicomValueElement>(native.Dataset[DicomTags.PixelData]);
+        Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian.Uid, native.Meta.GetString(DicomTags.TransferSyntaxUID));
+    }
+
+    [Fact]
+    public void Transcode_NoCodecOrDecodeOnly_ThrowsImagingException()
+    {
+        using var file = DicomFile.Open(TestFiles.Sample("MR_small.dcm"));
+        var none = Assert.Throws<DicomImagingException>(() => DicomTranscoder.Transcode(file, DicomTransferSyntax.RleLossless, new DicomCodecRegistry()));
+        Assert.Contains("no codec", none.Message);
+        var decodeOnly = Assert.Throws<DicomImagingException>(() => DicomTranscoder.Transcode(file, DicomTransferSyntax.JpegBaseline));
+        Assert.Contains("can only be decoded", decodeOnly.Message);
+    }
+
+    [Fact]
+    public void Transcode_NativeToNative_KeepsDatasetElements()
+    {
+        using var file = DicomFile.Open(TestFiles.Sample("CT_small.dcm"));
+        var big = DicomTranscoder.Transcode(file, DicomTransferSyntax.ExplicitVRBigEndian);
+        var ms = new MemoryStream();
+        big.Save(ms);
+        ms.Position = 0;
+        using var again = DicomFile.Open(ms);
+        DatasetAssert.Equal(file.Dataset, again.Dataset);
+    }
+
+    private static void Save(string input, DicomTransferSyntax target, string output)
+    {
+        using var file = DicomFile.Open(input);
+        DicomTranscoder.Transcode(file, target).Save(output);
+    }
+
+    /// <summary>SHA-256 of pydicom's pixel_array (its own decoders: RLE via numpy), so layout and values are compared, not our bytes.</summary>
+    private static string PydicomPixelHash(string path) =>
+        PeerTools.Python($"import hashlib, pydicom; a = pydicom.dcmread({Quote(path)}).pixel_array; a = a.astype(a.dtype.newbyteorder('<')); print(a.shape, a.dtype, hashlib.sha256(a.tobytes()).hexdigest())")
+            .EnsureSuccess($"pydicom pixel_array of {Path.GetFileName(path)}").StdOut.Trim();
+
+    private static string Quote(string s) => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
+
+    private static byte[][] SyntheticMultiFrame(string path, int frames, int rows, int columns)
+    {
+        var ds = new DicomDataset();
+        ds.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7.3");
+        ds.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, DicomImplementation.NewUid());
+        ds.SetString(DicomTags.Modality, DicomVR.CS, "OT");
+        var info = new PixelDataInfo
+        {
+            Rows = rows, Columns = columns, BitsAllocated = 16, BitsStored = 12, HighBit = 11, NumberOfFrames = frames,
+        };
+        info.WriteTo(ds);
+        ds.SetString(DicomTags.NumberOfFrames, DicomVR.IS, frames.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var all = new List<byte[]>();
+        for (int f = 0; f < frames; f++)
+        {
+            var frame = new byte[info.FrameLength];
+            for (int i = 0; i < frame.Length / 2; i++)
+            {
+                int v = i % 3 == 0 ? 100 * f : (i * 37 + f * 11) & 0xFFF;
+                frame[2 * i] = (byte)v;
+                frame[2 * i + 1] = (byte)(v >> 8);
+            }
+            all.Add(frame);
+        }
+        ds.SetBytes(DicomTags.PixelData, DicomVR.OW, all.SelectMany(f => f).ToArray());
+        DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
+        return [.. all];
+    }
+}
