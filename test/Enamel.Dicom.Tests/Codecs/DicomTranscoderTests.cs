@@ -72,6 +72,26 @@ public class DicomTranscoderTests
         Assert.Equal(PydicomPixelHash(explicitNative), PydicomPixelHash(rle));
     }
 
+    [Theory]
+    [InlineData("MR_small.dcm")]
+    [InlineData("CT_small.dcm")]
+    [InlineData("SC_rgb")]
+    [InlineData("SC_rgb_small_odd.dcm")]
+    [InlineData("JPGExtended.dcm")]
+    public void Transcode_ToJpegLossless_DcmdjpegAndGdcmDecodeIdentically(string sample)
+    {
+        var dir = TestFiles.NewTempDir();
+        var source = JpegCodecTests.Source(dir, sample);
+        var native = PixelHelpers.AllFrames(source);
+        var jpeg = Path.Combine(dir, "ours-jpeg.dcm");
+        Save(source, DicomTransferSyntax.JpegLosslessSV1, jpeg);
+        PixelHelpers.AssertSameBytes(native, PixelHelpers.AllFrames(jpeg), $"{sample} -> JPEG lossless -> ours");
+        PixelHelpers.AssertSameBytes(native, PixelHelpers.AllFrames(PixelHelpers.Dcmtk(dir, "dcmdjpeg", jpeg)), $"{sample} -> JPEG lossless -> dcmdjpeg");
+        var gdcm = Path.Combine(dir, "gdcm-raw.dcm");
+        PeerTools.Run("gdcmconv", "--raw", jpeg, gdcm).EnsureSuccess("gdcmconv --raw");
+        PixelHelpers.AssertSameBytes(native, PixelHelpers.AllFrames(gdcm), $"{sample} -> JPEG lossless -> gdcmconv --raw");
+    }
+
     [Fact]
     public void Transcode_MultiFrameToRle_WritesOffsetTableThatPeersUse()
     {

@@ -4,8 +4,9 @@ using JpegLibrary;
 namespace Enamel.Dicom.Codecs.Jpeg;
 
 /// <summary>
-/// JPEG decoding for Baseline (1.2.840.10008.1.2.4.50), Extended (.51), Lossless (.57) and Lossless SV1 (.70).
-/// DCT processes are decoded by JpegLibrary; the lossless process by <see cref="JpegLosslessDecoder"/>. Like dcmtk,
+/// JPEG for Baseline (1.2.840.10008.1.2.4.50), Extended (.51), Lossless (.57) and Lossless SV1 (.70).
+/// DCT processes are decoded by JpegLibrary; the lossless process is decoded and encoded by our own
+/// <see cref="JpegLosslessDecoder"/> and <see cref="JpegLosslessEncoder"/>. Like dcmtk,
 /// lossy colour images labelled YBR_FULL or YBR_FULL_422 decode to RGB (unless an APP14 Adobe segment says the
 /// components are not transformed); lossless images keep their Photometric Interpretation.
 /// </summary>
@@ -13,7 +14,8 @@ public sealed class JpegCodec(DicomTransferSyntax syntax) : IFrameCodec
 {
     public IReadOnlyList<string> TransferSyntaxUids { get; } = [syntax.Uid];
 
-    public bool CanEncode => false;
+    /// <summary>The lossless syntaxes encode (process 14, selection value 1); the lossy ones only decode.</summary>
+    public bool CanEncode => !syntax.IsLossy;
 
     public PixelDataInfo DecodedInfo(PixelDataInfo encoded)
     {
@@ -45,8 +47,12 @@ public sealed class JpegCodec(DicomTransferSyntax syntax) : IFrameCodec
         Write(planes, info, destination);
     }
 
-    public (byte[] Encoded, PixelDataInfo EncodedInfo) Encode(ReadOnlySpan<byte> frame, PixelDataInfo info) =>
-        throw new DicomImagingException($"encoding to {syntax.Name} is not supported; it can only be decoded");
+    public (byte[] Encoded, PixelDataInfo EncodedInfo) Encode(ReadOnlySpan<byte> frame, PixelDataInfo info)
+    {
+        if (!CanEncode) throw new DicomImagingException($"encoding to {syntax.Name} is not supported; it can only be decoded");
+        info.Validate();
+        return (JpegLosslessEncoder.Encode(frame, info), info with { PlanarConfiguration = 0 });
+    }
 
     private static (int[][] Planes, int Precision, int Width, int Height) DecodeLossless(ReadOnlySpan<byte> encoded, PixelDataInfo info)
     {
