@@ -71,6 +71,30 @@ public class JpegCodecTests
         }
     }
 
+    [Theory]
+    [InlineData("SC_rgb", "+eb")]
+    [InlineData("CT_small.dcm", "+ee")]
+    [InlineData("SC_rgb", "+e1")]
+    [InlineData("CT_small.dcm", "+el", "+sv", "6")]
+    public void Decode_MutatedStreams_ThrowOnlyImagingException(string sample, params string[] options)
+    {
+        var dir = TestFiles.NewTempDir();
+        using var file = DicomFile.Open(PixelHelpers.Dcmtk(dir, "dcmcjpeg", Source(dir, sample), options));
+        var pixels = DicomPixelData.Create(file);
+        var stream = pixels.GetEncodedFrame(0);
+        var codec = DicomCodecRegistry.Default.Get(file.TransferSyntax);
+        var destination = new byte[codec.DecodedInfo(pixels.Info).FrameLength];
+        var random = new Random(20261123);   // fixed seed: the same mutations every run
+        for (int iteration = 0; iteration < 1000; iteration++)
+        {
+            var mutated = (byte[])stream.Clone();
+            for (int k = random.Next(1, 9); k > 0; k--) mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+            if (random.Next(4) == 0) mutated = mutated[..random.Next(mutated.Length)];
+            try { codec.Decode(mutated, pixels.Info, destination); }
+            catch (DicomImagingException) { }
+        }
+    }
+
     [Fact]
     public void DecodedInfo_LossyYbrFull422_IsRgbPlanar0()
     {

@@ -75,7 +75,8 @@ public sealed class JpegCodec(DicomTransferSyntax syntax) : IFrameCodec
             decoder.Decode();
             return (writer.Planes, precision, width, height);
         }
-        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IndexOutOfRangeException or ArgumentException
+            or InvalidOperationException or DivideByZeroException or OverflowException)
         {
             throw new DicomImagingException($"JPEG: the stream cannot be decoded: {ex.Message}", ex);
         }

@@ -117,7 +117,8 @@ internal sealed class JpegLosslessDecoder
             int index = Array.IndexOf(componentIds, header[1 + 2 * i]);
             if (index < 0) throw Error($"scan names unknown component {header[1 + 2 * i]}");
             comps[i] = index;
-            huff[i] = tables[header[2 + 2 * i] >> 4] ?? throw Error($"scan uses undefined Huffman table {header[2 + 2 * i] >> 4}");
+            int td = header[2 + 2 * i] >> 4;
+            huff[i] = (td < tables.Length ? tables[td] : null) ?? throw Error($"scan uses undefined Huffman table {td}");
         }
         int predictor = header[1 + 2 * ns];
         int pointTransform = header[3 + 2 * ns] & 15;

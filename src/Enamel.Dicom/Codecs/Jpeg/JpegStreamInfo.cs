@@ -21,12 +21,30 @@ internal readonly record struct JpegStreamInfo(int StartOfFrame, int AdobeTransf
             int length = data[pos + 2] << 8 | data[pos + 3];
             if (length < 2) break;
             var segment = data.Slice(pos + 4, Math.Min(length - 2, data.Length - pos - 4));
-            if (marker is >= 0xC0 and <= 0xCF && marker is not (0xC4 or 0xC8 or 0xCC)) sof = marker - 0xC0;
+            if (marker is >= 0xC0 and <= 0xCF && marker is not (0xC4 or 0xC8 or 0xCC))
+            {
+                sof = marker - 0xC0;
+                CheckSampling(segment);
+            }
             else if (marker == 0xEE && segment.Length >= 12 && segment[..5].SequenceEqual("Adobe"u8)) adobe = segment[11];
             else if (marker == 0xE0 && segment.Length >= 5 && segment[..5].SequenceEqual("JFIF\0"u8)) jfif = true;
             pos += 2 + length;
         }
         if (sof < 0) throw new Imaging.DicomImagingException("JPEG: no start-of-frame marker before the first scan");
         return new JpegStreamInfo(sof, adobe, jfif);
+    }
+
+    /// <summary>Sampling factors must be 1..4 (T.81 B.2.2); checked here so the decoders never divide by a zero factor.</summary>
+    private static void CheckSampling(ReadOnlySpan<byte> sof)
+    {
+        if (sof.Length < 6) throw new Imaging.DicomImagingException("JPEG: start-of-frame segment is too short");
+        int components = sof[5];
+        if (sof.Length < 6 + 3 * components) throw new Imaging.DicomImagingException("JPEG: start-of-frame segment is too short for its components");
+        for (int c = 0; c < components; c++)
+        {
+            int h = sof[7 + 3 * c] >> 4, v = sof[7 + 3 * c] & 15;
+            if (h is < 1 or > 4 || v is < 1 or > 4)
+                throw new Imaging.DicomImagingException($"JPEG: component {c} has sampling factors {h}x{v}; each must be 1..4");
+        }
     }
 }
