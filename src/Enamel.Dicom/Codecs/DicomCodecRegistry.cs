@@ -11,6 +11,7 @@ public sealed class DicomCodecRegistry
     private static DicomCodecRegistry CreateDefault()
     {
         var r = new DicomCodecRegistry();
+        r.Register(new EncapsulatedUncompressedCodec());
         r.Register(new Rle.RleCodec());
         foreach (var jpeg in new[] { DicomTransferSyntax.JpegBaseline, DicomTransferSyntax.JpegExtended, DicomTransferSyntax.JpegLossless, DicomTransferSyntax.JpegLosslessSV1 })
             r.Register(new Jpeg.JpegCodec(jpeg));

@@ -117,6 +117,22 @@ public class DicomTranscoderTests
     }
 
     [Fact]
+    public void Transcode_MultiFrameEncapsulatedUncompressed_RoundTripsFrameByFrame()
+    {
+        var dir = TestFiles.NewTempDir();
+        var source = Path.Combine(dir, "multi.dcm");
+        var frames = SyntheticMultiFrame(source, frames: 4, rows: 3, columns: 3);   // 18-byte frames
+        var encapsulated = Path.Combine(dir, "encapsulated.dcm");
+        Save(source, DicomTransferSyntax.EncapsulatedUncompressed, encapsulated);
+        var back = Path.Combine(dir, "back.dcm");
+        Save(encapsulated, DicomTransferSyntax.ImplicitVRLittleEndian, back);
+        using var file = DicomFile.Open(encapsulated);
+        Assert.Equal(4, Assert.IsType<DicomFragmentSequence>(file.Dataset[DicomTags.PixelData]).Fragments.Count);
+        PixelHelpers.AssertSameBytes(frames.SelectMany(f => f).ToArray(), PixelHelpers.AllFrames(back), "native -> 1.2.840.10008.1.2.1.98 -> implicit");
+        Assert.Equal(PydicomPixelHash(source), PydicomPixelHash(back));
+    }
+
+    [Fact]
     public void Transcode_JpegLosslessToRle_PixelExact()
     {
         var dir = TestFiles.NewTempDir();
