@@ -133,6 +133,20 @@ public class DicomTranscoderTests
     }
 
     [Fact]
+    public void Decode_MultiFrameJpegInManyFragmentsWithoutOffsetTable_FindsFramesBySoi()
+    {
+        var dir = TestFiles.NewTempDir();
+        var source = Path.Combine(dir, "multi.dcm");
+        var frames = SyntheticMultiFrame(source, frames: 3, rows: 64, columns: 48);
+        var jpeg = PixelHelpers.Dcmtk(dir, "dcmcjpeg", source, "+e1", "+fs", "1", "-ot");
+        using var file = DicomFile.Open(jpeg);
+        var seq = Assert.IsType<DicomFragmentSequence>(file.Dataset[DicomTags.PixelData]);
+        Assert.True(seq.Fragments.Count > 3, $"dcmcjpeg made {seq.Fragments.Count} fragments; the test needs several per frame");
+        Assert.Equal(0, seq.OffsetTable.Length);
+        PixelHelpers.AssertSameBytes(frames.SelectMany(f => f).ToArray(), PixelHelpers.AllFrames(file), "fragmented multi-frame JPEG lossless");
+    }
+
+    [Fact]
     public void Transcode_JpegLosslessToRle_PixelExact()
     {
         var dir = TestFiles.NewTempDir();
