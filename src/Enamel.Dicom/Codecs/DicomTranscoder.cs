@@ -53,7 +53,7 @@ public static class DicomTranscoder
         var fragments = new DicomFragmentSequence(DicomTags.PixelData, DicomVR.OB);
         PixelDataInfo? encodedInfo = null;
         var offsets = new uint[pixelData.NumberOfFrames];
-        long position = 0;
+        long position = 0, nativeBytes = 0, encodedBytes = 0;
         for (int i = 0; i < pixelData.NumberOfFrames; i++)
         {
             var frame = pixelData.GetFrame(i);
@@ -62,6 +62,8 @@ public static class DicomTranscoder
             offsets[i] = checked((uint)position);
             fragments.Fragments.Add(DicomValue.FromBytes(bytes));
             position += 8 + bytes.Length + (bytes.Length & 1);
+            nativeBytes += frame.Length;
+            encodedBytes += bytes.Length;
         }
         if (pixelData.NumberOfFrames > 1 && position <= uint.MaxValue)
         {
@@ -74,6 +76,11 @@ public static class DicomTranscoder
         dataset.Remove(DicomTags.ExtendedOffsetTable);
         dataset.Remove(DicomTags.ExtendedOffsetTableLengths);
         if (source.IsLossy || target.IsLossy) MarkLossy(dataset, target.IsLossy ? LossyMethod(target) : null);
+        if (target.IsLossy && encodedBytes > 0)
+        {
+            var ratio = ((double)nativeBytes / encodedBytes).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+            dataset.SetString(DicomTags.LossyImageCompressionRatio, DicomVR.DS, [.. dataset.GetStrings(DicomTags.LossyImageCompressionRatio), ratio]);
+        }
     }
 
     /// <summary>Once lossy, always flagged (PS3.3 C.7.6.1.1.5): Lossy Image Compression "01", and the method appended when this step is lossy.</summary>

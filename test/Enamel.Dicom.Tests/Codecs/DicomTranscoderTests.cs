@@ -92,6 +92,33 @@ public class DicomTranscoderTests
         PixelHelpers.AssertSameBytes(native, PixelHelpers.AllFrames(gdcm), $"{sample} -> JPEG lossless -> gdcmconv --raw");
     }
 
+    [Theory]
+    [InlineData("SC_rgb", "YBR_FULL")]
+    [InlineData("MR_small 8-bit", "MONOCHROME2")]
+    public void Transcode_ToJpegBaseline_DcmdjpegDecodesCloseToOursAndOriginal(string sample, string photometric)
+    {
+        var dir = TestFiles.NewTempDir();
+        var source = sample == "MR_small 8-bit"
+            ? PixelHelpers.Dcmtk(dir, "dcmdjpeg", PixelHelpers.Dcmtk(dir, "dcmcjpeg", TestFiles.Sample("MR_small.dcm"), "+eb"))
+            : JpegCodecTests.Source(dir, sample);
+        var jpeg = Path.Combine(dir, "ours-baseline.dcm");
+        Save(source, DicomTransferSyntax.JpegBaseline, jpeg);
+        using (var file = DicomFile.Open(jpeg))
+        {
+            Assert.Equal(photometric, file.Dataset.GetString(DicomTags.PhotometricInterpretation));
+            Assert.Equal("01", file.Dataset.GetString(DicomTags.LossyImageCompression));
+            Assert.Equal("ISO_10918_1", file.Dataset.GetStrings(DicomTags.LossyImageCompressionMethod).Last());
+            Assert.True(file.Dataset.GetDouble(DicomTags.LossyImageCompressionRatio) > 1);
+        }
+        var dcmtk = PixelHelpers.Dcmtk(dir, "dcmdjpeg", jpeg);
+        PixelDataInfo info;
+        using (var decoded = DicomFile.Open(dcmtk)) info = DicomPixelData.Create(decoded).Info;
+        var ours = PixelHelpers.AllFrames(jpeg);
+        Assert.True(PixelHelpers.MaxDifference(PixelHelpers.AllFrames(dcmtk), ours, info) <= 2, "ours vs dcmdjpeg");
+        int fromOriginal = PixelHelpers.MaxDifference(PixelHelpers.AllFrames(source), ours, info);
+        Assert.True(fromOriginal <= 24, $"quality 90 baseline differs from the original by up to {fromOriginal}");
+    }
+
     [Fact]
     public void Transcode_MultiFrameToRle_WritesOffsetTableThatPeersUse()
     {
@@ -175,8 +202,10 @@ public class DicomTranscoderTests
         using var file = DicomFile.Open(TestFiles.Sample("MR_small.dcm"));
         var none = Assert.Throws<DicomImagingException>(() => DicomTranscoder.Transcode(file, DicomTransferSyntax.RleLossless, new DicomCodecRegistry()));
         Assert.Contains("no codec", none.Message);
-        var decodeOnly = Assert.Throws<DicomImagingException>(() => DicomTranscoder.Transcode(file, DicomTransferSyntax.JpegBaseline));
+        var decodeOnly = Assert.Throws<DicomImagingException>(() => DicomTranscoder.Transcode(file, DicomTransferSyntax.JpegExtended));
         Assert.Contains("can only be decoded", decodeOnly.Message);
+        var sixteenBit = Assert.Throws<DicomImagingException>(() => DicomTranscoder.Transcode(file, DicomTransferSyntax.JpegBaseline));
+        Assert.Contains("only 8-bit", sixteenBit.Message);
     }
 
     [Fact]

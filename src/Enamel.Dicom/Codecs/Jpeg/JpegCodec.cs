@@ -6,7 +6,8 @@ namespace Enamel.Dicom.Codecs.Jpeg;
 /// <summary>
 /// JPEG for Baseline (1.2.840.10008.1.2.4.50), Extended (.51), Lossless (.57) and Lossless SV1 (.70).
 /// DCT processes are decoded by JpegLibrary; the lossless process is decoded and encoded by our own
-/// <see cref="JpegLosslessDecoder"/> and <see cref="JpegLosslessEncoder"/>. Like dcmtk,
+/// <see cref="JpegLosslessDecoder"/> and <see cref="JpegLosslessEncoder"/>; Baseline encoding goes through JpegLibrary
+/// (<see cref="JpegBaselineEncoder"/>). Like dcmtk,
 /// lossy colour images labelled YBR_FULL or YBR_FULL_422 decode to RGB (unless an APP14 Adobe segment says the
 /// components are not transformed); lossless images keep their Photometric Interpretation.
 /// </summary>
@@ -14,8 +15,8 @@ public sealed class JpegCodec(DicomTransferSyntax syntax) : IFrameCodec
 {
     public IReadOnlyList<string> TransferSyntaxUids { get; } = [syntax.Uid];
 
-    /// <summary>The lossless syntaxes encode (process 14, selection value 1); the lossy ones only decode.</summary>
-    public bool CanEncode => !syntax.IsLossy;
+    /// <summary>The lossless syntaxes encode (process 14, selection value 1), Baseline encodes 8-bit images; Extended only decodes.</summary>
+    public bool CanEncode => !syntax.IsLossy || syntax == DicomTransferSyntax.JpegBaseline;
 
     public PixelDataInfo DecodedInfo(PixelDataInfo encoded)
     {
@@ -51,6 +52,7 @@ public sealed class JpegCodec(DicomTransferSyntax syntax) : IFrameCodec
     {
         if (!CanEncode) throw new DicomImagingException($"encoding to {syntax.Name} is not supported; it can only be decoded");
         info.Validate();
+        if (syntax.IsLossy) return JpegBaselineEncoder.Encode(frame, info);
         return (JpegLosslessEncoder.Encode(frame, info), info with { PlanarConfiguration = 0 });
     }
 
