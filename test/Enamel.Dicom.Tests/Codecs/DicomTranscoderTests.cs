@@ -119,6 +119,26 @@ public class DicomTranscoderTests
         Assert.True(fromOriginal <= 24, $"quality 90 baseline differs from the original by up to {fromOriginal}");
     }
 
+    [Theory]
+    [InlineData(8, 1)]
+    [InlineData(8, 3)]
+    [InlineData(16, 1)]
+    [InlineData(16, 3)]
+    [InlineData(32, 1)]
+    [InlineData(32, 3)]
+    public void Rle_EveryBitDepth_InteroperatesWithDcmtkAndPydicom(int bits, int samples)
+    {
+        var dir = TestFiles.NewTempDir();
+        var source = Path.Combine(dir, "native.dcm");
+        var native = SyntheticMultiFrame(source, frames: 2, rows: 5, columns: 11, bits, samples).SelectMany(f => f).ToArray();
+        var ours = Path.Combine(dir, "ours-rle.dcm");
+        Save(source, DicomTransferSyntax.RleLossless, ours);
+        PixelHelpers.AssertSameBytes(native, PixelHelpers.AllFrames(PixelHelpers.Dcmtk(dir, "dcmdrle", ours)), "ours -> dcmdrle");
+        Assert.Equal(PydicomPixelHash(source), PydicomPixelHash(ours));
+        var theirs = PixelHelpers.Dcmtk(dir, "dcmcrle", source);
+        PixelHelpers.AssertSameBytes(native, PixelHelpers.AllFrames(theirs), "dcmcrle -> ours");
+    }
+
     [Fact]
     public void Transcode_MultiFrameToRle_WritesOffsetTableThatPeersUse()
     {
@@ -233,31 +253,34 @@ public class DicomTranscoderTests
 
     private static string Quote(string s) => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
 
-    private static byte[][] SyntheticMultiFrame(string path, int frames, int rows, int columns)
+    private static byte[][] SyntheticMultiFrame(string path, int frames, int rows, int columns, int bits = 16, int samples = 1)
     {
         var ds = new DicomDataset();
         ds.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7.3");
         ds.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, DicomImplementation.NewUid());
         ds.SetString(DicomTags.Modality, DicomVR.CS, "OT");
+        int stored = bits == 16 ? 12 : bits;
         var info = new PixelDataInfo
         {
-            Rows = rows, Columns = columns, BitsAllocated = 16, BitsStored = 12, HighBit = 11, NumberOfFrames = frames,
+            Rows = rows, Columns = columns, BitsAllocated = bits, BitsStored = stored, HighBit = stored - 1, NumberOfFrames = frames,
+            SamplesPerPixel = samples, PhotometricInterpretation = samples == 3 ? "RGB" : "MONOCHROME2",
         };
         info.WriteTo(ds);
         ds.SetString(DicomTags.NumberOfFrames, DicomVR.IS, frames.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var all = new List<byte[]>();
+        int bytes = bits / 8;
         for (int f = 0; f < frames; f++)
         {
             var frame = new byte[info.FrameLength];
-            for (int i = 0; i < frame.Length / 2; i++)
+            for (int i = 0; i < frame.Length / bytes; i++)
             {
-                int v = i % 3 == 0 ? 100 * f : (i * 37 + f * 11) & 0xFFF;
-                frame[2 * i] = (byte)v;
-                frame[2 * i + 1] = (byte)(v >> 8);
+                long v = i % 3 == 0 ? 100 * f : (i * 37L + f * 11) * 2654435761L;   // runs and noise
+                if (stored < 32) v &= (1L << stored) - 1;
+                for (int b = 0; b < bytes; b++) frame[i * bytes + b] = (byte)(v >> (8 * b));
             }
             all.Add(frame);
         }
-        ds.SetBytes(DicomTags.PixelData, DicomVR.OW, all.SelectMany(f => f).ToArray());
+        ds.SetBytes(DicomTags.PixelData, bits == 8 ? DicomVR.OB : DicomVR.OW, all.SelectMany(f => f).ToArray());
         DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
         return [.. all];
     }
