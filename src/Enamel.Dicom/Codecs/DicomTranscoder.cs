@@ -25,7 +25,8 @@ public static class DicomTranscoder
             else Decode(pixelData, dataset, source);
         }
 
-        var meta = file.Meta.Clone();
+        // A bare dataset (no Part 10 header) gets a fresh meta group; otherwise the source's is kept and updated.
+        var meta = file.Meta.Contains(DicomTags.MediaStorageSOPInstanceUID) ? file.Meta.Clone() : DicomFile.Create(dataset, target).Meta;
         meta.SetString(DicomTags.TransferSyntaxUID, DicomVR.UI, target.Uid);
         meta.SetString(DicomTags.ImplementationClassUID, DicomVR.UI, DicomImplementation.ClassUid);
         meta.SetString(DicomTags.ImplementationVersionName, DicomVR.SH, DicomImplementation.VersionName);

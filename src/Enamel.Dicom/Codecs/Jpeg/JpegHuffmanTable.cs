@@ -29,7 +29,7 @@ internal sealed class JpegHuffmanTable
         return t;
     }
 
-    /// <summary>Decodes one symbol; <paramref name="nextBit"/> supplies bits most significant first.</summary>
+    /// <summary>Decodes one symbol, reading bits most significant first (F.2.2.3 DECODE).</summary>
     public int Decode(ref JpegBitReader reader)
     {
         int code = 0;
