@@ -18,6 +18,7 @@ public static class DicomCommands
         dicom.Subcommands.Add(GetCommand.Create());
         dicom.Subcommands.Add(ScpCommand.Create());
         dicom.Subcommands.Add(ValidateCommand.Create());
+        dicom.Subcommands.Add(TranscodeCommand.Create());
         return dicom;
     }
 }

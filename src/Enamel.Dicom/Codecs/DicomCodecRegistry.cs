@@ -11,9 +11,12 @@ public sealed class DicomCodecRegistry
     private static DicomCodecRegistry CreateDefault()
     {
         var r = new DicomCodecRegistry();
-        // Codecs register here as they are added, e.g. r.Register(new RleCodec());
         r.Register(new JpegLs.JpegLsCodec());
         r.Register(new Jpeg2000.Jpeg2000Codec());
+        r.Register(new EncapsulatedUncompressedCodec());
+        r.Register(new Rle.RleCodec());
+        foreach (var jpeg in new[] { DicomTransferSyntax.JpegBaseline, DicomTransferSyntax.JpegExtended, DicomTransferSyntax.JpegLossless, DicomTransferSyntax.JpegLosslessSV1 })
+            r.Register(new Jpeg.JpegCodec(jpeg));
         return r;
     }
 

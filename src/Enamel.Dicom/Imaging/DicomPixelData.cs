@@ -123,7 +123,8 @@ public sealed class DicomPixelData
         if (starts is null)
         {
             if (seq.Fragments.Count == frames) return (frame, 1);
-            throw new DicomImagingException($"{frames} frames in {seq.Fragments.Count} fragments without an offset table: cannot tell where frames start");
+            starts = frameFragmentStarts = FindCodestreamStarts(seq, frames)
+                ?? throw new DicomImagingException($"{frames} frames in {seq.Fragments.Count} fragments without an offset table: cannot tell where frames start");
         }
         int firstFragment = (int)starts[frame];
         int next = frame + 1 < starts.Length ? (int)starts[frame + 1] : seq.Fragments.Count;
@@ -162,6 +163,26 @@ public sealed class DicomPixelData
             starts[f] = fragment;
         }
         return frameFragmentStarts = starts;
+    }
+
+    /// <summary>
+    /// Without an offset table, JPEG-family frames can still be found: each starts a fragment with SOI (FFD8, also
+    /// JPEG-LS) or SOC+SIZ (FF4FFF51, JPEG 2000). Used only when exactly one such fragment per frame exists.
+    /// </summary>
+    private static long[]? FindCodestreamStarts(DicomFragmentSequence seq, int frames)
+    {
+        var starts = new List<long>();
+        Span<byte> head = stackalloc byte[4];
+        for (int i = 0; i < seq.Fragments.Count; i++)
+        {
+            var fragment = seq.Fragments[i];
+            if (fragment.Length < 4) continue;
+            fragment.Read(0, head);
+            bool soi = head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF;
+            bool soc = head[0] == 0xFF && head[1] == 0x4F && head[2] == 0xFF && head[3] == 0x51;
+            if (soi || soc) starts.Add(i);
+        }
+        return starts.Count == frames && starts[0] == 0 ? [.. starts] : null;
     }
 
     private void CheckIndex(int index)

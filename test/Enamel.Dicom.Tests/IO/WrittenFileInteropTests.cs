@@ -43,7 +43,7 @@ public class WrittenFileInteropTests
             Assert.True(dump.ExitCode == 0 && dump.StdErr.Length == 0, $"dcmdump exit {dump.ExitCode}: {dump.StdErr}");
 
             // pydicom lists every top-level keyword/tag and the pixel bytes' length; compare with ours.
-            var py = PeerTools.Run(PeerTools.Python, ["-c", """
+            var py = PeerTools.Run(PeerTools.PythonPath, ["-c", """
 import sys, hashlib, pydicom
 ds = pydicom.dcmread(sys.argv[1])
 print(ds.file_meta.TransferSyntaxUID)

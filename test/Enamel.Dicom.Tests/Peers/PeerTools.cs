@@ -2,50 +2,60 @@ using System.Diagnostics;
 
 namespace Enamel.Dicom.Tests.Peers;
 
-/// <summary>Runs peer tools (dcmtk, gdcm, pydicom) found on PATH; a missing tool fails the test with a clear message.</summary>
+/// <summary>Runs peer tools (dcmtk, gdcm, pydicom). A missing tool fails the test with a clear message; it never passes silently.</summary>
 public static class PeerTools
 {
-    /// <summary>Debian's Python, where python3-pydicom and python3-numpy load (the python3 first on PATH may lack them).</summary>
-    public const string Python = "/usr/bin/python3";
+    public const string PythonPath = "/usr/bin/python3";
 
-    public sealed record Result(int ExitCode, string StdOut, string StdErr);
+    public sealed record Result(int ExitCode, string StdOut, string StdErr)
+    {
+        public Result EnsureSuccess(string what)
+        {
+            if (ExitCode != 0) throw new InvalidOperationException($"{what} exited with {ExitCode}: {StdErr}{StdOut}");
+            return this;
+        }
+    }
 
-    /// <summary>The full path of <paramref name="tool"/>, searched on PATH unless it is already a path.</summary>
+    /// <summary>The full path of <paramref name="tool"/> on PATH, or an exception naming the missing peer.</summary>
     public static string Locate(string tool)
     {
-        if (tool.Contains('/')) return File.Exists(tool) ? tool : throw Missing(tool);
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        if (Path.IsPathRooted(tool))
+            return File.Exists(tool) ? tool : throw new InvalidOperationException($"peer tool {tool} is not installed");
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(dir, tool);
             if (File.Exists(candidate)) return candidate;
         }
-        throw Missing(tool);
+        throw new InvalidOperationException($"peer tool '{tool}' is not on PATH; install it (dcmtk, gdcm or pydicom) to run this test");
     }
 
-    public static Result Run(string tool, IEnumerable<string> args, TimeSpan? timeout = null)
+    public static Result Run(string tool, IEnumerable<string> args, TimeSpan? timeout = null, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(Locate(tool)) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {tool}");
+        var psi = new ProcessStartInfo(Locate(tool))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {tool}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{tool} did not finish within {timeout ?? TimeSpan.FromSeconds(60)}");
+            throw new TimeoutException($"{tool} {string.Join(' ', args)} did not finish in time");
         }
+        process.WaitForExit();
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
 
-    /// <summary>Runs the tool and fails unless it exits with 0.</summary>
-    public static Result RunChecked(string tool, params string[] args)
-    {
-        var result = Run(tool, args);
-        if (result.ExitCode != 0)
-            throw new InvalidOperationException($"{tool} {string.Join(' ', args)} exited with {result.ExitCode}: {result.StdErr}{result.StdOut}");
-        return result;
-    }
+    public static Result Run(string tool, params string[] args) => Run(tool, args, null);
 
-    private static FileNotFoundException Missing(string tool) =>
-        new($"peer tool '{tool}' is not installed or not on PATH; install it (dcmtk / libgdcm-tools) to run this test", tool);
+    /// <summary>Runs the tool and fails unless it exits with 0.</summary>
+    public static Result RunChecked(string tool, params string[] args) => Run(tool, args).EnsureSuccess($"{tool} {string.Join(' ', args)}");
+
+    /// <summary>Runs a Python script with the system interpreter (the one that has pydicom and numpy).</summary>
+    public static Result Python(string script, TimeSpan? timeout = null) => Run(PythonPath, ["-c", script], timeout);
 }
