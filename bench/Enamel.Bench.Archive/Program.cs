@@ -1,0 +1,44 @@
+// Enamel vs Orthanc archive benchmark, in one run (see bench/README.md):
+//   dotnet run -c Release --project bench/Enamel.Bench.Archive -- [--intraoral 500] [--qido-instances 100000] [--quick] [--work DIR]
+// The outer process (root) installs Orthanc if missing, builds `enamel` in Release, then re-executes itself inside a
+// private network namespace (unshare --net, loopback only), where both servers and the load run on 127.0.0.1.
+using System.Diagnostics;
+using System.Globalization;
+using Enamel.Bench.Archive;
+
+var options = BenchOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: Enamel.Bench.Archive [--intraoral N] [--qido-instances N] [--quick] [--work DIR] [--skip-orthanc-1gb]");
+    return 2;
+}
+if (options.Inside) return await Bench.RunAsync(options);
+
+if (Environment.UserName != "root")
+{
+    Console.Error.WriteLine("E: run as root (needed for unshare --net, the private network namespace Orthanc must run in)");
+    return 2;
+}
+if (!File.Exists("/usr/sbin/Orthanc") || !File.Exists("/usr/share/orthanc/plugins/libOrthancDicomWeb.so"))
+{
+    Console.WriteLine("installing orthanc orthanc-dicomweb (services are not started by the package: policy-rc.d)");
+    if (Run("apt-get", "install", "-y", "orthanc", "orthanc-dicomweb") != 0) return 1;
+}
+var repo = BenchOptions.RepoRoot();
+Console.WriteLine("building enamel (Release)");
+if (Run("dotnet", "build", "-c", "Release", "-v", "q", "-nologo", Path.Combine(repo, "src", "Enamel.Cli")) != 0) return 1;
+
+var self = typeof(Bench).Assembly.Location;
+var inner = new List<string> { "--net", "--", "bash", "-c", "ip link set lo up && exec dotnet \"$0\" --inside \"$@\"", self };
+inner.AddRange(args);
+return Run("unshare", [.. inner]);
+
+static int Run(string file, params string[] arguments)
+{
+    var psi = new ProcessStartInfo(file);
+    foreach (var a in arguments) psi.ArgumentList.Add(a);
+    using var p = Process.Start(psi)!;
+    p.WaitForExit();
+    if (p.ExitCode != 0) Console.Error.WriteLine($"E: {file} exited with {p.ExitCode.ToString(CultureInfo.InvariantCulture)}");
+    return p.ExitCode;
+}
