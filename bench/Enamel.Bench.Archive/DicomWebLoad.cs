@@ -9,27 +9,31 @@ internal static class DicomWebLoad
 {
     public sealed record Ingest(int Instances, long Bytes, TimeSpan Elapsed, int Failures)
     {
+        /// <summary>Server CPU seconds (user + system) spent during the ingest.</summary>
+        public double ServerCpu { get; set; }
+        public double CpuMsPerMB => ServerCpu * 1000 / (Bytes / 1e6);
         public double InstancesPerSecond => Instances / Elapsed.TotalSeconds;
         public double MBPerSecond => Bytes / 1e6 / Elapsed.TotalSeconds;
     }
 
     /// <summary>STOWs each file as its own request (one instance per request, as a modality bridge would), with <paramref name="clients"/> concurrent clients.</summary>
     public static Task<Ingest> StowFilesAsync(ServerProcess server, IReadOnlyList<string> files, int clients) =>
-        RunAsync(files, clients, f => StowFileAsync(server, f), f => new FileInfo(f).Length, 1);
+        RunAsync(server, files, clients, f => StowFileAsync(server, f), f => new FileInfo(f).Length, 1);
 
     /// <summary>STOWs ready-made multipart bodies of <paramref name="perBatch"/> instances each.</summary>
     public static Task<Ingest> StowBatchesAsync(ServerProcess server, IReadOnlyList<string> batches, int clients, int perBatch) =>
-        RunAsync(batches, clients, async b =>
+        RunAsync(server, batches, clients, async b =>
         {
             var content = new ByteArrayContent(await File.ReadAllBytesAsync(b));
             content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/related; type=\"application/dicom\"; boundary={Corpus.Boundary}");
             return await PostAsync(server, content);
         }, b => new FileInfo(b).Length, perBatch);
 
-    private static async Task<Ingest> RunAsync(IReadOnlyList<string> items, int clients, Func<string, Task<bool>> send, Func<string, long> size, int perItem)
+    private static async Task<Ingest> RunAsync(ServerProcess server, IReadOnlyList<string> items, int clients, Func<string, Task<bool>> send, Func<string, long> size, int perItem)
     {
         int next = -1, failures = 0;
         long bytes = items.Sum(size);
+        double cpu = server.CpuSeconds();
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
@@ -38,7 +42,7 @@ internal static class DicomWebLoad
                 if (!await send(items[i])) Interlocked.Increment(ref failures);
         })));
         sw.Stop();
-        return new Ingest(items.Count * perItem, bytes, sw.Elapsed, failures);
+        return new Ingest(items.Count * perItem, bytes, sw.Elapsed, failures) { ServerCpu = server.CpuSeconds() - cpu };
     }
 
     public static async Task<bool> StowFileAsync(ServerProcess server, string path)
@@ -58,8 +62,23 @@ internal static class DicomWebLoad
         request.Headers.Accept.ParseAdd("application/dicom+json");
         using var response = await server.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
         var body = await response.Content.ReadAsStringAsync();
-        // A Failed SOP Sequence (0008,1198) in the response means some instance was refused.
-        return response.StatusCode == HttpStatusCode.OK && !body.Contains("00081198", StringComparison.Ordinal);
+        // A Failed SOP Sequence (0008,1198) with items in the response means some instance was refused.
+        bool ok = response.StatusCode == HttpStatusCode.OK && !HasFailures(body);
+        if (!ok && Interlocked.Increment(ref reported) <= 3)
+            Console.WriteLine($"  {server.Name}: STOW answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 400)]}");
+        return ok;
+    }
+
+    private static int reported;
+
+    private static bool HasFailures(string body)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            return doc.RootElement.TryGetProperty("00081198", out var failed) && failed.TryGetProperty("Value", out var items) && items.GetArrayLength() > 0;
+        }
+        catch (System.Text.Json.JsonException) { return true; }
     }
 
     /// <summary>Times one GET (body read to the end); returns the latency and the body length, or -1 on an error status.</summary>

@@ -51,8 +51,9 @@ internal static class Queries
                 string.Join("  ", byKind.Select(k => $"{k.Key} p50 {DicomWebLoad.Percentile(k.Value, 50):0.00}")) +
                 $"  ({found.Sum()} studies returned{(errors > 0 ? $", {errors} ERRORS" : "")})");
         }
-        int mismatched = counts["Enamel"].Zip(counts["Orthanc"]).Count(p => p.First != p.Second);
-        if (mismatched > 0) report.Note($"QIDO: {mismatched} of {queries.Count} queries returned different study counts on the two servers");
+        var mismatched = Enumerable.Range(0, queries.Count).Where(i => counts["Enamel"][i] != counts["Orthanc"][i]).ToList();
+        foreach (var i in mismatched.Take(5)) Console.WriteLine($"  differs: {queries[i].Url}: Enamel {counts["Enamel"][i]}, Orthanc {counts["Orthanc"][i]}");
+        if (mismatched.Count > 0) report.Note($"QIDO: {mismatched.Count} of {queries.Count} queries returned different study counts on the two servers");
         double e99 = DicomWebLoad.Percentile(all["Enamel"], 99), o99 = DicomWebLoad.Percentile(all["Orthanc"], 99);
         report.Add($"QIDO study p50 ({o.QidoInstances / 1000}k instances)", "ms", DicomWebLoad.Percentile(all["Enamel"], 50), DicomWebLoad.Percentile(all["Orthanc"], 50), false);
         report.Add($"QIDO study p99 ({o.QidoInstances / 1000}k instances)", "ms", e99, o99, false, "<= 1/5 of Orthanc", e99 * 5 <= o99);

@@ -21,6 +21,16 @@ internal sealed class ServerProcess(string name, Process process, string baseUrl
     /// <summary>Resets the kernel's peak-RSS mark (writing 5 to /proc/PID/clear_refs, Linux 4.0+).</summary>
     public void ResetPeak() => File.WriteAllText($"/proc/{Pid}/clear_refs", "5");
 
+    /// <summary>User + system CPU time consumed by the process so far, in seconds (from /proc/PID/stat).</summary>
+    public double CpuSeconds()
+    {
+        var stat = File.ReadAllText($"/proc/{Pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After "pid (comm) ": state is field 3, utime field 14, stime field 15 (1-based in proc(5)).
+        long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks / 100.0; // USER_HZ
+    }
+
     private long StatusKb(string key)
     {
         foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
@@ -34,6 +44,7 @@ internal sealed class ServerProcess(string name, Process process, string baseUrl
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { enamelDll, "serve", "--data", dataDir, "--http-port", $"{httpPort}", "--dicom-port", $"{dicomPort}", "--listen", "127.0.0.1" })
             psi.ArgumentList.Add(a);
+        if (Environment.GetEnvironmentVariable("BENCH_PERFMAP") == "1") psi.Environment["DOTNET_PerfMapEnabled"] = "1"; // for perf profiling
         var p = Start(psi, log);
         var handler = Handler();
         // Trust Enamel's self-signed certificate in this client only, and only for loopback.
