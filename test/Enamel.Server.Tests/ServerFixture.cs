@@ -12,9 +12,13 @@ public sealed class ServerFixture : IAsyncLifetime
 {
     private WebApplication? app;
 
+    /// <summary>Where the test's storescp listens as the C-MOVE destination MOVEDEST.</summary>
+    public int MoveDestinationPort { get; } = Peers.FreePort();
+
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "enamel-server-tests", Guid.NewGuid().ToString("N"));
     public Uri BaseAddress { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
+    public int DicomPort { get; private set; }
 
     public static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", "samples", name);
 
@@ -26,10 +30,13 @@ public sealed class ServerFixture : IAsyncLifetime
             o.ListenAddress = "127.0.0.1";
             o.HttpsPort = 0;
             o.DicomPort = 0;
+            o.DicomPlainText = true;
+            o.DicomPeers = [new DicomPeerOptions { AeTitle = "MOVEDEST", Host = "127.0.0.1", Port = MoveDestinationPort }];
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        DicomPort = app.Services.GetRequiredService<Enamel.Server.Dimse.DimseService>().Port ?? 0;
         var handler = new HttpClientHandler
         {
             // The server's certificate is the one it generated in its data folder: trust exactly that one.

@@ -4,7 +4,7 @@ using Enamel.Dicom;
 
 namespace Enamel.Server.DicomWeb;
 
-/// <summary>Delivers a stored instance in a requested transfer syntax: as stored when it matches, re-encoded between native syntaxes otherwise.</summary>
+/// <summary>Delivers a stored instance in a requested transfer syntax: as stored when it matches, else re-encoded and, when either side is compressed, transcoded frame by frame.</summary>
 internal static class InstanceContent
 {
     public static bool CanDeliver(string storedSyntax, string requested)
@@ -12,7 +12,9 @@ internal static class InstanceContent
         if (requested == "*" || requested == storedSyntax) return true;
         var from = DicomTransferSyntax.FromUid(storedSyntax);
         var to = DicomTransferSyntax.FromUid(requested);
-        return !from.IsEncapsulated && !to.IsEncapsulated;
+        var codecs = Enamel.Dicom.Codecs.DicomCodecRegistry.Default;
+        return (!from.IsEncapsulated || codecs.TryGet(from.Uid, out _)) &&
+               (!to.IsEncapsulated || (codecs.TryGet(to.Uid, out var encoder) && encoder.CanEncode));
     }
 
     public static async Task WriteAsync(IBlobStore blobs, StoredInstance instance, string requested, Stream output, CancellationToken ct)
@@ -24,12 +26,19 @@ internal static class InstanceContent
             return;
         }
         using var file = DicomFile.Open(stream);
-        var meta = file.Meta.Clone();
-        meta.SetString(DicomTags.TransferSyntaxUID, DicomVR.UI, requested);
+        var target = DicomTransferSyntax.FromUid(requested);
+        DicomFile converted;
+        if (file.TransferSyntax.IsEncapsulated || target.IsEncapsulated)
+            converted = Enamel.Dicom.Codecs.DicomTranscoder.Transcode(file, target);
+        else
+        {
+            var meta = file.Meta.Clone();
+            meta.SetString(DicomTags.TransferSyntaxUID, DicomVR.UI, requested);
+            converted = new DicomFile(meta, file.Dataset, file.Preamble);
+        }
         // Pixel data values stay deferred in the decrypting stream; the synchronous writer feeds a bounded pipe
         // that is copied to the response asynchronously, so memory does not grow with the object.
         var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
-        var converted = new DicomFile(meta, file.Dataset, file.Preamble);
         var writer = Task.Run(async () =>
         {
             try

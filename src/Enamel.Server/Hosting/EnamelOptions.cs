@@ -16,10 +16,23 @@ public sealed class EnamelOptions
 
     public int HttpsPort { get; set; } = 8443;
 
-    /// <summary>DIMSE listener port (0 disables it).</summary>
+    /// <summary>DIMSE listener port (0 binds a free port, as tests do; see <see cref="DicomEnabled"/>).</summary>
     public int DicomPort { get; set; } = 11112;
 
+    public bool DicomEnabled { get; set; } = true;
+
+    /// <summary>DICOM TLS (PS3.15 B) is used on the DIMSE port unless plain TCP is explicitly configured here, for modalities without TLS.</summary>
+    public bool DicomPlainText { get; set; }
+
     public string AeTitle { get; set; } = "ENAMEL";
+
+    /// <summary>Calling AE titles allowed to associate; empty allows any.</summary>
+    public string[] AllowedCallingAeTitles { get; set; } = [];
+
+    /// <summary>C-MOVE destinations by AE title.</summary>
+    public DicomPeerOptions[] DicomPeers { get; set; } = [];
+
+    public int MaxAssociations { get; set; } = 64;
 
     /// <summary>"sqlite" (default, in the data folder) or "postgresql".</summary>
     public string Database { get; set; } = "sqlite";
@@ -38,4 +51,11 @@ public sealed class EnamelOptions
 
     public static string DefaultDataDirectory() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "enamel");
+}
+
+public sealed class DicomPeerOptions
+{
+    public string AeTitle { get; set; } = "";
+    public string Host { get; set; } = "";
+    public int Port { get; set; } = 104;
 }

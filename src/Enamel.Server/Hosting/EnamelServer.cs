@@ -37,6 +37,8 @@ public static class EnamelServer
         builder.Services.AddSingleton<IBlobStore>(folder.Blobs);
         builder.Services.AddSingleton<IKeyring>(folder.Keyring);
         builder.Services.AddSingleton<StoreInstance>();
+        builder.Services.AddSingleton<Dimse.DimseService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Dimse.DimseService>());
         builder.Services.AddResponseCompression(c =>
         {
             c.EnableForHttps = true; // metadata carries no secrets an attacker controls alongside (no BREACH-style reflection)
@@ -76,6 +78,8 @@ public static class EnamelServer
     {
         if (!IPAddress.TryParse(o.ListenAddress, out _)) throw new InvalidOperationException($"Enamel:ListenAddress '{o.ListenAddress}' is not an IP address");
         if (o.HttpsPort is < 0 or > 65535) throw new InvalidOperationException($"Enamel:HttpsPort {o.HttpsPort} is out of range");
+        if (o.DicomPeers.Any(p => p.AeTitle.Length is 0 or > 16 || p.Host.Length == 0 || p.Port is < 1 or > 65535))
+            throw new InvalidOperationException("every Enamel:DicomPeers entry needs an AeTitle (1-16 characters), a Host and a Port");
         if (o.DicomPort is < 0 or > 65535) throw new InvalidOperationException($"Enamel:DicomPort {o.DicomPort} is out of range");
         if (o.AeTitle.Length is 0 or > 16) throw new InvalidOperationException($"Enamel:AeTitle must be 1 to 16 characters");
     }

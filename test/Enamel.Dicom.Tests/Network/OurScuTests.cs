@@ -43,25 +43,41 @@ public sealed class OurScuTests : IDisposable
     }
 
     [Fact]
-    public async Task Send_PeerRefusesFileSyntax_TranscodesNativeOrFailsClearlyForCompressed()
+    public async Task Send_PeerRefusesFileSyntax_ReencodesNativeAndTranscodesCompressed()
     {
-        // An SCP of ours that accepts only implicit VR little endian for storage, via a proposal-side restriction:
-        // we propose only implicit LE for the big endian file, forcing the native re-encoding path.
+        // We propose only implicit VR little endian, so neither the big endian nor the RLE file can go as stored.
         var store = new DirectoryStoreHandler(Path.Combine(dir, "in"));
         await using var scp = DicomListener.Start(new DicomListenerOptions { AeTitle = "SCP", StoreHandler = store, TempDirectory = Path.Combine(dir, "tmp") });
-        var be = Part10Source.Read(TestFiles.Sample("MR_small_bigendian.dcm"));
-        var rle = Part10Source.Read(TestFiles.Sample("MR_small_RLE.dcm"));
+        foreach (var (name, reference) in new[] { ("MR_small_bigendian.dcm", "MR_small_bigendian.dcm"), ("MR_small_RLE.dcm", "MR_small.dcm"), ("MR_small_jpeg_ls_lossless.dcm", "MR_small.dcm") })
+        {
+            var source = Part10Source.Read(TestFiles.Sample(name));
+            var rq = new AssociateRequest();
+            rq.AddContext(source.SopClassUid, DicomTransferSyntax.ImplicitVRLittleEndian.Uid);
+            await using (var a = await DicomClient.ConnectAsync(new DicomClientOptions { Port = scp.Port, CalledAeTitle = "SCP" }, rq))
+            {
+                Assert.Equal(DimseStatus.Success, await a.StoreAsync(source));
+                await a.ReleaseAsync();
+            }
+            using var got = DicomFile.Open(store.Stored.Last());
+            Assert.Equal(DicomTransferSyntax.ImplicitVRLittleEndian.Uid, got.TransferSyntax.Uid);
+            using var expected = DicomFile.Open(TestFiles.Sample(reference));
+            // Lossless: the received native pixels equal the uncompressed original's.
+            Assert.Equal(Enamel.Dicom.Imaging.DicomPixelData.Create(expected).GetFrame(0), Enamel.Dicom.Imaging.DicomPixelData.Create(got).GetFrame(0));
+        }
+    }
+
+    [Fact]
+    public async Task Send_PeerAcceptsOnlyAnUnproducibleSyntax_FailsClearly()
+    {
+        var store = new DirectoryStoreHandler(Path.Combine(dir, "in"));
+        await using var scp = DicomListener.Start(new DicomListenerOptions { AeTitle = "SCP", StoreHandler = store, TempDirectory = Path.Combine(dir, "tmp") });
+        var source = Part10Source.Read(TestFiles.Sample("MR_small.dcm"));
         var rq = new AssociateRequest();
-        rq.AddContext(be.SopClassUid, DicomTransferSyntax.ImplicitVRLittleEndian.Uid);
+        rq.AddContext(source.SopClassUid, "1.2.840.10008.1.2.4.100"); // MPEG2: no encoder
         await using var a = await DicomClient.ConnectAsync(new DicomClientOptions { Port = scp.Port, CalledAeTitle = "SCP" }, rq);
-        Assert.Equal(DimseStatus.Success, await a.StoreAsync(be));
-        var ex = await Assert.ThrowsAsync<DicomNetworkException>(() => a.StoreAsync(rle));
-        Assert.Contains("transcoding compressed pixel data is not available", ex.Message);
-        await a.ReleaseAsync();
-        using var sent = DicomFile.Open(be.Name);
-        using var got = DicomFile.Open(store.Stored.Single());
-        Assert.Equal(DicomTransferSyntax.ImplicitVRLittleEndian.Uid, got.TransferSyntax.Uid);
-        DcmtkScuTests.AssertSame(sent.Dataset, got.Dataset);
+        var ex = await Assert.ThrowsAsync<DicomNetworkException>(() => a.StoreAsync(source));
+        Assert.Contains("MR Image Storage", ex.Message);
+        Assert.Empty(store.Stored);
     }
 
     [Fact]

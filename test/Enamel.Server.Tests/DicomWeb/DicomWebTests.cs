@@ -208,3 +208,23 @@ public class RenderedTests(ServerFixture server) : IClassFixture<ServerFixture>
         Assert.Equal(HttpStatusCode.NotFound, (await server.Client.GetAsync(path + "/frames/2/rendered")).StatusCode);
     }
 }
+
+public class TranscodeTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Theory]
+    [InlineData("1.2.840.10008.1.2.1")]     // RLE stored, explicit asked
+    [InlineData("1.2.840.10008.1.2.4.80")]  // RLE stored, JPEG-LS lossless asked
+    public async Task Wado_CompressedStored_TranscodedLosslessToRequestedSyntax(string requested)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await server.StowAsync(ServerFixture.Sample("MR_small_RLE.dcm"))).StatusCode);
+        using var rle = DicomFile.Open(ServerFixture.Sample("MR_small_RLE.dcm"));
+        using var native = DicomFile.Open(ServerFixture.Sample("MR_small.dcm"));
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/dicom-web/studies/{rle.Dataset.GetString(DicomTags.StudyInstanceUID)}");
+        request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse($"multipart/related; type=\"application/dicom\"; transfer-syntax={requested}"));
+        var response = await server.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var got = DicomFile.Open(new MemoryStream(Assert.Single(await Multipart.ReadAsync(response))));
+        Assert.Equal(requested, got.TransferSyntax.Uid);
+        Assert.Equal(Enamel.Dicom.Imaging.DicomPixelData.Create(native).GetFrame(0), Enamel.Dicom.Imaging.DicomPixelData.Create(got).GetFrame(0));
+    }
+}

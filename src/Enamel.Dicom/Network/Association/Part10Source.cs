@@ -58,24 +58,31 @@ public sealed record Part10Source(DicomObjectSource Source, string SopClassUid, 
         }
     }
 
-    /// <summary>The accepted context to send this file on: one with its own syntax, else one with a native syntax
-    /// if the file can be re-encoded into it (compressed files cannot: no transcoder in this build).</summary>
+    /// <summary>The accepted context to send this object on: one with its own syntax, else (transcoding) an
+    /// uncompressed one, else any other accepted syntax the codecs can produce.</summary>
     internal (PresentationContext Context, DicomTransferSyntax Target) SelectContext(IEnumerable<PresentationContext> accepted)
     {
         var mine = accepted.Where(p => p.Result == PresentationContextResult.Acceptance && p.AbstractSyntax == SopClassUid).ToList();
         if (mine.FirstOrDefault(p => p.AcceptedTransferSyntax == TransferSyntax.Uid) is { } same) return (same, TransferSyntax);
-        var native = mine.FirstOrDefault()
-            ?? throw new DicomNetworkException($"peer accepted no presentation context for {DicomUids.NameOf(SopClassUid)}");
-        var target = DicomTransferSyntax.FromUid(native.AcceptedTransferSyntax!);
-        if (TransferSyntax.IsEncapsulated || target.IsEncapsulated)
+        if (mine.Count == 0) throw new DicomNetworkException($"peer accepted no presentation context for {DicomUids.NameOf(SopClassUid)}");
+        var codecs = Codecs.DicomCodecRegistry.Default;
+        bool CanProduce(DicomTransferSyntax t) =>
+            (!TransferSyntax.IsEncapsulated || codecs.TryGet(TransferSyntax.Uid, out _)) &&
+            (!t.IsEncapsulated || (codecs.TryGet(t.Uid, out var c) && c.CanEncode));
+        var candidates = mine.Select(p => (Context: p, Target: DicomTransferSyntax.FromUid(p.AcceptedTransferSyntax!)))
+            .Where(c => CanProduce(c.Target))
+            .OrderBy(c => c.Target.IsEncapsulated) // uncompressed first: never add a lossy step the sender did not ask for
+            .ThenBy(c => c.Target.IsLossy)
+            .ToList();
+        if (candidates.Count == 0)
             throw new DicomNetworkException(
-                $"peer refused {TransferSyntax.Name} for {DicomUids.NameOf(SopClassUid)} and accepted only {target.Name}: " +
-                "transcoding compressed pixel data is not available in this build");
-        return (native, target);
+                $"peer refused {TransferSyntax.Name} for {DicomUids.NameOf(SopClassUid)} and accepted only " +
+                $"{string.Join(", ", mine.Select(p => DicomUids.NameOf(p.AcceptedTransferSyntax!)))}, which cannot be produced from it");
+        return candidates[0];
     }
 
     /// <summary>Writes the data set in <paramref name="target"/>: the file's own bytes when the syntax matches
-    /// (streamed, not parsed), else parsed and re-encoded between native syntaxes.</summary>
+    /// (streamed, not parsed), else parsed and re-encoded, transcoding pixel data when either syntax is compressed.</summary>
     internal Func<Stream, CancellationToken, ValueTask> DataWriter(DicomTransferSyntax target)
     {
         if (target.Uid == TransferSyntax.Uid)
@@ -85,11 +92,20 @@ public sealed record Part10Source(DicomObjectSource Source, string SopClassUid, 
                 fs.Position = DatasetOffset;
                 await fs.CopyToAsync(s, 1 << 16, ct).ConfigureAwait(false);
             };
+        if (!TransferSyntax.IsEncapsulated && !target.IsEncapsulated)
+            return async (s, ct) =>
+            {
+                await using var fs = await Source.OpenAsync(ct).ConfigureAwait(false);
+                using var file = DicomFile.Open(fs);
+                new DicomWriter(s, target).Write(file.Dataset);
+            };
+        // Compressed on either side: decode/encode frame by frame while writing (the source stays open meanwhile).
         return async (s, ct) =>
         {
             await using var fs = await Source.OpenAsync(ct).ConfigureAwait(false);
             using var file = DicomFile.Open(fs);
-            new DicomWriter(s, target).Write(file.Dataset);
+            var converted = Codecs.DicomTranscoder.Transcode(file, target);
+            new DicomWriter(s, target).Write(converted.Dataset);
         };
     }
 }

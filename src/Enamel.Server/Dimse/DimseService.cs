@@ -1,0 +1,55 @@
+using System.Net;
+using Enamel.Core.Blobs;
+using Enamel.Core.Studies;
+using Enamel.Dicom.Network;
+using Enamel.Server.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Enamel.Server.Dimse;
+
+/// <summary>
+/// Runs the archive's DIMSE listener with the server: Storage, Query/Retrieve (patient and study root: C-FIND,
+/// C-MOVE, C-GET) and Verification. DICOM TLS unless plain TCP is explicitly configured.
+/// </summary>
+internal sealed class DimseService(EnamelOptions options, DataFolder folder, StoreInstance store, IStudyIndex index, IBlobStore blobs,
+    ILoggerFactory loggers) : IHostedService
+{
+    private DicomListener? listener;
+
+    /// <summary>The bound port (after binding port 0 in tests).</summary>
+    public int? Port => listener?.Port;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.DicomEnabled) return Task.CompletedTask;
+        var temp = Path.Combine(folder.Root, "tmp", "dimse");
+        // Spooled objects are plaintext until ingested: anything left by a crash is removed before serving.
+        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        Directory.CreateDirectory(temp);
+        var peers = options.DicomPeers.ToDictionary(p => p.AeTitle, p => new DicomPeer(p.AeTitle, p.Host, p.Port), StringComparer.Ordinal);
+        var query = new ArchiveQueryHandler(index, blobs, peers);
+        var logger = loggers.CreateLogger("Enamel.Dimse");
+        listener = new DicomListener(new DicomListenerOptions
+        {
+            AeTitle = options.AeTitle,
+            AllowedCallingAeTitles = options.AllowedCallingAeTitles,
+            MaxAssociations = options.MaxAssociations,
+            TempDirectory = temp,
+            Tls = options.DicomPlainText ? null : new DicomTlsOptions { Certificate = folder.Certificate },
+            StoreHandler = new ArchiveStoreHandler(store),
+            FindHandler = query,
+            MoveHandler = query,
+            GetHandler = query,
+            MoveClientOptions = new DicomClientOptions { CallingAeTitle = options.AeTitle, TempDirectory = temp, Logger = logger },
+            Logger = logger,
+        }, IPAddress.Parse(options.ListenAddress), options.DicomPort);
+        listener.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (listener is not null) await listener.StopAsync();
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace Enamel.Cli.Tests;
+
+/// <summary>Runs the built `enamel` command (enamel.dll next to the tests) as a separate process, as a user would.</summary>
+public static class Enamel
+{
+    public sealed record Result(int ExitCode, string StdOut, string StdErr);
+
+    public static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", "samples", name);
+
+    public static ProcessStartInfo StartInfo(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "enamel.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return psi;
+    }
+
+    public static Result Run(params string[] args)
+    {
+        using var p = Process.Start(StartInfo(args))!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException($"enamel {string.Join(' ', args)} did not finish"); }
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static Result RunTool(string tool, params string[] args)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        Process p;
+        try { p = Process.Start(psi)!; }
+        catch (System.ComponentModel.Win32Exception) { throw new InvalidOperationException($"{tool} is not installed: apt-get install dcmtk (see .ci/run)"); }
+        using (p)
+        {
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            if (!p.WaitForExit(300_000)) { p.Kill(true); throw new TimeoutException($"{tool} did not finish"); }
+            return new Result(p.ExitCode, stdout.Result, stderr.Result);
+        }
+    }
+
+    public static string TempDir()
+    {
+        var d = Path.Combine(Path.GetTempPath(), "enamel-cli-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(d);
+        return d;
+    }
+}
