@@ -42,7 +42,7 @@ internal sealed class ServerProcess(string name, Process process, string baseUrl
     public static async Task<ServerProcess> StartEnamelAsync(string enamelDll, string dataDir, int httpPort, int dicomPort, string log)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { enamelDll, "serve", "--data", dataDir, "--http-port", $"{httpPort}", "--dicom-port", $"{dicomPort}", "--listen", "127.0.0.1" })
+        foreach (var a in new[] { enamelDll, "serve", "--data", dataDir, "--http-port", $"{httpPort}", "--dicom-port", $"{dicomPort}", "--dicom-plain", "--listen", "127.0.0.1" })
             psi.ArgumentList.Add(a);
         if (Environment.GetEnvironmentVariable("BENCH_PERFMAP") == "1") psi.Environment["DOTNET_PerfMapEnabled"] = "1"; // for perf profiling
         var p = Start(psi, log);
@@ -125,8 +125,12 @@ internal sealed class ServerProcess(string name, Process process, string baseUrl
         throw new TimeoutException($"{Name} did not answer {url} within 60 s");
     }
 
+    private bool disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (disposed) return;
+        disposed = true;
         if (!process.HasExited)
         {
             using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
