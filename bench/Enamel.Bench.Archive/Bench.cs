@@ -18,7 +18,7 @@ internal static class Bench
         var run = Path.Combine(o.Work, "run");
         // Servers start empty each run; the corpus is cached. Server data is deleted at the end of a run: deleting
         // thousands of files just before the measurements slows ext4 inode allocation (recently-deleted inode scan).
-        if (Directory.Exists(run)) Directory.Delete(run, true);
+        DeleteTree(run);
         Directory.CreateDirectory(run);
 
         Step("corpus");
@@ -132,8 +132,18 @@ internal static class Bench
         Console.WriteLine($"\ntotal {Elapsed(total)}; table also in {o.Work}/last-report.md; logs in {run}");
         await enamel.DisposeAsync();
         await orthanc.DisposeAsync();
-        foreach (var d in new[] { "enamel", "orthanc" }) Directory.Delete(Path.Combine(run, d), true);
+        foreach (var d in new[] { "enamel", "orthanc" }) DeleteTree(Path.Combine(run, d));
         return 0;
+    }
+
+    /// <summary>Deletes a folder tree, tolerating entries that vanish meanwhile (retried a few times).</summary>
+    private static void DeleteTree(string dir)
+    {
+        for (int attempt = 0; Directory.Exists(dir); attempt++)
+        {
+            try { Directory.Delete(dir, true); }
+            catch (IOException) when (attempt < 5) { Thread.Sleep(200); }
+        }
     }
 
     public static void Step(string s) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {s}");

@@ -24,7 +24,9 @@ public abstract class SqlDialect
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Shared,
+            // Private cache: with a shared cache, a writer makes concurrent readers fail with SQLITE_LOCKED, which
+            // Microsoft.Data.Sqlite retries by sleeping 150 ms (busy_timeout does not apply); WAL needs no shared cache.
+            Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
