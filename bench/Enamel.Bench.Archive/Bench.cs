@@ -127,7 +127,6 @@ internal static class Bench
 
         report.Note($"machine: {Environment.ProcessorCount} cores shared with other sessions; Enamel over HTTPS (TLS, AES-256-GCM at rest), Orthanc {OrthancVersion()} over plain HTTP, SQLite index, StorageCompression false");
         report.Print(Console.Out);
-        File.WriteAllText(Path.Combine(o.Work, "last-report.md"), "");
         using (var w = new StreamWriter(Path.Combine(o.Work, "last-report.md"))) report.Print(w);
         Console.WriteLine($"\ntotal {Elapsed(total)}; table also in {o.Work}/last-report.md; logs in {run}");
         await enamel.DisposeAsync();
