@@ -5,4 +5,5 @@ var root = new RootCommand("Enamel: a secure imaging-and-records vault for clini
 root.Subcommands.Add(DicomCommands.Create());
 root.Subcommands.Add(Enamel.Cli.Serve.ServeCommand.Create());
 root.Subcommands.Add(Enamel.Cli.Import.ImportCommand.Create());
+root.Subcommands.Add(Enamel.Cli.Keys.KeysCommand.Create());
 return root.Parse(args).Invoke();

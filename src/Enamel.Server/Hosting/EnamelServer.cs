@@ -21,7 +21,6 @@ public static class EnamelServer
     public static async Task<WebApplication> BuildAsync(string[] args, Action<EnamelOptions>? configure = null, CancellationToken ct = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddEnvironmentVariables("ENAMEL_");
         var options = new EnamelOptions();
         builder.Configuration.GetSection(EnamelOptions.Section).Bind(options);
         configure?.Invoke(options);
