@@ -46,11 +46,24 @@ internal sealed class DicomInput
         }
         while (end < count)
         {
-            int n = stream.Read(buffer, end, buffer.Length - end);
+            int n = ReadSource();
             if (n <= 0) return false;
             end += n;
         }
         return true;
+    }
+
+    private int ReadSource()
+    {
+        try
+        {
+            return stream.Read(buffer, end, buffer.Length - end);
+        }
+        catch (InvalidDataException ex)
+        {
+            // Only a decompressing stream (deflated transfer syntax) throws this: corrupt input, not an I/O fault.
+            throw new DicomFormatException($"the deflated dataset is corrupt ({ex.Message})", bufferBase + end, "", ex);
+        }
     }
 
     public bool AtEnd => !TryEnsure(1);

@@ -28,7 +28,13 @@ internal static class Part10Reader
         {
             parser.ParseMeta(meta);
             var uid = meta.GetString(DicomTags.TransferSyntaxUID);
-            syntax = string.IsNullOrEmpty(uid) ? GuessSyntax(input) : DicomTransferSyntax.FromUid(uid);
+            if (string.IsNullOrEmpty(uid))
+            {
+                // Record the guess, so the file reports (and is saved in) the syntax it was actually read with.
+                syntax = GuessSyntax(input);
+                meta.SetString(DicomTags.TransferSyntaxUID, DicomVR.UI, syntax.Uid);
+            }
+            else syntax = DicomTransferSyntax.FromUid(uid);
         }
         else
         {
