@@ -1,0 +1,74 @@
+using System.Globalization;
+using Enamel.Dicom;
+
+namespace Enamel.Bench;
+
+/// <summary>
+/// The generated corpus: N intra-oral-size files (1500 x 1000, 16 bits allocated, 12 stored, about 3 MB each)
+/// and one multi-frame object of at least the asked size (512 x 512 frames). Cached: regenerated only when
+/// the parameters differ from the ones recorded in the directory's stamp file.
+/// </summary>
+internal sealed class BenchCorpus
+{
+    public const int Rows = 1500, Columns = 1000;
+    public const int LargeRows = 512, LargeColumns = 512;
+
+    private BenchCorpus(string directory, IReadOnlyList<string> files, string largeFile)
+    {
+        Directory = directory;
+        Files = files;
+        LargeFile = largeFile;
+    }
+
+    public string Directory { get; }
+    public IReadOnlyList<string> Files { get; }
+    public string LargeFile { get; }
+    public long TotalBytes => Files.Sum(f => new FileInfo(f).Length);
+
+    public static string DefaultDirectory => Path.Combine(Path.GetTempPath(), "enamel-bench");
+
+    public static BenchCorpus Ensure(string directory, int fileCount, double largeGb, TextWriter log)
+    {
+        var smallDir = Path.Combine(directory, "intraoral");
+        var largeFile = Path.Combine(directory, "large-multiframe.dcm");
+        int frames = (int)Math.Ceiling(largeGb * 1e9 / (LargeRows * LargeColumns * 2));
+        var stamp = Path.Combine(directory, "stamp.txt");
+        var wanted = string.Create(CultureInfo.InvariantCulture, $"v1 files={fileCount} frames={frames}");
+        var files = Enumerable.Range(0, fileCount).Select(i => Path.Combine(smallDir, $"io{i:D5}.dcm")).ToList();
+        if (File.Exists(stamp) && File.ReadAllText(stamp) == wanted && files.All(File.Exists) && File.Exists(largeFile))
+        {
+            log.WriteLine($"corpus: cached in {directory}");
+            return new BenchCorpus(directory, files, largeFile);
+        }
+
+        if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
+        System.IO.Directory.CreateDirectory(smallDir);
+        log.WriteLine($"corpus: writing {fileCount} files of {Rows}x{Columns} and one {frames}-frame {LargeRows}x{LargeColumns} object to {directory}");
+        var pixels = IntraOralImage.Pixels(Rows, Columns, seed: 7);
+        for (int i = 0; i < fileCount; i++)
+        {
+            var ds = IntraOralImage.Header(i, Rows, Columns);
+            ds.SetBytes(DicomTags.PixelData, DicomVR.OW, pixels);
+            DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(files[i]);
+        }
+
+        var large = IntraOralImage.Header(fileCount, LargeRows, LargeColumns, frames);
+        large.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7.3"); // Multi-frame Grayscale Word SC
+        large.SetString(new DicomTag(0x0008, 0x0060), DicomVR.CS, "OT");
+        large.SetValue(DicomTags.PixelData, DicomVR.OW, new GeneratedPixelValue(IntraOralImage.Pixels(LargeRows, LargeColumns, seed: 11), frames));
+        DicomFile.Create(large, DicomTransferSyntax.ExplicitVRLittleEndian).Save(largeFile);
+        File.WriteAllText(stamp, wanted);
+        return new BenchCorpus(directory, files, largeFile);
+    }
+
+    /// <summary>Reads every file once so all tools measured afterwards start from the same warm page cache.</summary>
+    public void WarmPageCache()
+    {
+        var buffer = new byte[1 << 20];
+        foreach (var f in Files.Append(LargeFile))
+        {
+            using var s = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            while (s.Read(buffer) > 0) { }
+        }
+    }
+}
