@@ -37,6 +37,9 @@ internal sealed class DicomParser
             var inflated = new DeflateStream(input.RemainderStream(), CompressionMode.Decompress);
             input = new DicomInput(inflated);
             source = null; // inflated values cannot be addressed in the file: load them
+            try { ParseElements(target, endPosition: -1, depth: 0, isItem: false); }
+            finally { input.Dispose(); }
+            return;
         }
         ParseElements(target, endPosition: -1, depth: 0, isItem: false);
     }

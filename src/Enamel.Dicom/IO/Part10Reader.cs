@@ -5,7 +5,7 @@ internal static class Part10Reader
 {
     public static DicomFile Read(Stream stream, DicomReadOptions options, IRandomAccessSource? source)
     {
-        var input = new DicomInput(stream);
+        using var input = new DicomInput(stream);
         byte[]? preamble = null;
         if (input.TryEnsure(132) && input.Peek(132)[128..132].SequenceEqual("DICM"u8))
         {
