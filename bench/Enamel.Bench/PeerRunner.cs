@@ -12,7 +12,7 @@ internal static class PeerRunner
     public static Measurement Pydicom(string mode, string task, string listOrPath)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "peers", "pydicom_bench.py");
-        var (stdout, _) = Run(Python, [script, mode, listOrPath]);
+        var (stdout, _) = Run(Python, [script, mode, listOrPath, EnamelRunner.Passes.ToString(CultureInfo.InvariantCulture)]);
         var f = EnamelRunner.ParseFields(stdout);
         return new Measurement("pydicom", task, int.Parse(f["files"], CultureInfo.InvariantCulture), long.Parse(f["bytes"], CultureInfo.InvariantCulture),
             double.Parse(f["seconds"], CultureInfo.InvariantCulture), long.Parse(f["maxrss_kb"], CultureInfo.InvariantCulture) * 1024);
