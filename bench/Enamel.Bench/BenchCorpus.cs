@@ -13,6 +13,9 @@ internal sealed class BenchCorpus
     public const int Rows = 1500, Columns = 1000;
     public const int LargeRows = 512, LargeColumns = 512;
 
+    /// <summary>Bytes of each small file's Pixel Data element: 12-byte explicit VR OW header plus the value.</summary>
+    public const long PixelDataElementLength = 12 + Rows * Columns * 2;
+
     private BenchCorpus(string directory, IReadOnlyList<string> files, string largeFile)
     {
         Directory = directory;

@@ -44,6 +44,10 @@ internal static class ParseBenchmark
                 Best(repeat, () => PeerRunner.Dcmdump("large", ["-q", "-M", "+P", "0010,0010"], [corpus.LargeFile])),
             ];
         }
+        // Header MB/s counts the bytes a header parse covers: everything before the Pixel Data element.
+        long headerBytes = corpus.Files.Sum(f => new FileInfo(f).Length - BenchCorpus.PixelDataElementLength);
+        header = header with { Bytes = headerBytes };
+        headerPeers = [.. headerPeers.Select(m => m with { Bytes = headerBytes })];
         rows.Add(("header", header, headerPeers));
         rows.Add(("full", full, fullPeers));
         rows.Add(("large", large, largePeers));
