@@ -5,8 +5,8 @@ namespace Enamel.Bench;
 
 /// <summary>
 /// The generated corpus: N intra-oral-size files (1500 x 1000, 16 bits allocated, 12 stored, about 3 MB each)
-/// and one multi-frame object of at least the asked size (512 x 512 frames). Cached: regenerated only when
-/// the parameters differ from the ones recorded in the directory's stamp file.
+/// and one multi-frame object of at least the asked size (512 x 512 frames). Cached: each part is regenerated only
+/// when its parameters differ from the ones recorded in its stamp file.
 /// </summary>
 internal sealed class BenchCorpus
 {
@@ -30,39 +30,49 @@ internal sealed class BenchCorpus
 
     public static string DefaultDirectory => Path.Combine(Path.GetTempPath(), "enamel-bench");
 
+    /// <summary>Generates what is missing or stale; <paramref name="largeGb"/> is in GiB (2^30 bytes).</summary>
     public static BenchCorpus Ensure(string directory, int fileCount, double largeGb, TextWriter log)
     {
         var smallDir = Path.Combine(directory, "intraoral");
         var largeFile = Path.Combine(directory, "large-multiframe.dcm");
-        int frames = (int)Math.Ceiling(largeGb * 1e9 / (LargeRows * LargeColumns * 2));
-        var stamp = Path.Combine(directory, "stamp.txt");
-        var wanted = string.Create(CultureInfo.InvariantCulture, $"v1 files={fileCount} frames={frames}");
+        int frames = (int)Math.Ceiling(largeGb * (1L << 30) / (LargeRows * LargeColumns * 2));
         var files = Enumerable.Range(0, fileCount).Select(i => Path.Combine(smallDir, $"io{i:D5}.dcm")).ToList();
-        if (File.Exists(stamp) && File.ReadAllText(stamp) == wanted && files.All(File.Exists) && File.Exists(largeFile))
+        System.IO.Directory.CreateDirectory(directory);
+
+        var smallStamp = Path.Combine(directory, "stamp-small.txt");
+        var smallWanted = string.Create(CultureInfo.InvariantCulture, $"v1 files={fileCount} {Rows}x{Columns}");
+        if (!Fresh(smallStamp, smallWanted) || !files.All(File.Exists))
         {
-            log.WriteLine($"corpus: cached in {directory}");
-            return new BenchCorpus(directory, files, largeFile);
+            if (System.IO.Directory.Exists(smallDir)) System.IO.Directory.Delete(smallDir, recursive: true);
+            System.IO.Directory.CreateDirectory(smallDir);
+            log.WriteLine($"corpus: writing {fileCount} files of {Rows}x{Columns} to {smallDir}");
+            var pixels = IntraOralImage.Pixels(Rows, Columns, seed: 7);
+            for (int i = 0; i < fileCount; i++)
+            {
+                var ds = IntraOralImage.Header(i, Rows, Columns);
+                ds.SetBytes(DicomTags.PixelData, DicomVR.OW, pixels);
+                DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(files[i]);
+            }
+            File.WriteAllText(smallStamp, smallWanted);
         }
 
-        if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
-        System.IO.Directory.CreateDirectory(smallDir);
-        log.WriteLine($"corpus: writing {fileCount} files of {Rows}x{Columns} and one {frames}-frame {LargeRows}x{LargeColumns} object to {directory}");
-        var pixels = IntraOralImage.Pixels(Rows, Columns, seed: 7);
-        for (int i = 0; i < fileCount; i++)
+        var largeStamp = Path.Combine(directory, "stamp-large.txt");
+        var largeWanted = string.Create(CultureInfo.InvariantCulture, $"v1 frames={frames} {LargeRows}x{LargeColumns}");
+        if (!Fresh(largeStamp, largeWanted) || !File.Exists(largeFile))
         {
-            var ds = IntraOralImage.Header(i, Rows, Columns);
-            ds.SetBytes(DicomTags.PixelData, DicomVR.OW, pixels);
-            DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(files[i]);
+            log.WriteLine($"corpus: writing one {frames}-frame {LargeRows}x{LargeColumns} object to {largeFile}");
+            var large = IntraOralImage.Header(fileCount, LargeRows, LargeColumns, frames);
+            large.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7.3"); // Multi-frame Grayscale Word SC
+            large.SetString(new DicomTag(0x0008, 0x0060), DicomVR.CS, "OT");
+            large.SetValue(DicomTags.PixelData, DicomVR.OW, new GeneratedPixelValue(IntraOralImage.Pixels(LargeRows, LargeColumns, seed: 11), frames));
+            DicomFile.Create(large, DicomTransferSyntax.ExplicitVRLittleEndian).Save(largeFile);
+            File.WriteAllText(largeStamp, largeWanted);
         }
-
-        var large = IntraOralImage.Header(fileCount, LargeRows, LargeColumns, frames);
-        large.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7.3"); // Multi-frame Grayscale Word SC
-        large.SetString(new DicomTag(0x0008, 0x0060), DicomVR.CS, "OT");
-        large.SetValue(DicomTags.PixelData, DicomVR.OW, new GeneratedPixelValue(IntraOralImage.Pixels(LargeRows, LargeColumns, seed: 11), frames));
-        DicomFile.Create(large, DicomTransferSyntax.ExplicitVRLittleEndian).Save(largeFile);
-        File.WriteAllText(stamp, wanted);
+        else log.WriteLine($"corpus: cached in {directory}");
         return new BenchCorpus(directory, files, largeFile);
     }
+
+    private static bool Fresh(string stamp, string wanted) => File.Exists(stamp) && File.ReadAllText(stamp) == wanted;
 
     /// <summary>Reads every file once so all tools measured afterwards start from the same warm page cache.</summary>
     public void WarmPageCache()
