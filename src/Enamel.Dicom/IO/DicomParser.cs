@@ -38,6 +38,9 @@ internal sealed class DicomParser
             var inflated = new DeflateStream(input.RemainderStream(), CompressionMode.Decompress);
             input = new DicomInput(new CorruptDeflateAsFormatError(inflated, deflateStart));
             source = null; // inflated values cannot be addressed in the file: load them
+            try { ParseElements(target, endPosition: -1, depth: 0, isItem: false); }
+            finally { input.Dispose(); }
+            return;
         }
         ParseElements(target, endPosition: -1, depth: 0, isItem: false);
     }
