@@ -57,18 +57,11 @@ internal sealed class DicomInput : IDisposable
 
     private int ReadSource()
     {
-        try
-        {
-            // Read-ahead starts small (a header-only parse needs a few KB) and doubles up to the whole buffer.
-            int n = stream.Read(buffer, end, Math.Min(buffer.Length - end, readAhead));
-            readAhead = Math.Min(readAhead * 2, buffer.Length);
-            return n;
-        }
-        catch (InvalidDataException ex)
-        {
-            // Only a decompressing stream (deflated transfer syntax) throws this: corrupt input, not an I/O fault.
-            throw new DicomFormatException($"the deflated dataset is corrupt ({ex.Message})", bufferBase + end, "", ex);
-        }
+        // Read-ahead starts small (a header-only parse needs a few KB) and doubles up to the whole buffer.
+        // (Corrupt deflate data is turned into a DicomFormatException by the parser's inflating wrapper.)
+        int n = stream.Read(buffer, end, Math.Min(buffer.Length - end, readAhead));
+        readAhead = Math.Min(readAhead * 2, buffer.Length);
+        return n;
     }
 
     public bool AtEnd => !TryEnsure(1);
