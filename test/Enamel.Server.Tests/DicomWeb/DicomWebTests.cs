@@ -228,3 +228,20 @@ public class TranscodeTests(ServerFixture server) : IClassFixture<ServerFixture>
         Assert.Equal(Enamel.Dicom.Imaging.DicomPixelData.Create(native).GetFrame(0), Enamel.Dicom.Imaging.DicomPixelData.Create(got).GetFrame(0));
     }
 }
+
+public class WadoUriRenderedTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task WadoUri_ImageJpeg_RendersWithWindowAndSize()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await server.StowAsync(ServerFixture.Sample("CT_small.dcm"))).StatusCode);
+        const string q = "/wado?requestType=WADO&studyUID=1.3.6.1.4.1.5962.1.2.1.20040119072730.12322&seriesUID=1.3.6.1.4.1.5962.1.3.1.1.20040119072730.12322&objectUID=1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322";
+        var response = await server.Client.GetAsync(q + "&contentType=image/jpeg&windowCenter=40&windowWidth=400&rows=64&columns=64");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/jpeg", response.Content.Headers.ContentType!.MediaType);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(64, bitmap.Width);
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.GetAsync(q + "&contentType=image/jpeg&windowCenter=40")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotAcceptable, (await server.Client.GetAsync(q + "&contentType=video/mp4")).StatusCode);
+    }
+}
