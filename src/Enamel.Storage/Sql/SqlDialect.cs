@@ -24,7 +24,7 @@ public abstract class SqlDialect
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Shared,
+            Cache = SqliteCacheMode.Private, // WAL: readers never block the writer; a shared cache would lock whole tables
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
