@@ -10,7 +10,8 @@ namespace Enamel.Core.Accounts;
 /// </summary>
 public sealed class ApiTokens(IApiTokenStore store, IUserStore users, IAuditLog audit, AccountOptions options, TimeProvider time)
 {
-    public async Task<(string Secret, ApiTokenRecord Token)> CreateAsync(User user, string name, IReadOnlySet<Operation> scope, TimeSpan? lifetime, CancellationToken ct)
+    public async Task<(string Secret, ApiTokenRecord Token)> CreateAsync(User user, string name, IReadOnlySet<Operation> scope, TimeSpan? lifetime,
+        CancellationToken ct, string? byUserId = null)
     {
         var life = lifetime ?? options.DefaultTokenLifetime;
         if (life <= TimeSpan.Zero || life > options.MaxTokenLifetime)
@@ -20,7 +21,7 @@ public sealed class ApiTokens(IApiTokenStore store, IUserStore users, IAuditLog 
         var now = time.GetUtcNow();
         var token = new ApiTokenRecord(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), SecretToken.Hash(secret), user.Id, name, scope, now, now + life);
         await store.AddAsync(token, ct);
-        await AuditAsync(user.Id, "TokenCreate", token.Id, ct);
+        await AuditAsync(byUserId ?? user.Id, "TokenCreate", token.Id, ct);
         return (secret, token);
     }
 

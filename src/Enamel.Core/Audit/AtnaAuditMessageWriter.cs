@@ -64,8 +64,9 @@ public static class AtnaAuditMessageWriter
             w.WriteStartElement("ParticipantObjectIdentification");
             w.WriteAttributeString("ParticipantObjectID", e.Object);
             w.WriteAttributeString("ParticipantObjectTypeCode", "2");
-            w.WriteAttributeString("ParticipantObjectTypeCodeRole", "3");
-            Code(w, "ParticipantObjectIDTypeCode", "110180", "DCM", "Study Instance UID");
+            w.WriteAttributeString("ParticipantObjectTypeCodeRole", "4");
+            var (code, system, display) = AuditCoding.ObjectIdType(e.Object);
+            Code(w, "ParticipantObjectIDTypeCode", code, system, display);
             w.WriteEndElement();
         }
         w.WriteEndElement();

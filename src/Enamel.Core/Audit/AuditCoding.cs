@@ -13,6 +13,8 @@ public static class AuditCoding
         "Export" or "Share" => ("110106", "Export"),
         "Login" or "Logout" => ("110114", "User Authentication"),
         "BreakGlass" => ("110113", "Security Alert"),
+        "UserCreate" or "UserDisable" or "MfaReset" or "MfaEnrol" or "PasswordChange" or "TokenCreate" or "TokenRevoke"
+            => ("110137", "User Security Attributes Changed"),
         _ => ("110110", "Patient Record"),
     };
 
@@ -31,6 +33,12 @@ public static class AuditCoding
         AuditOutcome.Denied => "4",
         _ => "8",
     };
+
+    /// <summary>How an audited object is identified: a study by its Study Instance UID (DCM 110180), anything else by Enamel's own kind.</summary>
+    public static (string Code, string System, string Display) ObjectIdType(string obj) =>
+        obj.Contains(" study ", StringComparison.Ordinal) || obj.StartsWith("study ", StringComparison.Ordinal)
+            ? ("110180", "DCM", "Study Instance UID")
+            : (obj.Split(' ')[0], "urn:enamel:object-type", obj.Split(' ')[0]);
 
     /// <summary>Network access point type: 2 for an IP address, 1 for a machine name or AE title.</summary>
     public static string NetworkType(string source) => IPAddress.TryParse(source, out _) ? "2" : "1";
