@@ -76,21 +76,33 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
         return cp;
     }
 
+    /// <summary>
+    /// Reads in pages of <see cref="PageSize"/> with the connection closed between pages, so a long export or verification
+    /// never holds a read lock that would stall appends (SQLite shared cache locks per table).
+    /// </summary>
     public async IAsyncEnumerable<AuditRecord> ReadAsync(long fromSequence, [EnumeratorCancellation] CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
-        await using var cmd = SqlDb.Command(c, null, """
-            SELECT seq, time, actor_id, actor_role, patient_key, object, action, outcome, purpose, source, detail, hash
-            FROM audit_log WHERE seq >= @from ORDER BY seq
-            """, ("@from", fromSequence));
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
+        long next = fromSequence;
+        while (true)
         {
-            var e = new AuditEvent(AuditChain.ParseTime(r.GetString(1)), r.GetString(2), r.GetString(3), SqlDb.LongOrNull(r, 4), r.GetString(5),
-                r.GetString(6), Enum.TryParse<AuditOutcome>(r.GetString(7), out var o) ? o : (AuditOutcome)(-1), r.GetString(8), r.GetString(9))
-            { Detail = r.GetString(10) };
-            yield return new AuditRecord(r.GetInt64(0), e, HexOrEmpty(r.GetString(11)));
+            var page = await db.QueryAsync($"""
+                SELECT seq, time, actor_id, actor_role, patient_key, object, action, outcome, purpose, source, detail, hash
+                FROM audit_log WHERE seq >= @from ORDER BY seq LIMIT {PageSize}
+                """, ReadRecord, ct, ("@from", next));
+            foreach (var r in page) yield return r;
+            if (page.Count < PageSize) yield break;
+            next = page[^1].Sequence + 1;
         }
+    }
+
+    public int PageSize { get; init; } = 1000;
+
+    private static AuditRecord ReadRecord(DbDataReader r)
+    {
+        var e = new AuditEvent(AuditChain.ParseTime(r.GetString(1)), r.GetString(2), r.GetString(3), SqlDb.LongOrNull(r, 4), r.GetString(5),
+            r.GetString(6), Enum.TryParse<AuditOutcome>(r.GetString(7), out var o) ? o : (AuditOutcome)(-1), r.GetString(8), r.GetString(9))
+        { Detail = r.GetString(10) };
+        return new AuditRecord(r.GetInt64(0), e, HexOrEmpty(r.GetString(11)));
     }
 
     public async Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken ct) =>

@@ -274,6 +274,21 @@ public abstract class SecurityStoresContract : IDisposable
         Assert.Equal(4, v.EntriesChecked);
     }
 
+    [Fact]
+    public async Task Audit_ConcurrentAppendsAcrossPages_StayGapFreeAndChained()
+    {
+        var (_, dialect) = await CreateAsync();
+        var log = new SqlAuditLog(dialect, signer, TimeProvider.System) { CheckpointInterval = 10, PageSize = 7 };
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (int i = 0; i < 15; i++) await log.AppendAsync(Event(w * 100 + i), Ct);
+        })));
+        var v = await VerifyAsync(log);
+        Assert.True(v.Intact, v.Message);
+        Assert.Equal(60, v.EntriesChecked);
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), await log.ReadAsync(1, Ct).Select(r => r.Sequence).ToListAsync());
+    }
+
     public void Dispose() => Directory.Delete(root, recursive: true);
 }
 
