@@ -44,6 +44,3 @@ public sealed class BreakGlass(IRoleCatalog roles, IBreakGlassStore store, IAudi
         return false;
     }
 }
-
-/// <summary>A grant, or the rule that refused it ("reason-required", "duration-out-of-range", "no-clinical-role").</summary>
-public sealed record BreakGlassResult(BreakGlassGrant? Grant, string? Refusal);

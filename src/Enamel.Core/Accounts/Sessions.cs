@@ -7,6 +7,8 @@ namespace Enamel.Core.Accounts;
 /// </summary>
 public sealed class Sessions(ISessionStore store, IUserStore users, AccountOptions options, TimeProvider time)
 {
+    private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
+
     public async Task<string> StartAsync(User user, string source, CancellationToken ct)
     {
         var token = SecretToken.New("ens_");
@@ -33,7 +35,8 @@ public sealed class Sessions(ISessionStore store, IUserStore users, AccountOptio
             await store.DeleteAsync(hash, ct);
             return null;
         }
-        await store.TouchAsync(hash, now, ct);
+        // One write a minute at most, not one per request; the idle timeout is exact to that minute.
+        if (now - session.LastSeen >= TouchInterval) await store.TouchAsync(hash, now, ct);
         return user;
     }
 

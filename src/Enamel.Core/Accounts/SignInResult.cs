@@ -1,14 +1,4 @@
 namespace Enamel.Core.Accounts;
 
-public enum SignInStatus
-{
-    Success,
-    /// <summary>The password was right; a TOTP or recovery code is needed too.</summary>
-    SecondFactorRequired,
-    /// <summary>Unknown user, wrong password or code, or disabled account: the caller is not told which.</summary>
-    Failed,
-    LockedOut,
-}
-
 /// <summary>The outcome of a sign-in; <see cref="SessionToken"/> is the secret for the cookie, shown to nobody else.</summary>
 public sealed record SignInResult(SignInStatus Status, User? User = null, string? SessionToken = null, DateTimeOffset? LockedUntil = null);

@@ -59,6 +59,10 @@ public abstract class SecurityStoresContract : IDisposable
         Assert.Equal(("sealed", 42L, 3, T0.AddMinutes(5), 7L), (again.TotpSecret, again.TotpLastStep, again.FailedLogins, again.LockedUntil!.Value, again.PatientKey!.Value));
         Assert.True(again.Dependants.SetEquals([8L, 9L]));
         Assert.Equal(1, await s.Users.CountAsync(Ct));
+
+        await s.Users.SaveClinicAsync("north", "North Dental", Ct);
+        await s.Users.SaveClinicAsync("north", "North Dental Care", Ct);
+        Assert.Equal([("north", "North Dental Care")], await s.Users.ListClinicsAsync(Ct));
     }
 
     [Fact]
