@@ -90,6 +90,13 @@ public static class FhirAuditEventWriter
         w.WriteEndArray();
         w.WriteEndObject();
 
+        if (e.PatientKey is not null || e.Object.Length > 0) WriteEntities(w, e);
+        w.WriteEndObject();
+    }
+
+    /// <summary>FHIR arrays are never empty: only called when there is a patient or an object.</summary>
+    private static void WriteEntities(Utf8JsonWriter w, AuditEvent e)
+    {
         w.WriteStartArray("entity");
         if (e.PatientKey is { } patient)
         {
@@ -111,24 +118,27 @@ public static class FhirAuditEventWriter
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteEndObject();
     }
 
     /// <summary>A FHIR searchset Bundle of AuditEvents.</summary>
-    public static void WriteBundle(Utf8JsonWriter w, IEnumerable<AuditRecord> records, string sourceSite)
+    public static void WriteBundle(Utf8JsonWriter w, IReadOnlyCollection<AuditRecord> records, string sourceSite)
     {
         w.WriteStartObject();
         w.WriteString("resourceType", "Bundle");
         w.WriteString("type", "searchset");
-        w.WriteStartArray("entry");
-        foreach (var r in records)
+        w.WriteNumber("total", records.Count);
+        if (records.Count > 0)
         {
-            w.WriteStartObject();
-            w.WritePropertyName("resource");
-            Write(w, r, sourceSite);
-            w.WriteEndObject();
+            w.WriteStartArray("entry");
+            foreach (var r in records)
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("resource");
+                Write(w, r, sourceSite);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
         }
-        w.WriteEndArray();
         w.WriteEndObject();
     }
 
