@@ -61,12 +61,13 @@ public static class AtnaAuditMessageWriter
         }
         if (e.Object.Length > 0)
         {
+            var (id, code, system, display) = AuditCoding.ObjectId(e.Object);
             w.WriteStartElement("ParticipantObjectIdentification");
-            w.WriteAttributeString("ParticipantObjectID", e.Object);
+            w.WriteAttributeString("ParticipantObjectID", id);
             w.WriteAttributeString("ParticipantObjectTypeCode", "2");
             w.WriteAttributeString("ParticipantObjectTypeCodeRole", "4");
-            var (code, system, display) = AuditCoding.ObjectIdType(e.Object);
             Code(w, "ParticipantObjectIDTypeCode", code, system, display);
+            if (id != e.Object) w.WriteElementString("ParticipantObjectName", e.Object);
             w.WriteEndElement();
         }
         w.WriteEndElement();

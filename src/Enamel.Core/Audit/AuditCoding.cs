@@ -34,11 +34,18 @@ public static class AuditCoding
         _ => "8",
     };
 
-    /// <summary>How an audited object is identified: a study by its Study Instance UID (DCM 110180), anything else by Enamel's own kind.</summary>
-    public static (string Code, string System, string Display) ObjectIdType(string obj) =>
-        obj.Contains(" study ", StringComparison.Ordinal) || obj.StartsWith("study ", StringComparison.Ordinal)
-            ? ("110180", "DCM", "Study Instance UID")
-            : (obj.Split(' ')[0], "urn:enamel:object-type", obj.Split(' ')[0]);
+    /// <summary>
+    /// How an audited object is identified: "… study UID" by its Study Instance UID (DCM 110180), anything else
+    /// ("user ID", "api token ID", "session") by Enamel's own object kind (the first word) and the whole text.
+    /// </summary>
+    public static (string Id, string Code, string System, string Display) ObjectId(string obj)
+    {
+        var words = obj.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        int study = Array.IndexOf(words, "study");
+        if (study >= 0 && study == words.Length - 2) return (words[^1], "110180", "DCM", "Study Instance UID");
+        var kind = words.Length > 0 ? words[0] : "object";
+        return (obj, kind, "urn:enamel:object-type", kind);
+    }
 
     /// <summary>Network access point type: 2 for an IP address, 1 for a machine name or AE title.</summary>
     public static string NetworkType(string source) => IPAddress.TryParse(source, out _) ? "2" : "1";

@@ -76,6 +76,10 @@ public sealed class AuditExportTests
         var patient = m.Elements("ParticipantObjectIdentification").First();
         Assert.Equal(("1234", "1", "1"), ((string)patient.Attribute("ParticipantObjectID")!, (string)patient.Attribute("ParticipantObjectTypeCode")!,
             (string)patient.Attribute("ParticipantObjectTypeCodeRole")!));
+        var study = m.Elements("ParticipantObjectIdentification").Last();
+        Assert.Equal("1.2.3", (string)study.Attribute("ParticipantObjectID")!);
+        Assert.Equal("110180", (string)study.Element("ParticipantObjectIDTypeCode")!.Attribute("csd-code")!);
+        Assert.Equal("Imaging study 1.2.3", (string)study.Element("ParticipantObjectName")!);
         // PS3.15 A.5.1 element order: EventIdentification, ActiveParticipant, AuditSourceIdentification, ParticipantObjectIdentification
         Assert.Equal(["EventIdentification", "ActiveParticipant", "AuditSourceIdentification", "ParticipantObjectIdentification", "ParticipantObjectIdentification"],
             m.Elements().Select(e => e.Name.LocalName));
