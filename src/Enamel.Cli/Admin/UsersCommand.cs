@@ -32,6 +32,7 @@ internal static class UsersCommand
                     Console.Error.WriteLine($"E: user '{userName}' already exists");
                     return ExitCodes.Invalid;
                 }
+                if ((parse.GetValue(clinics) ?? []).Length == 0) Console.Error.WriteLine("W: no --clinic given: staff roles of this user reach no patients");
                 Console.Error.WriteLine($"I: user '{userName}' added; one-time password follows (shown once)");
                 Console.WriteLine(password);
                 return ExitCodes.Success;
