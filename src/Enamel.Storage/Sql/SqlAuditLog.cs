@@ -109,6 +109,28 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
         await db.QueryAsync("SELECT seq, hash, created, key_version, signature FROM audit_checkpoints ORDER BY seq",
             r => new AuditCheckpoint(r.GetInt64(0), HexOrEmpty(r.GetString(1)), AuditChain.ParseTime(r.GetString(2)), (int)r.GetInt64(3), HexOrEmpty(r.GetString(4))), ct);
 
+    /// <summary>
+    /// Master key rotation: every checkpoint is verified with <paramref name="verifier"/> (old and new versions) and
+    /// signed again with <paramref name="signer"/>'s current version, in one transaction. Refuses, changing nothing,
+    /// if any checkpoint does not verify: rotation must not launder a tampered log.
+    /// </summary>
+    public async Task<int> ResignCheckpointsAsync(AuditCheckpointSigner verifier, AuditCheckpointSigner signer, CancellationToken ct)
+    {
+        var checkpoints = await ReadCheckpointsAsync(ct);
+        foreach (var cp in checkpoints)
+            if (!verifier.Verify(cp)) throw new InvalidOperationException($"audit checkpoint at entry {cp.Sequence} does not verify; run enamel audit verify before rotating");
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        foreach (var cp in checkpoints)
+        {
+            var again = signer.Sign(cp.Sequence, cp.Hash, cp.Created);
+            await SqlDb.ExecuteAsync(c, tx, "UPDATE audit_checkpoints SET key_version = @v, signature = @sig WHERE seq = @seq", ct,
+                ("@v", (long)again.KeyVersion), ("@sig", Convert.ToHexStringLower(again.Signature)), ("@seq", cp.Sequence));
+        }
+        await tx.CommitAsync(ct);
+        return checkpoints.Count;
+    }
+
     /// <summary>Tampered rows may hold anything: a malformed hash reads as empty (and fails verification) rather than throwing.</summary>
     private static byte[] HexOrEmpty(string hex)
     {

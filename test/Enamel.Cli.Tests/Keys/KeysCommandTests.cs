@@ -12,9 +12,15 @@ public sealed class KeysCommandTests : IDisposable
         Assert.True(import.ExitCode == 0, import.StdErr + import.StdOut);
         var blobsBefore = Directory.GetFiles(Path.Combine(data, "store", "blobs"), "*.enb", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList();
 
+        var user = Enamel.Run("users", "add", "hygienist1", "--role", "hygienist", "--data", data);
+        Assert.True(user.ExitCode == 0, user.StdErr);
+
         var rotate = Enamel.Run("keys", "rotate", "--data", data);
         Assert.True(rotate.ExitCode == 0, rotate.StdErr);
         Assert.Contains("1 data key(s) re-wrapped", rotate.StdOut);
+        // Audit checkpoints were re-signed under the new version: the chain still verifies with the old version gone.
+        var verify = Enamel.Run("audit", "verify", "--data", data);
+        Assert.True(verify.ExitCode == 0, verify.StdOut + verify.StdErr);
         Assert.Contains("version 1 -> 2", rotate.StdOut);
 
         var blobsAfter = Directory.GetFiles(Path.Combine(data, "store", "blobs"), "*.enb", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList();
