@@ -38,7 +38,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         // archives) does not block storage; the dataset's SOP Instance UID is the identity, the bytes stay as sent.
         var syntax = header.TransferSyntax.Uid;
 
-        var whole = new ReplayStream(head, part10);
+        var whole = new ConcatReadStream(head, part10);
         var existing = await index.FindInstanceAsync(attributes.SopInstanceUid, ct);
         if (existing is not null) return await CompareWithExistingAsync(whole, existing, attributes, syntax, ct);
 
@@ -122,32 +122,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         }
     }
 
-    private sealed class ReplayStream(MemoryStream head, Stream rest) : Stream
-    {
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
-        {
-            int n = head.Read(buffer.Span);
-            return n > 0 ? n : await rest.ReadAsync(buffer, ct);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = head.Read(buffer, offset, count);
-            return n > 0 ? n : rest.Read(buffer, offset, count);
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    private sealed class HashingStream(Stream inner) : Stream
+    private sealed class HashingStream(Stream inner) : ForwardOnlyReadStream
     {
         private readonly IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         public long BytesRead { get; private set; }
@@ -168,16 +143,6 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
             BytesRead += n;
             return n;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
 }

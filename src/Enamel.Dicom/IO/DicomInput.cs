@@ -178,30 +178,6 @@ internal sealed class DicomInput : IDisposable
     {
         var head = new MemoryStream(buffer, start, end - start, writable: false);
         start = end;
-        return new ConcatStream(head, stream);
-    }
-
-    private sealed class ConcatStream(Stream first, Stream second) : Stream
-    {
-        private bool firstDone;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] b, int offset, int count)
-        {
-            if (!firstDone)
-            {
-                int n = first.Read(b, offset, count);
-                if (n > 0) return n;
-                firstDone = true;
-            }
-            return second.Read(b, offset, count);
-        }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] b, int offset, int count) => throw new NotSupportedException();
+        return new ConcatReadStream(head, stream);
     }
 }

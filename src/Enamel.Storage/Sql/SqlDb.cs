@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Enamel.Storage.Sql;
 
-/// <summary>Connections and parameterized commands for the security stores (one place for the ADO.NET plumbing).</summary>
+/// <summary>Connections and parameterized commands for every SQL store (one place for the ADO.NET plumbing).</summary>
 internal sealed class SqlDb(SqlDialect dialect)
 {
     public SqlDialect Dialect => dialect;

@@ -10,20 +10,11 @@ namespace Enamel.Storage.Sql;
 /// <summary>The study index over SQLite or PostgreSQL (plain ADO.NET; one SQL text for both but for <see cref="SqlDialect"/>).</summary>
 public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time) : IStudyIndex
 {
+    private readonly SqlDb db = new(dialect);
+
     public SqlDialect Dialect => dialect;
 
-    private async Task<DbConnection> OpenAsync(CancellationToken ct)
-    {
-        var c = dialect.CreateConnection();
-        await c.OpenAsync(ct);
-        if (dialect.ConnectionSetup is { } setup)
-        {
-            await using var cmd = c.CreateCommand();
-            cmd.CommandText = setup;
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-        return c;
-    }
+    private Task<DbConnection> OpenAsync(CancellationToken ct) => db.OpenAsync(ct);
 
     public async Task InitializeAsync(CancellationToken ct)
     {
@@ -157,7 +148,7 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time)
     private static string Text(int? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "";
 
     private static async Task<long> UpsertAsync(DbConnection c, DbTransaction tx, string table, string uidColumn, string uid, string insert,
-        CancellationToken ct, params (string, object)[] args)
+        CancellationToken ct, params (string, object?)[] args)
     {
         await using (var ins = Command(c, tx, insert, args))
         {
@@ -168,30 +159,15 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time)
         return Convert.ToInt64(await sel.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
-    private static async Task<long> InsertReturningAsync(DbConnection c, DbTransaction tx, string sql, CancellationToken ct, params (string, object)[] args)
+    private static async Task<long> InsertReturningAsync(DbConnection c, DbTransaction tx, string sql, CancellationToken ct, params (string, object?)[] args)
     {
         await using var cmd = Command(c, tx, sql, args);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
-    private static async Task ExecuteAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string, object)[] args)
-    {
-        await using var cmd = Command(c, tx, sql, args);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    private static Task<int> ExecuteAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string, object?)[] args) =>
+        SqlDb.ExecuteAsync(c, tx, sql, ct, args);
 
-    private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, params (string Name, object Value)[] args)
-    {
-        var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value;
-            cmd.Parameters.Add(p);
-        }
-        return cmd;
-    }
+    private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] args) =>
+        SqlDb.Command(c, tx, sql, args);
 }
