@@ -47,7 +47,7 @@ internal static class ImportCommand
             var options = new EnamelOptions();
             if (parse.GetValue(data) is { } d) options.DataDirectory = d;
             var folder = await DataFolder.OpenAsync(options, TimeProvider.System, ct);
-            var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index), Path.Combine(folder.Root, "imports"), images);
+            var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions), Path.Combine(folder.Root, "imports"), images);
 
             IReadOnlyList<ImportLine> lines;
             if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsErrorRedirected)

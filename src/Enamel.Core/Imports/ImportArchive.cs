@@ -64,6 +64,7 @@ public sealed class ImportArchive(StoreInstance store, string journalDirectory, 
                 StoreStatus.Stored => new ImportLine(item.Name, ImportOutcome.Imported, ""),
                 StoreStatus.StoredFlaggedForReview => new ImportLine(item.Name, ImportOutcome.Imported, "patient identity differs from earlier data: flagged for review"),
                 StoreStatus.AlreadyStored => new ImportLine(item.Name, ImportOutcome.Duplicate, "already stored (same SOP Instance UID and bytes)"),
+                StoreStatus.StoredNewVersion => new ImportLine(item.Name, ImportOutcome.Imported, "stored as a new version of an existing SOP Instance UID"),
                 _ => new ImportLine(item.Name, ImportOutcome.Conflict, "a different object with the same SOP Instance UID is stored"),
             };
         }

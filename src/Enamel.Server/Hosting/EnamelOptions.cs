@@ -46,6 +46,12 @@ public sealed class EnamelOptions
     /// <summary>Origins allowed by CORS for DICOMweb (e.g. an OHIF viewer's origin). Empty: CORS off.</summary>
     public string[] CorsOrigins { get; set; } = [];
 
+    /// <summary>
+    /// A SOP Instance UID that arrives again with different bytes is refused (STOW 0x0111, C-STORE 0x0111) unless this
+    /// is true: then it becomes the current version and every earlier one is kept.
+    /// </summary>
+    public bool KeepVersions { get; set; }
+
     /// <summary>Largest STOW-RS request body accepted, in bytes.</summary>
     public long MaxUploadBytes { get; set; } = 4L * 1024 * 1024 * 1024;
 

@@ -35,7 +35,7 @@ public static class EnamelServer
         builder.Services.AddSingleton<IStudyIndex>(folder.Index);
         builder.Services.AddSingleton<IBlobStore>(folder.Blobs);
         builder.Services.AddSingleton<IKeyring>(folder.Keyring);
-        builder.Services.AddSingleton<StoreInstance>();
+        builder.Services.AddSingleton(sp => new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions));
         builder.Services.AddSingleton<Dimse.DimseService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Dimse.DimseService>());
         builder.Services.AddResponseCompression(c =>

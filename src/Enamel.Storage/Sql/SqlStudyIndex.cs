@@ -135,10 +135,31 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time)
         return outcome;
     }
 
+    public async Task<int> AddVersionAsync(string sopInstanceUid, StoredBlob blob, DataKeyId blobKey, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        await using var c = await OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        int moved = await ExecuteAsync(c, tx, """
+            INSERT INTO instance_versions (sop_uid, blob_id, blob_length, sha256, data_key, transfer_syntax, received, superseded)
+            SELECT sop_uid, blob_id, blob_length, sha256, data_key, transfer_syntax, received, @now FROM instances WHERE sop_uid = @uid
+            """, ct, ("@uid", sopInstanceUid), ("@now", now));
+        if (moved != 1) throw new InvalidOperationException($"no stored instance {sopInstanceUid} to version");
+        await ExecuteAsync(c, tx, """
+            UPDATE instances SET blob_id = @blob, blob_length = @len, sha256 = @sha, data_key = @key, transfer_syntax = @ts, received = @now
+            WHERE sop_uid = @uid
+            """, ct, ("@blob", blob.Id.Value), ("@len", blob.Length), ("@sha", blob.Sha256), ("@key", blobKey.ToString()),
+            ("@ts", blob.TransferSyntaxUid), ("@now", now), ("@uid", sopInstanceUid));
+        await using var count = Command(c, tx, "SELECT count(*) FROM instance_versions WHERE sop_uid = @uid", ("@uid", sopInstanceUid));
+        int versions = Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        await tx.CommitAsync(ct);
+        return versions;
+    }
+
     public async Task<IReadOnlySet<string>> ReferencedBlobIdsAsync(CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);
-        await using var cmd = Command(c, null, "SELECT blob_id FROM instances");
+        await using var cmd = Command(c, null, "SELECT blob_id FROM instances UNION SELECT blob_id FROM instance_versions");
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var set = new HashSet<string>(StringComparer.Ordinal);
         while (await r.ReadAsync(ct)) set.Add(r.GetString(0));
