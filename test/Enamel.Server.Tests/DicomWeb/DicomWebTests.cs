@@ -245,3 +245,20 @@ public class WadoUriRenderedTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.Equal(HttpStatusCode.NotAcceptable, (await server.Client.GetAsync(q + "&contentType=video/mp4")).StatusCode);
     }
 }
+
+public class TransportTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task EveryResponse_CarriesSecurityHeaders_AndPlainHttpIsNotServed()
+    {
+        var response = await server.Client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("max-age=31536000; includeSubDomains", response.Headers.GetValues("Strict-Transport-Security").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        using var plain = new HttpClient();
+        var http = new UriBuilder(server.BaseAddress) { Scheme = "http" }.Uri;
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => plain.GetAsync(new Uri(http, "/health")));
+    }
+}
