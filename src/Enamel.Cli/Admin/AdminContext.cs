@@ -28,8 +28,7 @@ internal sealed class AdminContext
 
     public static async Task<AdminContext> OpenAsync(string? data, CancellationToken ct)
     {
-        var options = new EnamelOptions();
-        if (data is not null) options.DataDirectory = data;
+        var options = EnamelOptions.Load(o => { if (data is not null) o.DataDirectory = data; });
         return new AdminContext(await DataFolder.OpenAsync(options, TimeProvider.System, ct));
     }
 

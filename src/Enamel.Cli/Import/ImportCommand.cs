@@ -44,8 +44,7 @@ internal static class ImportCommand
                 Console.Error.WriteLine($"E: {ex.Message}");
                 return ExitCodes.Usage;
             }
-            var options = new EnamelOptions();
-            if (parse.GetValue(data) is { } d) options.DataDirectory = d;
+            var options = EnamelOptions.Load(o => { if (parse.GetValue(data) is { } d) o.DataDirectory = d; });
             var folder = await DataFolder.OpenAsync(options, TimeProvider.System, ct);
             var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions), Path.Combine(folder.Root, "imports"), images);
 

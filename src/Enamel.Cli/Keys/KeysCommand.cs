@@ -12,8 +12,7 @@ internal static class KeysCommand
         var rotate = new Command("rotate", "Rotate the master key: re-wrap every data key under a new master key version, then retire the old one") { data };
         rotate.SetAction(async (parse, ct) =>
         {
-            var options = new EnamelOptions();
-            if (parse.GetValue(data) is { } d) options.DataDirectory = d;
+            var options = EnamelOptions.Load(o => { if (parse.GetValue(data) is { } d) o.DataDirectory = d; });
             if (!File.Exists(Path.Combine(Path.GetFullPath(options.DataDirectory), "master.key")))
             {
                 Console.Error.WriteLine($"E: {options.DataDirectory} has no master.key: not an Enamel data folder");

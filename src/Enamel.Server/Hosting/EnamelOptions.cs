@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Enamel.Server.Hosting;
 
 /// <summary>
@@ -54,6 +56,23 @@ public sealed class EnamelOptions
 
     /// <summary>Largest STOW-RS request body accepted, in bytes.</summary>
     public long MaxUploadBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// The settings every command uses: appsettings.json next to the binary, then Enamel__* environment variables, then
+    /// <paramref name="overrides"/> (command-line flags). `serve`, `import`, `keys` and the admin commands agree on the data folder.
+    /// </summary>
+    public static EnamelOptions Load(Action<EnamelOptions>? overrides = null)
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var options = new EnamelOptions();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(Section), options);
+        overrides?.Invoke(options);
+        return options;
+    }
 
     public static string DefaultDataDirectory() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "enamel");

@@ -47,3 +47,24 @@ public sealed class KeysCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
 }
+
+public sealed class ConfigurationTests : IDisposable
+{
+    private readonly string dir = Enamel.TempDir();
+
+    [Fact]
+    public void Import_DataFolderFromEnvironment_IsUsedWithoutFlag()
+    {
+        var data = Path.Combine(dir, "from-env");
+        var psi = Enamel.StartInfo("import", Enamel.Sample("MR_small.dcm"), "--report", Path.Combine(dir, "r.tsv"));
+        psi.Environment["Enamel__DataDirectory"] = data;
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEnd();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, stderr + stdout);
+        Assert.True(File.Exists(Path.Combine(data, "master.key")), "the data folder named by Enamel__DataDirectory was not used");
+    }
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+}
