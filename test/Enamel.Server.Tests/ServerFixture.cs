@@ -19,6 +19,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
     public int DicomPort { get; private set; }
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate { get; private set; } = null!;
 
     public static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", "samples", name);
 
@@ -36,6 +37,7 @@ public sealed class ServerFixture : IAsyncLifetime
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        Certificate = app.Services.GetRequiredService<DataFolder>().Certificate;
         DicomPort = app.Services.GetRequiredService<Enamel.Server.Dimse.DimseService>().Port ?? 0;
         var handler = new HttpClientHandler
         {

@@ -14,7 +14,15 @@ internal static class ImportCommand
         var path = new Argument<string>("PATH") { Description = "folder, DICOMDIR, zip file or single file to import" };
         var data = new Option<string?>("--data") { Description = "data folder (as for enamel serve)" };
         var report = new Option<string?>("--report") { Description = "where to write the report of skipped and failed files (default: import-report-<time>.tsv)" };
-        var cmd = new Command("import", "Import an existing archive (folders, DICOMDIR media, zip files)") { path, data, report };
+        var patientId = new Option<string?>("--patient-id") { Description = "patient ID for plain JPEG/PNG/TIFF images (all of them)" };
+        var patientName = new Option<string?>("--patient-name") { Description = "patient name for plain images, as FAMILY^GIVEN" };
+        var birthDate = new Option<string?>("--birth-date") { Description = "patient birth date for plain images (YYYYMMDD)" };
+        var sex = new Option<string?>("--sex") { Description = "patient sex for plain images (M, F, O)" };
+        var modality = new Option<string?>("--modality") { Description = "modality for plain images: IO, PX, DX, XC, OT (default OT)" };
+        var studyDate = new Option<string?>("--study-date") { Description = "study date for plain images (YYYYMMDD; default today)" };
+        var mapping = new Option<string?>("--mapping") { Description = "CSV mapping plain images to patients: file,patient_id,patient_name[,birth_date,sex,modality,study_date]" };
+        var cmd = new Command("import", "Import an existing archive (folders, DICOMDIR media, zip files; plain JPEG/PNG/TIFF images as Secondary Capture with a patient mapping)")
+            { path, data, report, patientId, patientName, birthDate, sex, modality, studyDate, mapping };
         cmd.SetAction(async (parse, ct) =>
         {
             var source = parse.GetValue(path)!;
@@ -23,10 +31,22 @@ internal static class ImportCommand
                 Console.Error.WriteLine($"E: {source}: no such file or folder");
                 return ExitCodes.InputError;
             }
-            var options = new EnamelOptions();
-            if (parse.GetValue(data) is { } d) options.DataDirectory = d;
+            ImageMapping? images;
+            try
+            {
+                images = parse.GetValue(mapping) is { } csv ? ImageMapping.FromCsv(csv)
+                    : parse.GetValue(patientId) is { } pid ? ImageMapping.ForAll(new ImagePatient(pid, parse.GetValue(patientName) ?? "",
+                        parse.GetValue(birthDate) ?? "", (parse.GetValue(sex) ?? "").ToUpperInvariant(), (parse.GetValue(modality) ?? "OT").ToUpperInvariant(), parse.GetValue(studyDate) ?? ""))
+                    : null;
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException)
+            {
+                Console.Error.WriteLine($"E: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+            var options = EnamelOptions.Load(o => { if (parse.GetValue(data) is { } d) o.DataDirectory = d; });
             var folder = await DataFolder.OpenAsync(options, TimeProvider.System, ct);
-            var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index), Path.Combine(folder.Root, "imports"));
+            var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions), Path.Combine(folder.Root, "imports"), images);
 
             IReadOnlyList<ImportLine> lines;
             if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsErrorRedirected)

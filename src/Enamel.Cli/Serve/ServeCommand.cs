@@ -39,6 +39,7 @@ internal static class ServeCommand
             }
             var options = app.Services.GetService(typeof(EnamelOptions)) as EnamelOptions;
             Console.Error.WriteLine($"Enamel data folder: {options?.DataDirectory}");
+            await Admin.FirstStart.RunAsync((DataFolder)app.Services.GetService(typeof(DataFolder))!, ct);
             await app.StartAsync(ct);
             await app.WaitForShutdownAsync(ct);
             return ExitCodes.Success;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Enamel.Core.Studies;
+using Enamel.Dicom;
 
 namespace Enamel.Core.Imports;
 
@@ -11,8 +12,11 @@ public sealed record ImportLine(string Name, ImportOutcome Outcome, string Reaso
 /// Imports an existing archive through the one ingest pipeline. Resumable: a journal in the data folder records
 /// each finished item (name, size, time), and a rerun skips them. Every skipped or failed item gets a reason.
 /// </summary>
-public sealed class ImportArchive(StoreInstance store, string journalDirectory)
+public sealed class ImportArchive(StoreInstance store, string journalDirectory, ImageMapping? images = null, TimeProvider? time = null)
 {
+    private readonly Dictionary<string, (string Study, Dictionary<string, (string Series, int Number)> Series)> studies = new(StringComparer.Ordinal);
+    private int instanceNumber;
+
     public async Task<IReadOnlyList<ImportLine>> ExecuteAsync(string sourcePath, IProgress<(int Done, int Total, ImportLine Line)>? progress, CancellationToken ct)
     {
         var items = ImportSource.Enumerate(sourcePath).ToList();
@@ -43,12 +47,24 @@ public sealed class ImportArchive(StoreInstance store, string journalDirectory)
         try
         {
             await using var stream = item.Open();
-            var result = await store.ExecuteAsync(stream, ct);
+            StoreResult result;
+            if (Dicom.Imaging.SecondaryCaptureBuilder.IsSupportedImage(item.Name))
+            {
+                var patient = images?.Find(item.Name);
+                if (patient is null)
+                    return new ImportLine(item.Name, ImportOutcome.NotDicom, "plain image without a patient mapping: give --patient-id and --patient-name, or --mapping CSV");
+                var wrapped = new MemoryStream();
+                DicomFile.Create(Wrap(stream, item.Name, patient), DicomTransferSyntax.ExplicitVRLittleEndian).Save(wrapped);
+                wrapped.Position = 0;
+                result = await store.ExecuteAsync(wrapped, ct);
+            }
+            else result = await store.ExecuteAsync(stream, ct);
             return result.Status switch
             {
                 StoreStatus.Stored => new ImportLine(item.Name, ImportOutcome.Imported, ""),
                 StoreStatus.StoredFlaggedForReview => new ImportLine(item.Name, ImportOutcome.Imported, "patient identity differs from earlier data: flagged for review"),
                 StoreStatus.AlreadyStored => new ImportLine(item.Name, ImportOutcome.Duplicate, "already stored (same SOP Instance UID and bytes)"),
+                StoreStatus.StoredNewVersion => new ImportLine(item.Name, ImportOutcome.Imported, "stored as a new version of an existing SOP Instance UID"),
                 _ => new ImportLine(item.Name, ImportOutcome.Conflict, "a different object with the same SOP Instance UID is stored"),
             };
         }
@@ -56,10 +72,32 @@ public sealed class ImportArchive(StoreInstance store, string journalDirectory)
         {
             return new ImportLine(item.Name, ImportOutcome.NotDicom, ex.Message);
         }
+        catch (Dicom.Imaging.DicomImagingException ex)
+        {
+            return new ImportLine(item.Name, ImportOutcome.Failed, ex.Message);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             return new ImportLine(item.Name, ImportOutcome.Failed, ex.Message);
         }
+    }
+
+    /// <summary>A plain image as Secondary Capture: one new study per patient and study date, one series per modality, in this run.</summary>
+    private DicomDataset Wrap(Stream image, string name, ImagePatient p)
+    {
+        var clock = time ?? TimeProvider.System;
+        var date = p.StudyDate.Length > 0 ? p.StudyDate : clock.GetLocalNow().ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        var studyKey = p.PatientId + "\u0000" + date;
+        if (!studies.TryGetValue(studyKey, out var study))
+            studies[studyKey] = study = (DicomImplementation.NewUid(), new Dictionary<string, (string, int)>(StringComparer.Ordinal));
+        if (!study.Series.TryGetValue(p.Modality, out var series))
+            study.Series[p.Modality] = series = (DicomImplementation.NewUid(), study.Series.Count + 1);
+        return Dicom.Imaging.SecondaryCaptureBuilder.Build(image, name, new Dicom.Imaging.SecondaryCaptureIdentity
+        {
+            PatientId = p.PatientId, PatientName = p.PatientName, PatientBirthDate = p.BirthDate, PatientSex = p.Sex,
+            StudyInstanceUid = study.Study, SeriesInstanceUid = series.Series, SeriesNumber = series.Number, StudyDate = date,
+            Modality = p.Modality, InstanceNumber = ++instanceNumber, StudyDescription = "Imported images",
+        }, clock);
     }
 
     /// <summary>Writes the report: one tab-separated line per item that was not imported, with its reason.</summary>

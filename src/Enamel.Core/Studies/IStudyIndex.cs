@@ -22,6 +22,12 @@ public interface IStudyIndex
     /// </summary>
     Task<IndexOutcome> AddInstanceAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId blobKey, CancellationToken ct);
 
+    /// <summary>
+    /// Keeps versions: the current blob of <paramref name="sopInstanceUid"/> moves to the version history and
+    /// <paramref name="blob"/> becomes current, in one transaction. Returns the number of earlier versions now kept.
+    /// </summary>
+    Task<int> AddVersionAsync(string sopInstanceUid, StoredBlob blob, DataKeyId blobKey, CancellationToken ct);
+
     /// <summary>Stored instances of a study, optionally narrowed to a series and an instance, in series/instance order.</summary>
     Task<IReadOnlyList<StoredInstance>> ListInstancesAsync(string studyUid, string? seriesUid, string? sopInstanceUid, CancellationToken ct);
 

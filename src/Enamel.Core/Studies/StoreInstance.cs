@@ -15,6 +15,8 @@ public enum StoreStatus
     AlreadyStored,
     /// <summary>The same SOP Instance UID with different bytes: refused.</summary>
     Conflict,
+    /// <summary>The same SOP Instance UID with different bytes, stored as the new current version (versions are kept by configuration).</summary>
+    StoredNewVersion,
 }
 
 public sealed record StoreResult(StoreStatus Status, InstanceAttributes Attributes, BlobId? BlobId, string TransferSyntaxUid);
@@ -24,7 +26,7 @@ public sealed record StoreResult(StoreStatus Status, InstanceAttributes Attribut
 /// the blob (fsynced by the store), record it in one database transaction, and only then report success. The
 /// object is never held whole in memory and never written unencrypted.
 /// </summary>
-public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyIndex index)
+public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyIndex index, bool keepVersions = false)
 {
     /// <summary>Largest header (everything before Pixel Data) accepted.</summary>
     public const int MaxHeaderBytes = 64 * 1024 * 1024;
@@ -38,9 +40,10 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         // archives) does not block storage; the dataset's SOP Instance UID is the identity, the bytes stay as sent.
         var syntax = header.TransferSyntax.Uid;
 
-        var whole = new ReplayStream(head, part10);
+        var whole = new ConcatReadStream(head, part10);
         var existing = await index.FindInstanceAsync(attributes.SopInstanceUid, ct);
-        if (existing is not null) return await CompareWithExistingAsync(whole, existing, attributes, syntax, ct);
+        if (existing is not null && !keepVersions) return await CompareWithExistingAsync(whole, existing, attributes, syntax, ct);
+        if (existing is not null) return await StoreVersionAsync(whole, existing, attributes, syntax, ct);
 
         var patient = await index.FindPatientAsync(attributes.PatientId, attributes.IssuerOfPatientId, ct);
         var key = patient?.DataKey ?? await keyring.CreateDataKeyAsync(ct);
@@ -67,6 +70,29 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         }
         return new StoreResult(outcome == IndexOutcome.AddedPatientFlaggedForReview ? StoreStatus.StoredFlaggedForReview : StoreStatus.Stored,
             attributes, blobId, syntax);
+    }
+
+    /// <summary>Keeps versions: identical bytes are still idempotent; different bytes become the current version, the old one is kept.</summary>
+    private async Task<StoreResult> StoreVersionAsync(Stream whole, StoredInstance existing, InstanceAttributes attributes, string syntax, CancellationToken ct)
+    {
+        var hashing = new HashingStream(whole);
+        var blobId = await blobs.PutAsync(hashing, existing.DataKey, ct);
+        var blob = new StoredBlob(blobId, hashing.BytesRead, hashing.HashHex(), syntax);
+        if (blob.Sha256 == existing.Blob.Sha256)
+        {
+            await blobs.DeleteAsync(blobId, ct);
+            return new StoreResult(StoreStatus.AlreadyStored, attributes, existing.Blob.Id, syntax);
+        }
+        try
+        {
+            await index.AddVersionAsync(attributes.SopInstanceUid, blob, existing.DataKey, ct);
+        }
+        catch
+        {
+            await blobs.DeleteAsync(blobId, ct);
+            throw;
+        }
+        return new StoreResult(StoreStatus.StoredNewVersion, attributes, blobId, syntax);
     }
 
     private static async Task<StoreResult> CompareWithExistingAsync(Stream whole, StoredInstance existing, InstanceAttributes attributes, string syntax, CancellationToken ct)
@@ -122,32 +148,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         }
     }
 
-    private sealed class ReplayStream(MemoryStream head, Stream rest) : Stream
-    {
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
-        {
-            int n = head.Read(buffer.Span);
-            return n > 0 ? n : await rest.ReadAsync(buffer, ct);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = head.Read(buffer, offset, count);
-            return n > 0 ? n : rest.Read(buffer, offset, count);
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    private sealed class HashingStream(Stream inner) : Stream
+    private sealed class HashingStream(Stream inner) : ForwardOnlyReadStream
     {
         private readonly IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         public long BytesRead { get; private set; }
@@ -168,16 +169,6 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
             BytesRead += n;
             return n;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
 }

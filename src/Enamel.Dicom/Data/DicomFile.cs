@@ -53,8 +53,7 @@ public sealed class DicomFile : IDisposable
         var source = new FileRandomAccessSource(path);
         try
         {
-            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-            using (stream)
+            using (var stream = source.OpenStream())
             {
                 var file = Part10Reader.Read(stream, options ?? DicomReadOptions.Default, source);
                 file.owner = source;

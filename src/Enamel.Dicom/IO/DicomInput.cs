@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace Enamel.Dicom;
@@ -5,20 +6,21 @@ namespace Enamel.Dicom;
 /// <summary>
 /// Buffered forward reader over a stream with absolute positions. For seekable streams large values can be
 /// skipped (and read later by position); for others they are read in chunks, so memory follows the bytes that
-/// actually arrive, never a declared length.
+/// actually arrive, never a declared length. The buffer is rented from the shared pool and returned on dispose.
 /// </summary>
-internal sealed class DicomInput
+internal sealed class DicomInput : IDisposable
 {
     private const int ChunkSize = 1 << 20;
     private readonly Stream stream;
-    private readonly byte[] buffer;
+    private byte[] buffer;
     private int start, end;
+    private int readAhead = 8 * 1024;
     private long bufferBase; // absolute position of buffer[0]
 
     public DicomInput(Stream stream, long basePosition = 0, int bufferSize = 64 * 1024)
     {
         this.stream = stream;
-        buffer = new byte[bufferSize];
+        buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         CanSeek = stream.CanSeek;
         bufferBase = CanSeek ? stream.Position : basePosition;
         Length = CanSeek ? stream.Length : -1;
@@ -46,14 +48,32 @@ internal sealed class DicomInput
         }
         while (end < count)
         {
-            int n = stream.Read(buffer, end, buffer.Length - end);
+            int n = ReadSource();
             if (n <= 0) return false;
             end += n;
         }
         return true;
     }
 
+    private int ReadSource()
+    {
+        // Read-ahead starts small (a header-only parse needs a few KB) and doubles up to the whole buffer.
+        // (Corrupt deflate data is turned into a DicomFormatException by the parser's inflating wrapper.)
+        int n = stream.Read(buffer, end, Math.Min(buffer.Length - end, readAhead));
+        readAhead = Math.Min(readAhead * 2, buffer.Length);
+        return n;
+    }
+
     public bool AtEnd => !TryEnsure(1);
+
+    /// <summary>Returns the buffer to the pool; the input must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        var b = buffer;
+        buffer = [];
+        start = end = 0;
+        if (b.Length > 0) ArrayPool<byte>.Shared.Return(b);
+    }
 
     /// <summary>The next <paramref name="count"/> buffered bytes; callers make them available with <see cref="TryEnsure"/> first.</summary>
     public ReadOnlySpan<byte> Peek(int count) => count <= end - start
@@ -89,7 +109,26 @@ internal sealed class DicomInput
             return true;
         }
         if (count > Array.MaxLength) return false;
-        // Large: grow as bytes arrive, so a lying length cannot force a big allocation.
+        if (count <= Remaining && Length >= 0)
+        {
+            // The stream's length is known and covers the value: allocate once and read the rest straight into it.
+            var bytes = GC.AllocateUninitializedArray<byte>((int)count);
+            int buffered = end - start;
+            buffer.AsSpan(start, buffered).CopyTo(bytes);
+            bufferBase += end;
+            start = end = 0;
+            int filled = buffered;
+            while (filled < bytes.Length)
+            {
+                int n = stream.Read(bytes, filled, bytes.Length - filled);
+                if (n <= 0) { bufferBase += filled - buffered; return false; }
+                filled += n;
+            }
+            bufferBase += filled - buffered;
+            result = bytes;
+            return true;
+        }
+        // Large and of unknown extent: grow as bytes arrive, so a lying length cannot force a big allocation.
         using var ms = new MemoryStream((int)Math.Min(count, ChunkSize));
         long left = count;
         while (left > 0)
@@ -139,30 +178,6 @@ internal sealed class DicomInput
     {
         var head = new MemoryStream(buffer, start, end - start, writable: false);
         start = end;
-        return new ConcatStream(head, stream);
-    }
-
-    private sealed class ConcatStream(Stream first, Stream second) : Stream
-    {
-        private bool firstDone;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] b, int offset, int count)
-        {
-            if (!firstDone)
-            {
-                int n = first.Read(b, offset, count);
-                if (n > 0) return n;
-                firstDone = true;
-            }
-            return second.Read(b, offset, count);
-        }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] b, int offset, int count) => throw new NotSupportedException();
+        return new ConcatReadStream(head, stream);
     }
 }

@@ -38,6 +38,9 @@ internal sealed class DicomParser
             var inflated = new DeflateStream(input.RemainderStream(), CompressionMode.Decompress);
             input = new DicomInput(new CorruptDeflateAsFormatError(inflated, deflateStart));
             source = null; // inflated values cannot be addressed in the file: load them
+            try { ParseElements(target, endPosition: -1, depth: 0, isItem: false); }
+            finally { input.Dispose(); }
+            return;
         }
         ParseElements(target, endPosition: -1, depth: 0, isItem: false);
     }
@@ -323,15 +326,9 @@ internal sealed class DicomParser
     }
 
     /// <summary>Turns the inflater's InvalidDataException (corrupt deflate data) into a DicomFormatException.</summary>
-    private sealed class CorruptDeflateAsFormatError(Stream inflated, long deflateStart) : Stream
+    private sealed class CorruptDeflateAsFormatError(Stream inflated, long deflateStart) : ForwardOnlyReadStream
     {
         private long produced;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count)
         {
             try
@@ -345,9 +342,6 @@ internal sealed class DicomParser
                 throw new DicomFormatException($"deflated dataset (starting at byte {deflateStart} of the file) is corrupt after {produced} inflated bytes: {ex.Message}", produced, "", ex);
             }
         }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private void ParseElementsNested(DicomDataset item, long end, int depth) => ParseElements(item, end, depth, isItem: true);

@@ -23,10 +23,18 @@ public sealed class DicomWriter
         bigEndian = syntax.IsBigEndian;
     }
 
+    /// <summary>
+    /// Leave out group 0002 elements found in a top-level dataset. They belong to File Meta Information only
+    /// (PS3.10 7.1); written right after the meta header, a reader would take them as meta elements (and a stray
+    /// Transfer Syntax UID would change how the rest is decoded). Part 10 writing sets this.
+    /// </summary>
+    internal bool SkipFileMetaElements { get; init; }
+
     public void Write(DicomDataset dataset)
     {
         foreach (var e in dataset)
         {
+            if (SkipFileMetaElements && e.Tag.Group == 0x0002 && dataset.Parent is null) continue;
             if (e.Tag.IsGroupLength)
             {
                 if (!options.KeepGroupLengths) continue;

@@ -24,6 +24,9 @@ public sealed class FileRandomAccessSource : IRandomAccessSource, IDisposable
     public string Path { get; }
     public long Length { get; }
 
+    /// <summary>A sequential view of the file through this source's handle (no second open); dispose it, not the handle.</summary>
+    internal Stream OpenStream() => new FileSourceStream(handle, Length);
+
     public void ReadExactly(long offset, Span<byte> destination)
     {
         while (destination.Length > 0)

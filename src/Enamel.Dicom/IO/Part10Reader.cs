@@ -5,7 +5,7 @@ internal static class Part10Reader
 {
     public static DicomFile Read(Stream stream, DicomReadOptions options, IRandomAccessSource? source)
     {
-        var input = new DicomInput(stream);
+        using var input = new DicomInput(stream);
         byte[]? preamble = null;
         if (input.TryEnsure(132) && input.Peek(132)[128..132].SequenceEqual("DICM"u8))
         {
@@ -31,7 +31,13 @@ internal static class Part10Reader
         {
             parser.ParseMeta(meta);
             var uid = meta.GetString(DicomTags.TransferSyntaxUID);
-            syntax = string.IsNullOrEmpty(uid) ? GuessSyntax(input) : DicomTransferSyntax.FromUid(uid);
+            if (string.IsNullOrEmpty(uid))
+            {
+                // Record the guess, so the file reports (and is saved in) the syntax it was actually read with.
+                syntax = GuessSyntax(input);
+                meta.SetString(DicomTags.TransferSyntaxUID, DicomVR.UI, syntax.Uid);
+            }
+            else syntax = DicomTransferSyntax.FromUid(uid);
         }
         else
         {

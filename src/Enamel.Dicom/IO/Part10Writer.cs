@@ -23,12 +23,12 @@ internal static class Part10Writer
             using (var deflate = new DeflateStream(stream, options.DeflateLevel, leaveOpen: true))
             using (var inner = new BufferedStream(deflate, 1 << 16))
             {
-                new DicomWriter(inner, syntax, options).Write(file.Dataset);
+                new DicomWriter(inner, syntax, options) { SkipFileMetaElements = true }.Write(file.Dataset);
             }
             stream.Flush();
             return;
         }
-        new DicomWriter(buffered, syntax, options).Write(file.Dataset);
+        new DicomWriter(buffered, syntax, options) { SkipFileMetaElements = true }.Write(file.Dataset);
         buffered.Flush();
     }
 

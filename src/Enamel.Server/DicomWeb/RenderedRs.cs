@@ -31,6 +31,38 @@ internal static class RenderedRs
     public static Task StudyThumbnailAsync(HttpContext http, IStudyIndex index, IBlobStore blobs, string study) =>
         RenderAsync(http, index, blobs, study, null, null, 1, thumbnail: true);
 
+    /// <summary>WADO-URI rendered retrieval: windowCenter, windowWidth, rows, columns, frameNumber (1-based), imageQuality.</summary>
+    public static async Task WadoUriAsync(HttpContext http, IStudyIndex index, IBlobStore blobs, string study, string series, string instance, bool png)
+    {
+        var q = http.Request.Query;
+        RenderOptions options;
+        int quality = 90;
+        try
+        {
+            int frame = q["frameNumber"].ToString() is { Length: > 0 } f ? int.Parse(f, NumberStyles.None, CultureInfo.InvariantCulture) : 1;
+            if (frame < 1) throw new FormatException("frameNumber starts at 1");
+            options = new RenderOptions { Frame = frame - 1 };
+            string wc = q["windowCenter"].ToString(), ww = q["windowWidth"].ToString();
+            if (wc.Length > 0 || ww.Length > 0)
+            {
+                if (!TryDouble(wc, out var c) || !TryDouble(ww, out var w) || w <= 0) throw new FormatException("windowCenter and windowWidth must both be numbers, width positive");
+                options = options with { WindowCenter = c, WindowWidth = w };
+            }
+            int? rows = q["rows"].ToString() is { Length: > 0 } r ? int.Parse(r, NumberStyles.None, CultureInfo.InvariantCulture) : null;
+            int? cols = q["columns"].ToString() is { Length: > 0 } cs ? int.Parse(cs, NumberStyles.None, CultureInfo.InvariantCulture) : null;
+            if (rows is < 1 or > 8192 || cols is < 1 or > 8192) throw new FormatException("rows and columns must be 1..8192");
+            options = options with { Width = cols, Height = rows };
+            if (q["imageQuality"].ToString() is { Length: > 0 } iq && (!int.TryParse(iq, NumberStyles.None, CultureInfo.InvariantCulture, out quality) || quality is < 1 or > 100))
+                throw new FormatException("imageQuality must be 1..100");
+        }
+        catch (FormatException ex)
+        {
+            await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, ex.Message);
+            return;
+        }
+        await RenderWithAsync(http, index, blobs, study, series, instance, png ? ImageFormat.Png : ImageFormat.Jpeg, options, quality);
+    }
+
     private static async Task RenderAsync(HttpContext http, IStudyIndex index, IBlobStore blobs, string study, string? series, string? instance,
         int frame, bool thumbnail)
     {
@@ -51,6 +83,12 @@ internal static class RenderedRs
             await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, ex.Message);
             return;
         }
+        await RenderWithAsync(http, index, blobs, study, series, instance, format.Value, options, quality);
+    }
+
+    private static async Task RenderWithAsync(HttpContext http, IStudyIndex index, IBlobStore blobs, string study, string? series, string? instance,
+        ImageFormat format, RenderOptions options, int quality)
+    {
         var instances = await index.ListInstancesAsync(study, series, instance, http.RequestAborted);
         if (instances.Count == 0)
         {
@@ -71,7 +109,7 @@ internal static class RenderedRs
                     await Problem.WriteAsync(http, StatusCodes.Status404NotFound, $"frame {options.Frame + 1} does not exist; the instance has {pixel.NumberOfFrames}");
                     return;
                 }
-                DicomRenderer.Render(pixel, file.Dataset, options).Save(image, format.Value, quality);
+                DicomRenderer.Render(pixel, file.Dataset, options).Save(image, format, quality);
             }
             catch (DicomImagingException ex)
             {

@@ -22,9 +22,17 @@ internal static class WadoUri
             return;
         }
         var contentType = q["contentType"].ToString();
-        if (contentType.Length > 0 && !contentType.Split(',').Any(t => t.Trim() is "application/dicom" or "*/*"))
+        var types = contentType.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        bool dicom = types.Length == 0 || types.Any(t => t is "application/dicom" or "*/*");
+        if (!dicom)
         {
-            await Problem.WriteAsync(http, StatusCodes.Status406NotAcceptable, $"contentType {contentType} is not available yet; use application/dicom");
+            if (types.Any(t => t is "image/jpeg" or "image/png"))
+            {
+                // PS3.18 9.1.2.1: the default contentType of WADO-URI is image/jpeg; render with windowCenter/windowWidth/rows/columns/frameNumber.
+                await RenderedRs.WadoUriAsync(http, index, blobs, study, series, sop, types.Contains("image/png") && !types.Contains("image/jpeg"));
+                return;
+            }
+            await Problem.WriteAsync(http, StatusCodes.Status406NotAcceptable, $"contentType {contentType} is not available: use application/dicom, image/jpeg or image/png");
             return;
         }
         var found = await index.ListInstancesAsync(study, series, sop, http.RequestAborted);

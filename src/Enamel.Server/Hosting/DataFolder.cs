@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Enamel.Core.Accounts;
+using Enamel.Core.Audit;
 using Enamel.Storage.Blobs;
 using Enamel.Storage.Keys;
 using Enamel.Storage.Sql;
@@ -13,8 +15,12 @@ namespace Enamel.Server.Hosting;
 /// </summary>
 public sealed class DataFolder
 {
-    private DataFolder(string root, MasterKeyFile master, FileKeyring keyring, FileSystemBlobStore blobs, SqlStudyIndex index, X509Certificate2 certificate)
+    private DataFolder(string root, MasterKeyFile master, FileKeyring keyring, FileSystemBlobStore blobs, SqlStudyIndex index, X509Certificate2 certificate,
+        SqlSecurityStores security, AuditCheckpointSigner auditSigner, SecretProtector secrets)
     {
+        Security = security;
+        AuditSigner = auditSigner;
+        Secrets = secrets;
         Root = root;
         Master = master;
         Keyring = keyring;
@@ -29,6 +35,15 @@ public sealed class DataFolder
     public FileSystemBlobStore Blobs { get; }
     public SqlStudyIndex Index { get; }
     public X509Certificate2 Certificate { get; }
+
+    /// <summary>Users, sessions, tokens, roles, break-glass grants and the audit trail, in the same database as the index.</summary>
+    public SqlSecurityStores Security { get; }
+
+    /// <summary>Signs and checks audit checkpoints (key derived from the master key).</summary>
+    public AuditCheckpointSigner AuditSigner { get; }
+
+    /// <summary>Seals TOTP secrets (key derived from the master key).</summary>
+    public SecretProtector Secrets { get; }
 
     public static async Task<DataFolder> OpenAsync(EnamelOptions options, TimeProvider time, CancellationToken ct)
     {
@@ -48,7 +63,11 @@ public sealed class DataFolder
         var index = new SqlStudyIndex(dialect, time);
         await index.InitializeAsync(ct);
         var certificate = LoadOrCreateCertificate(options.CertificatePath ?? Path.Combine(root, "tls", "server.pfx"), time);
-        var folder = new DataFolder(root, master, keyring, blobs, index, certificate);
+        var masterKeys = master.Versions.ToDictionary(v => v, master.Get);
+        var auditSigner = new AuditCheckpointSigner(masterKeys);
+        var security = new SqlSecurityStores(dialect, auditSigner, time);
+        await security.InitializeAsync(ct);
+        var folder = new DataFolder(root, master, keyring, blobs, index, certificate, security, auditSigner, new SecretProtector(masterKeys));
         await folder.RecoverAsync(ct);
         return folder;
     }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Enamel.Server.Hosting;
 
 /// <summary>
@@ -46,8 +48,31 @@ public sealed class EnamelOptions
     /// <summary>Origins allowed by CORS for DICOMweb (e.g. an OHIF viewer's origin). Empty: CORS off.</summary>
     public string[] CorsOrigins { get; set; } = [];
 
+    /// <summary>
+    /// A SOP Instance UID that arrives again with different bytes is refused (STOW 0x0111, C-STORE 0x0111) unless this
+    /// is true: then it becomes the current version and every earlier one is kept.
+    /// </summary>
+    public bool KeepVersions { get; set; }
+
     /// <summary>Largest STOW-RS request body accepted, in bytes.</summary>
     public long MaxUploadBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// The settings every command uses: appsettings.json next to the binary, then Enamel__* environment variables, then
+    /// <paramref name="overrides"/> (command-line flags). `serve`, `import`, `keys` and the admin commands agree on the data folder.
+    /// </summary>
+    public static EnamelOptions Load(Action<EnamelOptions>? overrides = null)
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var options = new EnamelOptions();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(Section), options);
+        overrides?.Invoke(options);
+        return options;
+    }
 
     public static string DefaultDataDirectory() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "enamel");

@@ -21,7 +21,6 @@ public static class EnamelServer
     public static async Task<WebApplication> BuildAsync(string[] args, Action<EnamelOptions>? configure = null, CancellationToken ct = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddEnvironmentVariables("ENAMEL_");
         var options = new EnamelOptions();
         builder.Configuration.GetSection(EnamelOptions.Section).Bind(options);
         configure?.Invoke(options);
@@ -36,7 +35,7 @@ public static class EnamelServer
         builder.Services.AddSingleton<IStudyIndex>(folder.Index);
         builder.Services.AddSingleton<IBlobStore>(folder.Blobs);
         builder.Services.AddSingleton<IKeyring>(folder.Keyring);
-        builder.Services.AddSingleton<StoreInstance>();
+        builder.Services.AddSingleton(sp => new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions));
         builder.Services.AddSingleton<Dimse.DimseService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Dimse.DimseService>());
         builder.Services.AddResponseCompression(c =>
@@ -67,11 +66,25 @@ public static class EnamelServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var app = builder.Build();
+        app.Use(SecurityHeaders);
         app.UseResponseCompression();
         if (options.CorsOrigins.Length > 0) app.UseCors();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         app.MapDicomWeb();
         return app;
+    }
+
+    /// <summary>HTTPS-only hardening on every response: HSTS, no sniffing, no framing, no referrer leakage, a strict CSP.</summary>
+    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
+    {
+        var h = context.Response.Headers;
+        h.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+        h.XContentTypeOptions = "nosniff";
+        h.XFrameOptions = "DENY";
+        h["Referrer-Policy"] = "no-referrer";
+        h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+        h.CacheControl = "no-store";
+        return next();
     }
 
     private static void Validate(EnamelOptions o)

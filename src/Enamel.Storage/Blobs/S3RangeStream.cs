@@ -1,37 +1,24 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using Enamel.Dicom;
 
 namespace Enamel.Storage.Blobs;
 
 /// <summary>A seekable read-only view of an S3 object through ranged GETs, with a read-ahead window.</summary>
-internal sealed class S3RangeStream(IAmazonS3 client, string bucket, string key, long length) : Stream
+internal sealed class S3RangeStream(IAmazonS3 client, string bucket, string key, long length) : SeekableReadStream
 {
     private const int Window = 1 << 20;
     private byte[] buffer = [];
     private long bufferStart = -1;
-    private long position;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => true;
-    public override bool CanWrite => false;
     public override long Length => length;
 
-    public override long Position
+    protected override int ReadAt(long offset, Span<byte> destination)
     {
-        get => position;
-        set => position = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value));
-    }
-
-    public override int Read(byte[] destination, int offset, int count) => Read(destination.AsSpan(offset, count));
-
-    public override int Read(Span<byte> destination)
-    {
-        if (position >= length || destination.Length == 0) return 0;
-        if (bufferStart < 0 || position < bufferStart || position >= bufferStart + buffer.Length) Fill(position, Math.Max(destination.Length, Window));
-        int within = (int)(position - bufferStart);
+        if (bufferStart < 0 || offset < bufferStart || offset >= bufferStart + buffer.Length) Fill(offset, Math.Max(destination.Length, Window));
+        int within = (int)(offset - bufferStart);
         int n = Math.Min(destination.Length, buffer.Length - within);
         buffer.AsSpan(within, n).CopyTo(destination);
-        position += n;
         return n;
     }
 
@@ -45,15 +32,4 @@ internal sealed class S3RangeStream(IAmazonS3 client, string bucket, string key,
         buffer = data;
         bufferStart = start;
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
-    {
-        SeekOrigin.Begin => offset,
-        SeekOrigin.Current => position + offset,
-        _ => length + offset,
-    };
-
-    public override void Flush() { }
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] b, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,3 +1,4 @@
+using Enamel.Dicom;
 using System.Security.Cryptography;
 
 namespace Enamel.Storage.Crypto;
@@ -6,7 +7,7 @@ namespace Enamel.Storage.Crypto;
 /// A read-only, seekable plaintext view of an encrypted blob. Reading a range decrypts (and authenticates)
 /// only the segments it covers, so one frame of a CBCT is read without decrypting the whole object.
 /// </summary>
-internal sealed class DecryptingBlobStream : Stream
+internal sealed class DecryptingBlobStream : SeekableReadStream
 {
     private readonly Stream stored;
     private readonly BlobFormat format;
@@ -17,7 +18,6 @@ internal sealed class DecryptingBlobStream : Stream
     private readonly byte[] cipher;
     private long cachedIndex = -1;
     private int cachedLength;
-    private long position;
 
     public DecryptingBlobStream(Stream stored, ReadOnlySpan<byte> dataKey)
     {
@@ -40,31 +40,20 @@ internal sealed class DecryptingBlobStream : Stream
     }
 
     public Core.Keys.DataKeyId KeyId => format.KeyId;
-    public override bool CanRead => true;
-    public override bool CanSeek => true;
-    public override bool CanWrite => false;
     public override long Length { get; }
 
-    public override long Position
-    {
-        get => position;
-        set => position = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value));
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> destination)
+    protected override int ReadAt(long offset, Span<byte> destination)
     {
         int total = 0;
-        while (destination.Length > 0 && position < Length)
+        while (destination.Length > 0 && offset < Length)
         {
-            long index = position / format.SegmentLength;
-            int within = (int)(position % format.SegmentLength);
+            long index = offset / format.SegmentLength;
+            int within = (int)(offset % format.SegmentLength);
             LoadSegment(index);
             int n = Math.Min(destination.Length, cachedLength - within);
             segment.AsSpan(within, n).CopyTo(destination);
             destination = destination[n..];
-            position += n;
+            offset += n;
             total += n;
         }
         return total;
@@ -94,16 +83,7 @@ internal sealed class DecryptingBlobStream : Stream
         cachedLength = plainLength;
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
-    {
-        SeekOrigin.Begin => offset,
-        SeekOrigin.Current => position + offset,
-        _ => Length + offset,
-    };
 
-    public override void Flush() { }
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

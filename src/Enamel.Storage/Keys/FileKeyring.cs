@@ -52,8 +52,11 @@ public sealed class FileKeyring(string directory, MasterKeyFile master, TimeProv
         return Task.CompletedTask;
     }
 
-    /// <summary>Adds a master key version, re-wraps every data key under it, then retires the old versions. Returns how many keys were re-wrapped.</summary>
-    public async Task<int> RotateMasterKeyAsync(CancellationToken ct)
+    /// <summary>
+    /// Adds a master key version and re-wraps every data key under it; then, when <paramref name="retire"/>, removes the
+    /// old versions (callers first re-seal anything else derived from them). Returns how many keys were re-wrapped.
+    /// </summary>
+    public async Task<int> RotateMasterKeyAsync(CancellationToken ct, bool retire = true)
     {
         master.AddVersion(time);
         int count = 0;
@@ -68,7 +71,7 @@ public sealed class FileKeyring(string directory, MasterKeyFile master, TimeProv
                 count++;
             }
         }
-        master.Retire(time);
+        if (retire) master.Retire(time);
         return count;
     }
 

@@ -47,6 +47,17 @@ internal static class Schema
             data_key TEXT NOT NULL,
             transfer_syntax TEXT NOT NULL,
             received TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS instance_versions (
+            pk {d.IdentityColumn},
+            sop_uid TEXT NOT NULL,
+            blob_id TEXT NOT NULL,
+            blob_length BIGINT NOT NULL,
+            sha256 TEXT NOT NULL,
+            data_key TEXT NOT NULL,
+            transfer_syntax TEXT NOT NULL,
+            received TEXT NOT NULL,
+            superseded TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_instance_versions_sop ON instance_versions (sop_uid);
         CREATE TABLE IF NOT EXISTS review_flags (
             pk {d.IdentityColumn},
             patient_pk BIGINT NOT NULL REFERENCES patients (pk),

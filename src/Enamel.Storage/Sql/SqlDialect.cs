@@ -24,9 +24,7 @@ public abstract class SqlDialect
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            // Private cache: with a shared cache, a writer makes concurrent readers fail with SQLITE_LOCKED, which
-            // Microsoft.Data.Sqlite retries by sleeping 150 ms (busy_timeout does not apply); WAL needs no shared cache.
-            Cache = SqliteCacheMode.Private,
+            Cache = SqliteCacheMode.Private, // WAL: readers never block the writer; a shared cache would lock whole tables
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();

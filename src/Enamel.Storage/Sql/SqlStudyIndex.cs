@@ -10,20 +10,11 @@ namespace Enamel.Storage.Sql;
 /// <summary>The study index over SQLite or PostgreSQL (plain ADO.NET; one SQL text for both but for <see cref="SqlDialect"/>).</summary>
 public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time) : IStudyIndex
 {
+    private readonly SqlDb db = new(dialect);
+
     public SqlDialect Dialect => dialect;
 
-    private async Task<DbConnection> OpenAsync(CancellationToken ct)
-    {
-        var c = dialect.CreateConnection();
-        await c.OpenAsync(ct);
-        if (dialect.ConnectionSetup is { } setup)
-        {
-            await using var cmd = c.CreateCommand();
-            cmd.CommandText = setup;
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-        return c;
-    }
+    private Task<DbConnection> OpenAsync(CancellationToken ct) => db.OpenAsync(ct);
 
     public async Task InitializeAsync(CancellationToken ct)
     {
@@ -144,10 +135,31 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time)
         return outcome;
     }
 
+    public async Task<int> AddVersionAsync(string sopInstanceUid, StoredBlob blob, DataKeyId blobKey, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        await using var c = await OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        int moved = await ExecuteAsync(c, tx, """
+            INSERT INTO instance_versions (sop_uid, blob_id, blob_length, sha256, data_key, transfer_syntax, received, superseded)
+            SELECT sop_uid, blob_id, blob_length, sha256, data_key, transfer_syntax, received, @now FROM instances WHERE sop_uid = @uid
+            """, ct, ("@uid", sopInstanceUid), ("@now", now));
+        if (moved != 1) throw new InvalidOperationException($"no stored instance {sopInstanceUid} to version");
+        await ExecuteAsync(c, tx, """
+            UPDATE instances SET blob_id = @blob, blob_length = @len, sha256 = @sha, data_key = @key, transfer_syntax = @ts, received = @now
+            WHERE sop_uid = @uid
+            """, ct, ("@blob", blob.Id.Value), ("@len", blob.Length), ("@sha", blob.Sha256), ("@key", blobKey.ToString()),
+            ("@ts", blob.TransferSyntaxUid), ("@now", now), ("@uid", sopInstanceUid));
+        await using var count = Command(c, tx, "SELECT count(*) FROM instance_versions WHERE sop_uid = @uid", ("@uid", sopInstanceUid));
+        int versions = Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        await tx.CommitAsync(ct);
+        return versions;
+    }
+
     public async Task<IReadOnlySet<string>> ReferencedBlobIdsAsync(CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);
-        await using var cmd = Command(c, null, "SELECT blob_id FROM instances");
+        await using var cmd = Command(c, null, "SELECT blob_id FROM instances UNION SELECT blob_id FROM instance_versions");
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var set = new HashSet<string>(StringComparer.Ordinal);
         while (await r.ReadAsync(ct)) set.Add(r.GetString(0));
@@ -157,7 +169,7 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time)
     private static string Text(int? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "";
 
     private static async Task<long> UpsertAsync(DbConnection c, DbTransaction tx, string table, string uidColumn, string uid, string insert,
-        CancellationToken ct, params (string, object)[] args)
+        CancellationToken ct, params (string, object?)[] args)
     {
         await using (var ins = Command(c, tx, insert, args))
         {
@@ -168,30 +180,15 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time)
         return Convert.ToInt64(await sel.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
-    private static async Task<long> InsertReturningAsync(DbConnection c, DbTransaction tx, string sql, CancellationToken ct, params (string, object)[] args)
+    private static async Task<long> InsertReturningAsync(DbConnection c, DbTransaction tx, string sql, CancellationToken ct, params (string, object?)[] args)
     {
         await using var cmd = Command(c, tx, sql, args);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
-    private static async Task ExecuteAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string, object)[] args)
-    {
-        await using var cmd = Command(c, tx, sql, args);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    private static Task<int> ExecuteAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string, object?)[] args) =>
+        SqlDb.ExecuteAsync(c, tx, sql, ct, args);
 
-    private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, params (string Name, object Value)[] args)
-    {
-        var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value;
-            cmd.Parameters.Add(p);
-        }
-        return cmd;
-    }
+    private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] args) =>
+        SqlDb.Command(c, tx, sql, args);
 }

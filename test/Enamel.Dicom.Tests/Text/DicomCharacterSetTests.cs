@@ -157,7 +157,18 @@ public class DicomCharacterSetTests
     }
 
     [Theory]
-    [InlineData("", "Jérôme")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void SetString_NonAsciiUnderDefaultRepertoire_DeclaresUtf8(string? charset)
+    {
+        // The default repertoire is a subset of UTF-8, so existing values stay valid: new data is written as UTF-8.
+        var ds = charset is null ? new DicomDataset() : WithCharset(charset);
+        ds.SetString(DicomTags.PatientName, DicomVR.PN, "Doe^Jérôme");
+        Assert.Equal("ISO_IR 192", ds.GetString(DicomTags.SpecificCharacterSet));
+        Assert.Equal("Doe^Jérôme", ds.GetString(DicomTags.PatientName));
+    }
+
+    [Theory]
     [InlineData("ISO_IR 100", "Иван")]
     [InlineData("\\ISO 2022 IR 87", "홍길동")]
     [InlineData("ISO 2022 IR 13\\ISO 2022 IR 87", "😀")]

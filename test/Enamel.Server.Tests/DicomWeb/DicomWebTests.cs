@@ -228,3 +228,37 @@ public class TranscodeTests(ServerFixture server) : IClassFixture<ServerFixture>
         Assert.Equal(Enamel.Dicom.Imaging.DicomPixelData.Create(native).GetFrame(0), Enamel.Dicom.Imaging.DicomPixelData.Create(got).GetFrame(0));
     }
 }
+
+public class WadoUriRenderedTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task WadoUri_ImageJpeg_RendersWithWindowAndSize()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await server.StowAsync(ServerFixture.Sample("CT_small.dcm"))).StatusCode);
+        const string q = "/wado?requestType=WADO&studyUID=1.3.6.1.4.1.5962.1.2.1.20040119072730.12322&seriesUID=1.3.6.1.4.1.5962.1.3.1.1.20040119072730.12322&objectUID=1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322";
+        var response = await server.Client.GetAsync(q + "&contentType=image/jpeg&windowCenter=40&windowWidth=400&rows=64&columns=64");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/jpeg", response.Content.Headers.ContentType!.MediaType);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(64, bitmap.Width);
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.GetAsync(q + "&contentType=image/jpeg&windowCenter=40")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotAcceptable, (await server.Client.GetAsync(q + "&contentType=video/mp4")).StatusCode);
+    }
+}
+
+public class TransportTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task EveryResponse_CarriesSecurityHeaders_AndPlainHttpIsNotServed()
+    {
+        var response = await server.Client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("max-age=31536000; includeSubDomains", response.Headers.GetValues("Strict-Transport-Security").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        using var plain = new HttpClient();
+        var http = new UriBuilder(server.BaseAddress) { Scheme = "http" }.Uri;
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => plain.GetAsync(new Uri(http, "/health")));
+    }
+}

@@ -79,6 +79,29 @@ public abstract class StudyIndexContract : IDisposable
     }
 
     [Fact]
+    public async Task Store_KeepVersions_DifferentBytesBecomeCurrent_OldVersionKept()
+    {
+        var (index, _) = await CreateAsync();
+        var store = new StoreInstance(Blobs, Keyring, index, keepVersions: true);
+        var first = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1");
+        var second = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1", date: "20260106");
+        Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(first), Ct)).Status);
+        Assert.Equal(StoreStatus.StoredNewVersion, (await store.ExecuteAsync(new MemoryStream(second), Ct)).Status);
+        Assert.Equal(StoreStatus.AlreadyStored, (await store.ExecuteAsync(new MemoryStream(second), Ct)).Status);
+
+        var current = await index.FindInstanceAsync("1.2.3.1.1", Ct);
+        await using (var s = await Blobs.OpenReadAsync(current!.Blob.Id, Ct))
+        {
+            var back = new MemoryStream();
+            await s.CopyToAsync(back);
+            Assert.Equal(second, back.ToArray());
+        }
+        // Both blobs are referenced, so the orphan sweep keeps the old version.
+        Assert.Equal(2, (await index.ReferencedBlobIdsAsync(Ct)).Count);
+        Assert.Single(await index.SearchAsync(new StudyQuery { Level = QueryLevel.Instance }, Ct));
+    }
+
+    [Fact]
     public async Task Store_SamePatientIdDifferentName_IsFlaggedNotMerged()
     {
         var (_, store) = await CreateAsync();

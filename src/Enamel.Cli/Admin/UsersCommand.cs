@@ -1,0 +1,102 @@
+using System.CommandLine;
+
+namespace Enamel.Cli.Admin;
+
+/// <summary>`enamel users add|list|disable|reset-mfa`: accounts in the data folder. A generated password is printed alone on stdout.</summary>
+internal static class UsersCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("users", "Manage user accounts") { Add(), List(), Disable(), ResetMfa() };
+        return cmd;
+    }
+
+    private static Command Add()
+    {
+        var name = new Argument<string>("NAME") { Description = "user name (sign-in name, no spaces)" };
+        var roles = new Option<string[]>("--role") { Description = "role (repeatable; see enamel roles list)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var clinics = new Option<string[]>("--clinic") { Description = "clinic the user belongs to (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var display = new Option<string?>("--display-name") { Description = "name shown in the UI and audit reports" };
+        var data = AdminContext.DataOption();
+        var cmd = new Command("add", "Add a user; prints a one-time password (changed at first sign-in)") { name, roles, clinics, display, data };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var ctx = await AdminContext.OpenAsync(parse.GetValue(data), ct);
+            var userName = parse.GetValue(name)!;
+            try
+            {
+                var (_, password) = await ctx.Accounts.CreateAsync(userName, parse.GetValue(display) ?? userName, parse.GetValue(roles) ?? [],
+                    new HashSet<string>(parse.GetValue(clinics) ?? []), AdminContext.ActorId, ct);
+                if (password is null)
+                {
+                    Console.Error.WriteLine($"E: user '{userName}' already exists");
+                    return ExitCodes.Invalid;
+                }
+                if ((parse.GetValue(clinics) ?? []).Length == 0) Console.Error.WriteLine("W: no --clinic given: staff roles of this user reach no patients");
+                Console.Error.WriteLine($"I: user '{userName}' added; one-time password follows (shown once)");
+                Console.WriteLine(password);
+                return ExitCodes.Success;
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine($"E: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+        });
+        return cmd;
+    }
+
+    private static Command List()
+    {
+        var data = AdminContext.DataOption();
+        var cmd = new Command("list", "List users with roles, clinics and status") { data };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var ctx = await AdminContext.OpenAsync(parse.GetValue(data), ct);
+            var now = DateTimeOffset.UtcNow;
+            foreach (var u in await ctx.Folder.Security.Users.ListAsync(ct))
+            {
+                var status = new List<string>();
+                if (u.Disabled) status.Add("disabled");
+                if (u.LockedUntil > now) status.Add("locked");
+                status.Add(u.TotpSecret is null ? "no-mfa" : "mfa");
+                if (u.MustChangePassword) status.Add("must-change-password");
+                Console.WriteLine($"{u.UserName}\t{string.Join(',', u.Roles)}\t{string.Join(',', u.Clinics.Order())}\t{string.Join(',', status)}");
+            }
+            return ExitCodes.Success;
+        });
+        return cmd;
+    }
+
+    private static Command Disable()
+    {
+        var name = new Argument<string>("NAME");
+        var data = AdminContext.DataOption();
+        var cmd = new Command("disable", "Disable a user: ends their sessions, stops their API tokens") { name, data };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var ctx = await AdminContext.OpenAsync(parse.GetValue(data), ct);
+            if (await ctx.FindUserAsync(parse.GetValue(name)!, ct) is not { } user) return ExitCodes.InputError;
+            await ctx.Accounts.DisableAsync(user, AdminContext.ActorId, ct);
+            Console.Error.WriteLine($"I: user '{user.UserName}' disabled");
+            return ExitCodes.Success;
+        });
+        return cmd;
+    }
+
+    private static Command ResetMfa()
+    {
+        var name = new Argument<string>("NAME");
+        var data = AdminContext.DataOption();
+        var cmd = new Command("reset-mfa", "Remove a user's authenticator and recovery codes (lost phone); they enrol again") { name, data };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var ctx = await AdminContext.OpenAsync(parse.GetValue(data), ct);
+            if (await ctx.FindUserAsync(parse.GetValue(name)!, ct) is not { } user) return ExitCodes.InputError;
+            await ctx.Accounts.ResetMfaAsync(user, AdminContext.ActorId, ct);
+            Console.Error.WriteLine($"I: second factor of '{user.UserName}' reset");
+            return ExitCodes.Success;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Enamel.Server.Hosting;
+
+namespace Enamel.Cli.Keys;
+
+/// <summary>`enamel keys rotate`: a new master key version re-wraps every per-patient data key; blobs are not rewritten.</summary>
+internal static class KeysCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string?>("--data") { Description = "data folder (as for enamel serve)" };
+        var rotate = new Command("rotate", "Rotate the master key: re-wrap every data key under a new master key version, then retire the old one") { data };
+        rotate.SetAction(async (parse, ct) =>
+        {
+            var options = EnamelOptions.Load(o => { if (parse.GetValue(data) is { } d) o.DataDirectory = d; });
+            if (!File.Exists(Path.Combine(Path.GetFullPath(options.DataDirectory), "master.key")))
+            {
+                Console.Error.WriteLine($"E: {options.DataDirectory} has no master.key: not an Enamel data folder");
+                return ExitCodes.InputError;
+            }
+            var folder = await DataFolder.OpenAsync(options, TimeProvider.System, ct);
+            int before = folder.Master.CurrentVersion;
+            var oldProtector = folder.Secrets;
+            // 1. A new master key version wraps every data key (blobs are untouched).
+            int count = await folder.Keyring.RotateMasterKeyAsync(ct, retire: false);
+            var all = folder.Master.Versions.ToDictionary(v => v, folder.Master.Get);
+            var protector = new Enamel.Core.Accounts.SecretProtector(all);
+            var signer = new Enamel.Core.Audit.AuditCheckpointSigner(all);
+            // 2. Secrets sealed and checkpoints signed under keys derived from the old version move to the new one.
+            int resealed = 0;
+            foreach (var user in await folder.Security.Users.ListAsync(ct))
+            {
+                if (user.TotpSecret is not { Length: > 0 } sealedSecret) continue;
+                var plain = oldProtector.Unprotect(sealedSecret);
+                await folder.Security.Users.UpdateAsync(user with { TotpSecret = protector.Protect(plain) }, ct);
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(plain);
+                resealed++;
+            }
+            int resigned;
+            try { resigned = await folder.Security.Audit.ResignCheckpointsAsync(signer, signer, ct); }
+            catch (InvalidOperationException ex)
+            {
+                Console.Error.WriteLine($"E: {ex.Message}; the new master key version is in place but the old one is kept");
+                return ExitCodes.Invalid;
+            }
+            // 3. Only now the old versions go.
+            folder.Master.Retire(TimeProvider.System);
+            Console.WriteLine($"master key version {before} -> {folder.Master.CurrentVersion}; {count} data key(s) re-wrapped, {resealed} MFA secret(s) re-sealed, {resigned} audit checkpoint(s) re-signed; blobs untouched");
+            return ExitCodes.Success;
+        });
+        var keys = new Command("keys", "Key management for the data folder") { rotate };
+        return keys;
+    }
+}

@@ -1,0 +1,58 @@
+using Enamel.Core.Audit;
+
+namespace Enamel.Core.Access;
+
+/// <summary>
+/// The one policy decision point: every interface (DICOMweb, FHIR, DIMSE, UI, CLI) asks it before touching a record.
+/// Deny by default; a request is allowed only when one of the actor's roles permits the operation and reaches the
+/// resource (clinic membership, own record, shared record), or an active break-glass grant widens the reach of a
+/// clinical role to that one patient. Every decision, allow and deny, is appended to the audit trail before it is returned.
+/// </summary>
+public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass, IAuditLog audit, TimeProvider time)
+{
+    public async Task<Decision> DecideAsync(Actor actor, Operation operation, ResourceScope resource, Purpose purpose, CancellationToken ct)
+    {
+        var decision = await EvaluateAsync(actor, operation, resource, purpose, ct);
+        await audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actor.UserId, decision.Role ?? string.Join(',', actor.Roles), resource.PatientKey,
+            resource.Object.Length > 0 ? $"{operation.Category} {resource.Object}" : operation.Category.ToString(), operation.Action.ToString(),
+            decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied, PurposeCodes.Code(purpose), actor.Source)
+        { Detail = decision.Rule }, ct);
+        return decision;
+    }
+
+    private async Task<Decision> EvaluateAsync(Actor actor, Operation operation, ResourceScope resource, Purpose purpose, CancellationToken ct)
+    {
+        if (actor.Disabled) return Decision.Deny("account-disabled");
+        if (!Enum.IsDefined(operation.Category) || !Enum.IsDefined(operation.Action)) return Decision.Deny("unknown-operation");
+        if (actor.TokenScope is { } scope && !scope.Contains(operation)) return Decision.Deny("outside-token-scope");
+
+        string denial = "no-role-permits";
+        Role? clinical = null;
+        foreach (var name in actor.Roles)
+        {
+            if (await roles.FindAsync(name, ct) is not { } role || !role.Permits(operation)) continue;
+            var miss = Reach(role, actor, resource);
+            if (miss is null) return Decision.Allow("role-permits", role.Name);
+            denial = miss;
+            if (role.Reach == RoleReach.ClinicPatients) clinical ??= role;
+        }
+
+        // Break-glass widens only the reach (another clinic's patient), never the role's permissions, and only when
+        // the request says it is an emergency.
+        if (clinical is not null && resource.PatientKey is { } patient && purpose == Purpose.Emergency
+            && await breakGlass.FindActiveAsync(actor.UserId, patient, time.GetUtcNow(), ct) is not null)
+            return Decision.Allow("break-glass", clinical.Name, breakGlass: true);
+        return Decision.Deny(denial);
+    }
+
+    /// <summary>Null when the role reaches the resource; otherwise the rule that refuses it.</summary>
+    private static string? Reach(Role role, Actor actor, ResourceScope resource) => role.Reach switch
+    {
+        RoleReach.ClinicPatients => actor.Clinics.Contains(resource.Clinic) ? null : "outside-clinic",
+        RoleReach.ClinicOnly => resource.PatientKey is not null ? "not-a-patient-role"
+            : actor.Clinics.Contains(resource.Clinic) ? null : "outside-clinic",
+        RoleReach.OwnRecord => resource.PatientKey is { } p && (p == actor.OwnPatientKey || actor.Dependants.Contains(p)) ? null : "not-own-record",
+        RoleReach.SharedRecords => resource.PatientKey is { } s && actor.SharedPatients.Contains(s) ? null : "not-shared",
+        _ => "unknown-reach",
+    };
+}

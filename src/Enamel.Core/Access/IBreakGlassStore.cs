@@ -1,0 +1,10 @@
+namespace Enamel.Core.Access;
+
+public interface IBreakGlassStore
+{
+    Task AddAsync(BreakGlassGrant grant, CancellationToken ct);
+    Task<BreakGlassGrant?> FindActiveAsync(string userId, long patientKey, DateTimeOffset now, CancellationToken ct);
+    /// <summary>Grants the privacy officer has not yet reviewed, oldest first.</summary>
+    Task<IReadOnlyList<BreakGlassGrant>> ListUnreviewedAsync(CancellationToken ct);
+    Task MarkReviewedAsync(string grantId, string reviewerUserId, CancellationToken ct);
+}

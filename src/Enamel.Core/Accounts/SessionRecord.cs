@@ -1,0 +1,4 @@
+namespace Enamel.Core.Accounts;
+
+/// <summary>A sign-in session as stored: only the SHA-256 of its 256-bit random id (the cookie value) is kept.</summary>
+public sealed record SessionRecord(string IdHash, string UserId, DateTimeOffset Created, DateTimeOffset LastSeen, string Source);

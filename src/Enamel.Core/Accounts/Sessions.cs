@@ -1,0 +1,46 @@
+namespace Enamel.Core.Accounts;
+
+/// <summary>
+/// Sign-in sessions: the client holds a 256-bit random id, the store only its SHA-256. A session ends after
+/// <see cref="AccountOptions.SessionIdleTimeout"/> without use or <see cref="AccountOptions.SessionAbsoluteTimeout"/>
+/// after sign-in, at sign-out, at sign-out-everywhere, and when the account is disabled.
+/// </summary>
+public sealed class Sessions(ISessionStore store, IUserStore users, AccountOptions options, TimeProvider time)
+{
+    private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
+
+    public async Task<string> StartAsync(User user, string source, CancellationToken ct)
+    {
+        var token = SecretToken.New("ens_");
+        var now = time.GetUtcNow();
+        await store.AddAsync(new SessionRecord(SecretToken.Hash(token), user.Id, now, now, source), ct);
+        return token;
+    }
+
+    /// <summary>The signed-in user, or null when the session is unknown, expired or the account disabled.</summary>
+    public async Task<User?> ValidateAsync(string token, CancellationToken ct)
+    {
+        var hash = SecretToken.Hash(token);
+        var session = await store.FindAsync(hash, ct);
+        if (session is null) return null;
+        var now = time.GetUtcNow();
+        if (now - session.LastSeen >= options.SessionIdleTimeout || now - session.Created >= options.SessionAbsoluteTimeout)
+        {
+            await store.DeleteAsync(hash, ct);
+            return null;
+        }
+        var user = await users.FindByIdAsync(session.UserId, ct);
+        if (user is null || user.Disabled)
+        {
+            await store.DeleteAsync(hash, ct);
+            return null;
+        }
+        // One write a minute at most, not one per request; the idle timeout is exact to that minute.
+        if (now - session.LastSeen >= TouchInterval) await store.TouchAsync(hash, now, ct);
+        return user;
+    }
+
+    public Task EndAsync(string token, CancellationToken ct) => store.DeleteAsync(SecretToken.Hash(token), ct);
+
+    public Task<int> EndAllAsync(string userId, CancellationToken ct) => store.DeleteAllForUserAsync(userId, ct);
+}

@@ -1,0 +1,70 @@
+using Enamel.Core.Audit;
+
+namespace Enamel.Core.Accounts;
+
+/// <summary>
+/// Password (+ second factor) sign-in with lockout: after <see cref="AccountOptions.FreeAttempts"/> consecutive failures
+/// the account is locked for an exponentially growing time; while locked, no password is even checked. Every attempt is
+/// audited (never with the password or the entered code).
+/// </summary>
+public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher hasher, SecretProtector secrets, IAuditLog audit, AccountOptions options, TimeProvider time)
+{
+    private readonly Lazy<string> dummyHash = new(() => hasher.Hash("not a password"));
+
+    public async Task<SignInResult> ExecuteAsync(string userName, string password, string? secondFactor, string source, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var user = await users.FindByNameAsync(userName, ct);
+        if (user is null)
+        {
+            hasher.Verify(password, dummyHash.Value); // same work as for a real account: no user-name probing by timing
+            await AuditAsync("unknown", AuditOutcome.Failure, "unknown-user", source, ct);
+            return new SignInResult(SignInStatus.Failed);
+        }
+        if (user.LockedUntil is { } until && until > now)
+        {
+            await AuditAsync(user.Id, AuditOutcome.Denied, "locked-out", source, ct);
+            return new SignInResult(SignInStatus.LockedOut, LockedUntil: until);
+        }
+        if (!hasher.Verify(password, user.PasswordHash)) return await FailAsync(user, "bad-password", source, ct);
+        if (user.Disabled)
+        {
+            await AuditAsync(user.Id, AuditOutcome.Denied, "account-disabled", source, ct);
+            return new SignInResult(SignInStatus.Failed);
+        }
+
+        long lastStep = user.TotpLastStep;
+        if (user.TotpSecret is not null)
+        {
+            if (string.IsNullOrWhiteSpace(secondFactor))
+            {
+                await AuditAsync(user.Id, AuditOutcome.Success, "second-factor-required", source, ct);
+                return new SignInResult(SignInStatus.SecondFactorRequired);
+            }
+            var step = new TotpAuthenticator(time).Verify(secrets.Unprotect(user.TotpSecret), secondFactor, user.TotpLastStep);
+            if (step is { } s) lastStep = s;
+            else if (!await users.ConsumeRecoveryCodeAsync(user.Id, RecoveryCodes.Hash(secondFactor), ct))
+                return await FailAsync(user, "bad-second-factor", source, ct);
+        }
+
+        user = user with { FailedLogins = 0, LockedUntil = null, TotpLastStep = lastStep };
+        if (hasher.NeedsRehash(user.PasswordHash)) user = user with { PasswordHash = hasher.Hash(password) };
+        await users.UpdateAsync(user, ct);
+        var token = await sessions.StartAsync(user, source, ct);
+        await AuditAsync(user.Id, AuditOutcome.Success, "signed-in", source, ct);
+        return new SignInResult(SignInStatus.Success, user, token);
+    }
+
+    private async Task<SignInResult> FailAsync(User user, string rule, string source, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        int failures = user.FailedLogins + 1;
+        var locked = options.LockedUntil(failures, now);
+        await users.UpdateAsync(user with { FailedLogins = failures, LockedUntil = locked }, ct);
+        await AuditAsync(user.Id, AuditOutcome.Failure, locked is null ? rule : $"{rule}; locked until {AuditChain.FormatTime(locked.Value)}", source, ct);
+        return locked is null ? new SignInResult(SignInStatus.Failed) : new SignInResult(SignInStatus.LockedOut, LockedUntil: locked);
+    }
+
+    private Task AuditAsync(string actorId, AuditOutcome outcome, string detail, string source, CancellationToken ct) =>
+        audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actorId, "", null, "session", "Login", outcome, "", source) { Detail = detail }, ct);
+}

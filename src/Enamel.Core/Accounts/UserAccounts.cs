@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using Enamel.Core.Access;
+using Enamel.Core.Audit;
+
+namespace Enamel.Core.Accounts;
+
+/// <summary>
+/// Account administration: create (with a one-time random password), disable, reset the second factor, enrol TOTP,
+/// and the first-start bootstrap of the admin account. Each change is audited by the acting user's id.
+/// </summary>
+public sealed class UserAccounts(IUserStore users, ISessionStore sessions, IRoleCatalog roles, PasswordHasher hasher, SecretProtector secrets,
+    IAuditLog audit, TimeProvider time)
+{
+    public const string BootstrapUserName = "admin";
+    private const string PasswordAlphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+    /// <summary>A random password of 20 characters from a 54-letter alphabet (~115 bits), to be shown once.</summary>
+    public static string NewPassword()
+    {
+        var chars = new char[20];
+        for (int i = 0; i < chars.Length; i++) chars[i] = PasswordAlphabet[RandomNumberGenerator.GetInt32(PasswordAlphabet.Length)];
+        return new string(chars);
+    }
+
+    /// <summary>Creates the user with a one-time password (they must change it at first sign-in); null password when the name is taken.</summary>
+    public async Task<(User User, string? Password)> CreateAsync(string userName, string displayName, IReadOnlyList<string> roleNames,
+        IReadOnlySet<string> clinics, string byUserId, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(userName) || userName.Length > 100 || userName.Any(char.IsWhiteSpace))
+            throw new ArgumentException("a user name is 1-100 characters without spaces", nameof(userName));
+        foreach (var r in roleNames)
+            if (await roles.FindAsync(r, ct) is null) throw new ArgumentException($"unknown role '{r}' (see enamel roles list)", nameof(roleNames));
+        var password = NewPassword();
+        var user = new User(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), userName, displayName, roleNames, clinics, time.GetUtcNow())
+        {
+            PasswordHash = hasher.Hash(password),
+            MustChangePassword = true,
+        };
+        if (!await users.AddAsync(user, ct)) return (user, null);
+        await AuditAsync(byUserId, "UserCreate", user.Id, ct);
+        return (user, password);
+    }
+
+    /// <summary>First start: when there are no users at all, creates "admin" and returns its one-time password; otherwise null.</summary>
+    public async Task<string?> BootstrapAsync(string defaultClinic, CancellationToken ct)
+    {
+        if (await users.CountAsync(ct) > 0) return null;
+        var (_, password) = await CreateAsync(BootstrapUserName, "Administrator", [RoleTable.Admin], new HashSet<string> { defaultClinic }, "system", ct);
+        return password;
+    }
+
+    public async Task SetPasswordAsync(User user, string newPassword, CancellationToken ct)
+    {
+        if (newPassword.Length < 12) throw new ArgumentException("a password has at least 12 characters", nameof(newPassword));
+        await users.UpdateAsync(user with { PasswordHash = hasher.Hash(newPassword), MustChangePassword = false, FailedLogins = 0, LockedUntil = null }, ct);
+        await sessions.DeleteAllForUserAsync(user.Id, ct);
+        await AuditAsync(user.Id, "PasswordChange", user.Id, ct);
+    }
+
+    /// <summary>Disables the account and ends its sessions (its API tokens stop working too).</summary>
+    public async Task DisableAsync(User user, string byUserId, CancellationToken ct)
+    {
+        await users.UpdateAsync(user with { Disabled = true }, ct);
+        await sessions.DeleteAllForUserAsync(user.Id, ct);
+        await AuditAsync(byUserId, "UserDisable", user.Id, ct);
+    }
+
+    /// <summary>Removes the TOTP secret and recovery codes (a lost phone); the user enrols again at next sign-in.</summary>
+    public async Task ResetMfaAsync(User user, string byUserId, CancellationToken ct)
+    {
+        await users.UpdateAsync(user with { TotpSecret = null, TotpLastStep = 0 }, ct);
+        await users.ReplaceRecoveryCodesAsync(user.Id, [], ct);
+        await sessions.DeleteAllForUserAsync(user.Id, ct);
+        await AuditAsync(byUserId, "MfaReset", user.Id, ct);
+    }
+
+    /// <summary>Stores the secret once the user proved their app has it (a valid code); returns the recovery codes to show once.</summary>
+    public async Task<IReadOnlyList<string>?> EnrolTotpAsync(User user, byte[] secret, string code, CancellationToken ct)
+    {
+        if (new TotpAuthenticator(time).Verify(secret, code, 0) is not { } step) return null;
+        var codes = RecoveryCodes.Generate();
+        await users.UpdateAsync(user with { TotpSecret = secrets.Protect(secret), TotpLastStep = step }, ct);
+        await users.ReplaceRecoveryCodesAsync(user.Id, [.. codes.Select(RecoveryCodes.Hash)], ct);
+        await AuditAsync(user.Id, "MfaEnrol", user.Id, ct);
+        return codes;
+    }
+
+    private Task AuditAsync(string actorId, string action, string userId, CancellationToken ct) =>
+        audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actorId, "", null, $"user {userId}", action, AuditOutcome.Success, "", ""), ct);
+}

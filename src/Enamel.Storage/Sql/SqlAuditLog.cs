@@ -1,0 +1,140 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Enamel.Core.Audit;
+
+namespace Enamel.Storage.Sql;
+
+/// <summary>
+/// The audit trail in the database. Appends serialize on the single audit_head row (its UPDATE takes the row lock in
+/// PostgreSQL and the write lock in SQLite), so sequence numbers are gap-free and each hash chains on the one before.
+/// Every <see cref="CheckpointInterval"/> entries a signed checkpoint is written in the same transaction.
+/// </summary>
+public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer, TimeProvider time) : IAuditLog
+{
+    private readonly SqlDb db = new(dialect);
+
+    public int CheckpointInterval { get; init; } = 100;
+
+    public async Task<AuditRecord> AppendAsync(AuditEvent auditEvent, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var record = await AppendAsync(c, tx, auditEvent, ct);
+        await tx.CommitAsync(ct);
+        return record;
+    }
+
+    /// <summary>Appends inside the caller's transaction, so a data change and its audit entry commit (or roll back) together.</summary>
+    public async Task<AuditRecord> AppendAsync(DbConnection connection, DbTransaction transaction, AuditEvent e, CancellationToken ct)
+    {
+        var (seq, previous) = await LockHeadAsync(connection, transaction, advance: true, ct);
+        var hash = AuditChain.Hash(previous, seq, e);
+        await SqlDb.ExecuteAsync(connection, transaction, """
+            INSERT INTO audit_log (seq, time, actor_id, actor_role, patient_key, object, action, outcome, purpose, source, detail, hash)
+            VALUES (@seq, @time, @actor, @role, @patient, @object, @action, @outcome, @purpose, @source, @detail, @hash)
+            """, ct, ("@seq", seq), ("@time", AuditChain.FormatTime(e.Time)), ("@actor", e.ActorId), ("@role", e.ActorRole), ("@patient", e.PatientKey),
+            ("@object", e.Object), ("@action", e.Action), ("@outcome", e.Outcome.ToString()), ("@purpose", e.Purpose), ("@source", e.Source),
+            ("@detail", e.Detail), ("@hash", Convert.ToHexStringLower(hash)));
+        await SqlDb.ExecuteAsync(connection, transaction, "UPDATE audit_head SET hash = @hash WHERE id = 1", ct, ("@hash", Convert.ToHexStringLower(hash)));
+        if (seq % CheckpointInterval == 0) await InsertCheckpointAsync(connection, transaction, seq, hash, ct);
+        return new AuditRecord(seq, e, hash);
+    }
+
+    public async Task<AuditCheckpoint?> CheckpointAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var (seq, hash) = await LockHeadAsync(c, tx, advance: false, ct);
+        AuditCheckpoint? checkpoint = null;
+        if (seq > 0)
+        {
+            await using var exists = SqlDb.Command(c, tx, "SELECT COUNT(*) FROM audit_checkpoints WHERE seq = @seq", ("@seq", seq));
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) == 0)
+                checkpoint = await InsertCheckpointAsync(c, tx, seq, hash, ct);
+        }
+        await tx.CommitAsync(ct);
+        return checkpoint;
+    }
+
+    private static async Task<(long Seq, byte[] Hash)> LockHeadAsync(DbConnection c, DbTransaction tx, bool advance, CancellationToken ct)
+    {
+        await using var cmd = SqlDb.Command(c, tx, advance
+            ? "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
+            : "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) throw new InvalidOperationException("audit_head is missing: the security schema was not initialized");
+        return (r.GetInt64(0), Convert.FromHexString(r.GetString(1)));
+    }
+
+    private async Task<AuditCheckpoint> InsertCheckpointAsync(DbConnection c, DbTransaction tx, long seq, byte[] hash, CancellationToken ct)
+    {
+        var cp = signer.Sign(seq, hash, time.GetUtcNow());
+        await SqlDb.ExecuteAsync(c, tx, "INSERT INTO audit_checkpoints (seq, hash, created, key_version, signature) VALUES (@seq, @hash, @created, @v, @sig)", ct,
+            ("@seq", seq), ("@hash", Convert.ToHexStringLower(hash)), ("@created", AuditChain.FormatTime(cp.Created)), ("@v", (long)cp.KeyVersion),
+            ("@sig", Convert.ToHexStringLower(cp.Signature)));
+        return cp;
+    }
+
+    /// <summary>
+    /// Reads in pages of <see cref="PageSize"/> with the connection closed between pages, so a long export or verification
+    /// never holds a read lock that would stall appends (SQLite shared cache locks per table).
+    /// </summary>
+    public async IAsyncEnumerable<AuditRecord> ReadAsync(long fromSequence, [EnumeratorCancellation] CancellationToken ct)
+    {
+        long next = fromSequence;
+        while (true)
+        {
+            var page = await db.QueryAsync($"""
+                SELECT seq, time, actor_id, actor_role, patient_key, object, action, outcome, purpose, source, detail, hash
+                FROM audit_log WHERE seq >= @from ORDER BY seq LIMIT {PageSize}
+                """, ReadRecord, ct, ("@from", next));
+            foreach (var r in page) yield return r;
+            if (page.Count < PageSize) yield break;
+            next = page[^1].Sequence + 1;
+        }
+    }
+
+    public int PageSize { get; init; } = 1000;
+
+    private static AuditRecord ReadRecord(DbDataReader r)
+    {
+        var e = new AuditEvent(AuditChain.ParseTime(r.GetString(1)), r.GetString(2), r.GetString(3), SqlDb.LongOrNull(r, 4), r.GetString(5),
+            r.GetString(6), Enum.TryParse<AuditOutcome>(r.GetString(7), out var o) ? o : (AuditOutcome)(-1), r.GetString(8), r.GetString(9))
+        { Detail = r.GetString(10) };
+        return new AuditRecord(r.GetInt64(0), e, HexOrEmpty(r.GetString(11)));
+    }
+
+    public async Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken ct) =>
+        await db.QueryAsync("SELECT seq, hash, created, key_version, signature FROM audit_checkpoints ORDER BY seq",
+            r => new AuditCheckpoint(r.GetInt64(0), HexOrEmpty(r.GetString(1)), AuditChain.ParseTime(r.GetString(2)), (int)r.GetInt64(3), HexOrEmpty(r.GetString(4))), ct);
+
+    /// <summary>
+    /// Master key rotation: every checkpoint is verified with <paramref name="verifier"/> (old and new versions) and
+    /// signed again with <paramref name="signer"/>'s current version, in one transaction. Refuses, changing nothing,
+    /// if any checkpoint does not verify: rotation must not launder a tampered log.
+    /// </summary>
+    public async Task<int> ResignCheckpointsAsync(AuditCheckpointSigner verifier, AuditCheckpointSigner signer, CancellationToken ct)
+    {
+        var checkpoints = await ReadCheckpointsAsync(ct);
+        foreach (var cp in checkpoints)
+            if (!verifier.Verify(cp)) throw new InvalidOperationException($"audit checkpoint at entry {cp.Sequence} does not verify; run enamel audit verify before rotating");
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        foreach (var cp in checkpoints)
+        {
+            var again = signer.Sign(cp.Sequence, cp.Hash, cp.Created);
+            await SqlDb.ExecuteAsync(c, tx, "UPDATE audit_checkpoints SET key_version = @v, signature = @sig WHERE seq = @seq", ct,
+                ("@v", (long)again.KeyVersion), ("@sig", Convert.ToHexStringLower(again.Signature)), ("@seq", cp.Sequence));
+        }
+        await tx.CommitAsync(ct);
+        return checkpoints.Count;
+    }
+
+    /// <summary>Tampered rows may hold anything: a malformed hash reads as empty (and fails verification) rather than throwing.</summary>
+    private static byte[] HexOrEmpty(string hex)
+    {
+        try { return Convert.FromHexString(hex); }
+        catch (FormatException) { return []; }
+    }
+}

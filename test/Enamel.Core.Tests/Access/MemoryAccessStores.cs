@@ -1,0 +1,60 @@
+using System.Runtime.CompilerServices;
+using Enamel.Core.Access;
+using Enamel.Core.Audit;
+
+namespace Enamel.Core.Tests.Access;
+
+/// <summary>In-memory doubles for the policy's ports (the SQL ones are tested in Enamel.Storage.Tests).</summary>
+public sealed class MemoryAuditLog : IAuditLog
+{
+    public List<AuditRecord> Records { get; } = [];
+
+    public Task<AuditRecord> AppendAsync(AuditEvent auditEvent, CancellationToken ct)
+    {
+        var previous = Records.Count == 0 ? AuditChain.Genesis : Records[^1].Hash;
+        var record = new AuditRecord(Records.Count + 1, auditEvent, AuditChain.Hash(previous, Records.Count + 1, auditEvent));
+        Records.Add(record);
+        return Task.FromResult(record);
+    }
+
+    public async IAsyncEnumerable<AuditRecord> ReadAsync(long fromSequence, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await Task.CompletedTask;
+        foreach (var r in Records.Where(r => r.Sequence >= fromSequence)) yield return r;
+    }
+
+    public Task<AuditCheckpoint?> CheckpointAsync(CancellationToken ct) => Task.FromResult<AuditCheckpoint?>(null);
+    public Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<AuditCheckpoint>>([]);
+}
+
+public sealed class MemoryBreakGlassStore : IBreakGlassStore
+{
+    public List<BreakGlassGrant> Grants { get; } = [];
+
+    public Task AddAsync(BreakGlassGrant grant, CancellationToken ct)
+    {
+        Grants.Add(grant);
+        return Task.CompletedTask;
+    }
+
+    public Task<BreakGlassGrant?> FindActiveAsync(string userId, long patientKey, DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult(Grants.FirstOrDefault(g => g.UserId == userId && g.PatientKey == patientKey && g.IsActive(now)));
+
+    public Task<IReadOnlyList<BreakGlassGrant>> ListUnreviewedAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<BreakGlassGrant>>([.. Grants.Where(g => g.ReviewedBy is null)]);
+
+    public Task MarkReviewedAsync(string grantId, string reviewerUserId, CancellationToken ct)
+    {
+        int i = Grants.FindIndex(g => g.Id == grantId);
+        Grants[i] = Grants[i] with { ReviewedBy = reviewerUserId };
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class BuiltInRoles(params Role[] custom) : IRoleCatalog
+{
+    public Task<Role?> FindAsync(string name, CancellationToken ct) =>
+        Task.FromResult(RoleTable.BuiltIn.TryGetValue(name, out var r) ? r : custom.FirstOrDefault(c => c.Name == name));
+
+    public Task<IReadOnlyList<Role>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<Role>>([.. RoleTable.BuiltIn.Values, .. custom]);
+}
