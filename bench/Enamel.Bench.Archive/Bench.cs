@@ -49,10 +49,12 @@ internal static class Bench
 
         Step($"STOW-RS of the {new FileInfo(large).Length / 1e9:0.00} GB multi-frame: peak RSS of the freshly started servers (first request)");
         var peak = new Dictionary<string, double?>();
+        var idle = new Dictionary<string, double?>();
         foreach (var s in servers)
         {
             if (s == orthanc && o.SkipOrthancLarge) { peak[s.Name] = null; continue; }
             double before = s.RssMb();
+            idle[s.Name] = before;
             var sw = Stopwatch.StartNew();
             bool ok = await DicomWebLoad.StowFileAsync(s, large);
             sw.Stop();
@@ -60,6 +62,7 @@ internal static class Bench
             Console.WriteLine($"  {s.Name,-8} {(ok ? "stored" : "FAILED")} in {sw.Elapsed.TotalSeconds:0.0} s ({new FileInfo(large).Length / 1e6 / sw.Elapsed.TotalSeconds:0} MB/s); RSS before {before:0} MB, peak since start {peak[s.Name]:0} MB");
             if (!ok) report.Note($"{s.Name}: STOW of the large multi-frame failed");
         }
+        report.Add("RSS of the fresh server before it", "MB", idle["Enamel"], idle["Orthanc"], false);
         report.Add("peak RSS: fresh server + STOW 1 GB multi-frame", "MB", peak["Enamel"], peak["Orthanc"], false, "< 200 MB", peak["Enamel"] < 200);
 
         // Warm-up, not measured: 60 intra-oral + 60 CT instances (JIT and tiered recompilation, connection pools, TLS sessions) and a few queries.
