@@ -17,5 +17,8 @@ internal static class FirstStart
         if (await accounts.BootstrapAsync(DefaultClinic, ct) is not { } password) return;
         Console.Error.WriteLine("I: first start: created user 'admin'; its one-time password follows (shown once; change it at first sign-in)");
         Console.WriteLine(password);
+        // The Argon2id hash just made 64 MiB of garbage; give it back before serving rather than carry it as resident memory.
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 }
