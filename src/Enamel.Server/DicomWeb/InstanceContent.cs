@@ -10,8 +10,16 @@ internal static class InstanceContent
     public static bool CanDeliver(string storedSyntax, string requested)
     {
         if (requested == "*" || requested == storedSyntax) return true;
-        var from = DicomTransferSyntax.FromUid(storedSyntax);
-        var to = DicomTransferSyntax.FromUid(requested);
+        DicomTransferSyntax from, to;
+        try
+        {
+            from = DicomTransferSyntax.FromUid(storedSyntax);
+            to = DicomTransferSyntax.FromUid(requested);
+        }
+        catch (DicomFormatException)
+        {
+            return false; // an empty or non-transfer-syntax UID was asked for
+        }
         var codecs = Enamel.Dicom.Codecs.DicomCodecRegistry.Default;
         return (!from.IsEncapsulated || codecs.TryGet(from.Uid, out _)) &&
                (!to.IsEncapsulated || (codecs.TryGet(to.Uid, out var encoder) && encoder.CanEncode));

@@ -262,3 +262,17 @@ public class TransportTests(ServerFixture server) : IClassFixture<ServerFixture>
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => plain.GetAsync(new Uri(http, "/health")));
     }
 }
+
+public class NegotiationTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    [Theory]
+    [InlineData("1.2.840.10008.5.1.4.1.1.2")]   // a SOP class, not a transfer syntax
+    [InlineData("1.2.840.10008.1.2.4.100")]     // MPEG2: no encoder
+    public async Task Wado_UnproducibleTransferSyntax_Returns406(string syntax)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await server.StowAsync(ServerFixture.Sample("CT_small.dcm"))).StatusCode);
+        var request = new HttpRequestMessage(HttpMethod.Get, "/dicom-web/studies/1.3.6.1.4.1.5962.1.2.1.20040119072730.12322");
+        request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse($"multipart/related; type=\"application/dicom\"; transfer-syntax={syntax}"));
+        Assert.Equal(HttpStatusCode.NotAcceptable, (await server.Client.SendAsync(request)).StatusCode);
+    }
+}
