@@ -41,6 +41,8 @@ internal sealed class ServerProcess(string name, Process process, string baseUrl
 
     public static async Task<ServerProcess> StartEnamelAsync(string enamelDll, string dataDir, int httpPort, int dicomPort, string log)
     {
+        // DICOMweb needs credentials: a dentist account and an API token made with the admin commands, as a clinic would.
+        var token = BenchToken(enamelDll, dataDir);
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { enamelDll, "serve", "--data", dataDir, "--http-port", $"{httpPort}", "--dicom-port", $"{dicomPort}", "--dicom-plain", "--listen", "127.0.0.1" })
             psi.ArgumentList.Add(a);
@@ -51,9 +53,28 @@ internal sealed class ServerProcess(string name, Process process, string baseUrl
         handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
             cert is not null && (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) == 0;
         var http = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(10) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var s = new ServerProcess("Enamel", p, $"https://127.0.0.1:{httpPort}/dicom-web", http, dicomPort, "ENAMEL");
         await s.WaitReadyAsync($"https://127.0.0.1:{httpPort}/health");
         return s;
+    }
+
+    private static string BenchToken(string enamelDll, string dataDir)
+    {
+        string Run(params string[] args)
+        {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add(enamelDll);
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var output = p.StandardOutput.ReadToEnd();
+            var error = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0) throw new InvalidOperationException($"enamel {string.Join(' ', args)} failed: {error}");
+            return output.Trim();
+        }
+        Run("users", "add", "bench", "--role", "dentist", "--clinic", "main", "--data", dataDir);
+        return Run("tokens", "create", "--user", "bench", "--name", "bench", "--scope", "Imaging:Read", "--scope", "Imaging:Create", "--data", dataDir);
     }
 
     public static async Task<ServerProcess> StartOrthancAsync(string dir, int httpPort, int dicomPort, string log)

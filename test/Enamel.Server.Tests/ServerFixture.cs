@@ -46,6 +46,33 @@ public sealed class ServerFixture : IAsyncLifetime
                 cert is not null && cert.Thumbprint == app.Services.GetRequiredService<DataFolder>().Certificate.Thumbprint,
         };
         Client = new HttpClient(handler) { BaseAddress = BaseAddress };
+        Token = await CreateTokenAsync("dentist", "dr-test", ["Imaging:Read", "Imaging:Create"]);
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+    }
+
+    /// <summary>The API token the default client sends (a dentist of clinic "main").</summary>
+    public string Token { get; private set; } = "";
+
+    public DataFolder Folder => app!.Services.GetRequiredService<DataFolder>();
+    public IServiceProvider Services => app!.Services;
+
+    /// <summary>Creates a user with one role in clinic "main" and an API token for it.</summary>
+    public async Task<string> CreateTokenAsync(string role, string userName, string[] scope)
+    {
+        var s = Folder.Security;
+        var accounts = new Enamel.Core.Accounts.UserAccounts(s.Users, s.Sessions, s.Roles, new Enamel.Core.Accounts.PasswordHasher(), Folder.Secrets, s.Audit, TimeProvider.System);
+        var (user, _) = await accounts.CreateAsync(userName, userName, [role], new HashSet<string> { "main" }, "test", default);
+        var tokens = app!.Services.GetRequiredService<Enamel.Core.Accounts.ApiTokens>();
+        var (secret, _) = await tokens.CreateAsync(user, "test", scope.Select(Enamel.Core.Access.Operation.Parse).ToHashSet(), TimeSpan.FromDays(1), default);
+        return secret;
+    }
+
+    /// <summary>A client that trusts the server's certificate but sends no credentials.</summary>
+    public HttpClient AnonymousClient()
+    {
+        var cert = Certificate;
+        return new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => c is not null && c.Thumbprint == cert.Thumbprint })
+        { BaseAddress = BaseAddress };
     }
 
     public async Task<HttpResponseMessage> StowAsync(params string[] files)

@@ -12,6 +12,9 @@ public interface IStudyIndex
     /// <summary>The data key of the patient (PatientID, issuer), or null if the patient is not known yet.</summary>
     Task<PatientRecord?> FindPatientAsync(string patientId, string issuer, CancellationToken ct);
 
+    /// <summary>The patient key (the access policy's patient scope) of a study, or null when the study is unknown.</summary>
+    Task<long?> FindStudyPatientKeyAsync(string studyInstanceUid, CancellationToken ct);
+
     /// <summary>An already-stored instance with this SOP Instance UID, or null.</summary>
     Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken ct);
 

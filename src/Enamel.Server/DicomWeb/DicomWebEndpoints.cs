@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace Enamel.Server.DicomWeb;
@@ -10,7 +11,8 @@ public static class DicomWebEndpoints
 
     public static IEndpointRouteBuilder MapDicomWeb(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup(Prefix);
+        // Every DICOMweb and WADO-URI request passes the one policy decision point (Access/RequestAccess.cs).
+        var g = app.MapGroup(Prefix).AddEndpointFilter(Access.RequestAccess.FilterAsync);
         g.MapPost("/studies", StowRs.StoreAsync);
         g.MapPost("/studies/{study}", StowRs.StoreAsync);
 
@@ -34,7 +36,7 @@ public static class DicomWebEndpoints
         g.MapGet("/studies/{study}/series/{series}/metadata", MetadataRs.SeriesAsync);
         g.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", MetadataRs.InstanceAsync);
         g.MapGet("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{**path}", MetadataRs.BulkDataAsync);
-        app.MapGet("/wado", WadoUri.GetAsync);
+        app.MapGet("/wado", WadoUri.GetAsync).AddEndpointFilter(Access.RequestAccess.FilterAsync);
         return app;
     }
 }

@@ -28,6 +28,9 @@ public sealed class EnamelOptions
 
     public string AeTitle { get; set; } = "ENAMEL";
 
+    /// <summary>The clinic this server's patients belong to for the access policy (a group's clinics come with multi-clinic support).</summary>
+    public string Clinic { get; set; } = "main";
+
     /// <summary>Calling AE titles allowed to associate; empty allows any.</summary>
     public string[] AllowedCallingAeTitles { get; set; } = [];
 

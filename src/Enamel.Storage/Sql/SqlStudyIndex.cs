@@ -45,6 +45,14 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time)
         FROM instances i JOIN series se ON i.series_pk = se.pk JOIN studies st ON se.study_pk = st.pk
         """;
 
+    public async Task<long?> FindStudyPatientKeyAsync(string studyInstanceUid, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = Command(c, null, "SELECT patient_pk FROM studies WHERE study_uid = @uid", ("@uid", studyInstanceUid));
+        var v = await cmd.ExecuteScalarAsync(ct);
+        return v is null or DBNull ? null : Convert.ToInt64(v, CultureInfo.InvariantCulture);
+    }
+
     public async Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);

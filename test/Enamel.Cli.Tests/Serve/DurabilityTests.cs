@@ -56,6 +56,7 @@ public sealed class DurabilityTests(Xunit.Abstractions.ITestOutputHelper output)
         await WaitForPortAsync(port, final);
         using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
         { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ReaderToken(data));
         var bySop = files.ToDictionary(SopInstanceUid);
         foreach (var f in acknowledged)
         {
@@ -78,6 +79,16 @@ public sealed class DurabilityTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.True(Same(DatasetBytes(bytes), DatasetBytes(source)), $"indexed instance {sop} is not the complete object");
         }
         final.Kill(entireProcessTree: true);
+    }
+
+    /// <summary>A dentist account and a read-only API token made with the admin commands, as a clinic would.</summary>
+    private static string ReaderToken(string data)
+    {
+        var user = Enamel.Run("users", "add", "checker", "--role", "dentist", "--clinic", "main", "--data", data);
+        Assert.True(user.ExitCode == 0, user.StdErr);
+        var token = Enamel.Run("tokens", "create", "--user", "checker", "--name", "durability", "--scope", "Imaging:Read", "--data", data);
+        Assert.True(token.ExitCode == 0, token.StdErr);
+        return token.StdOut.Trim();
     }
 
     private static Process StartServer(string data, int httpPort, int dicomPort)

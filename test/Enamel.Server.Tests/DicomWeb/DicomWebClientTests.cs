@@ -16,7 +16,7 @@ public class DicomWebClientTests(ServerFixture server) : IClassFixture<ServerFix
         // Trust exactly the server's generated certificate, as a clinic would install it.
         var pem = Path.Combine(server.DataDirectory, "server-cert.pem");
         await File.WriteAllTextAsync(pem, server.Certificate.ExportCertificatePem());
-        var output = Run("node", ["client.js", server.BaseAddress + "dicom-web", ServerFixture.Sample("CT_small.dcm")], folder, pem);
+        var output = Run("node", ["client.js", server.BaseAddress + "dicom-web", ServerFixture.Sample("CT_small.dcm")], folder, pem, server.Token);
 
         using var json = JsonDocument.Parse(output);
         var r = json.RootElement;
@@ -41,11 +41,12 @@ public class DicomWebClientTests(ServerFixture server) : IClassFixture<ServerFix
         throw new InvalidOperationException("test/Enamel.Server.Tests/DicomWebClient not found above the test binaries");
     }
 
-    private static string Run(string tool, string[] args, string workingDirectory, string? extraCa)
+    private static string Run(string tool, string[] args, string workingDirectory, string? extraCa, string? token = null)
     {
         var psi = new ProcessStartInfo(tool) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         if (extraCa is not null) psi.Environment["NODE_EXTRA_CA_CERTS"] = extraCa;
+        if (token is not null) psi.Environment["ENAMEL_TOKEN"] = token;
         Process p;
         try { p = Process.Start(psi)!; }
         catch (System.ComponentModel.Win32Exception) { throw new InvalidOperationException($"{tool} is not installed: the dicomweb-client test needs Node.js and npm"); }

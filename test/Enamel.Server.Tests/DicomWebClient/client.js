@@ -6,7 +6,7 @@ const { api } = require('dicomweb-client');
 
 async function main() {
   const [url, file] = process.argv.slice(2);
-  const client = new api.DICOMwebClient({ url, singlepart: false });
+  const client = new api.DICOMwebClient({ url, singlepart: false, headers: { Authorization: 'Bearer ' + process.env.ENAMEL_TOKEN } });
   const out = {};
   const bytes = fs.readFileSync(file);
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
