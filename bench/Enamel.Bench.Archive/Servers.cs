@@ -47,6 +47,9 @@ internal sealed class ServerProcess(string name, Process process, string baseUrl
         foreach (var a in new[] { enamelDll, "serve", "--data", dataDir, "--http-port", $"{httpPort}", "--dicom-port", $"{dicomPort}", "--dicom-plain", "--listen", "127.0.0.1" })
             psi.ArgumentList.Add(a);
         if (Environment.GetEnvironmentVariable("BENCH_PERFMAP") == "1") psi.Environment["DOTNET_PerfMapEnabled"] = "1"; // for perf profiling
+        // storescu calls as AE BENCH: it acts as the bench account (deny by default for unmapped AEs).
+        psi.Environment["Enamel__DicomAes__0__AeTitle"] = "BENCH";
+        psi.Environment["Enamel__DicomAes__0__User"] = "bench";
         var p = Start(psi, log);
         var handler = Handler();
         // Trust Enamel's self-signed certificate in this client only, and only for loopback.

@@ -33,6 +33,9 @@ public sealed class ServerFixture : IAsyncLifetime
             o.DicomPort = 0;
             o.DicomPlainText = true;
             o.DicomPeers = [new DicomPeerOptions { AeTitle = "MOVEDEST", Host = "127.0.0.1", Port = MoveDestinationPort }];
+            // dcmtk's default calling AE titles act as a dentist account; FRONTDESK as a receptionist; anything else is unmapped.
+            o.DicomAes = [.. new[] { "MODALITY", "FINDSCU", "GETSCU", "MOVESCU" }.Select(ae => new DicomAeOptions { AeTitle = ae, User = "dimse-dentist" }),
+                new DicomAeOptions { AeTitle = "FRONTDESK", User = "dimse-reception" }];
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -47,6 +50,8 @@ public sealed class ServerFixture : IAsyncLifetime
         };
         Client = new HttpClient(handler) { BaseAddress = BaseAddress };
         Token = await CreateTokenAsync("dentist", "dr-test", ["Imaging:Read", "Imaging:Create"]);
+        await CreateTokenAsync("dentist", "dimse-dentist", ["Imaging:Read"]);
+        await CreateTokenAsync("receptionist", "dimse-reception", ["Demographics:Read"]);
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
     }
 

@@ -10,7 +10,7 @@ namespace Enamel.Server.Dimse;
 /// C-FIND (patient root and study root, every level), C-MOVE to configured AEs and C-GET over the archive's index;
 /// retrieved objects are streamed from the encrypted store, never copied out in plaintext.
 /// </summary>
-internal sealed class ArchiveQueryHandler(IStudyIndex index, IBlobStore blobs, IReadOnlyDictionary<string, DicomPeer> peers)
+internal sealed class ArchiveQueryHandler(IStudyIndex index, IBlobStore blobs, IReadOnlyDictionary<string, DicomPeer> peers, DimseAccess access)
     : ICFindHandler, ICMoveHandler, ICGetHandler
 {
     private const string PatientRootFind = "1.2.840.10008.5.1.4.1.2.1.1";
@@ -18,6 +18,7 @@ internal sealed class ArchiveQueryHandler(IStudyIndex index, IBlobStore blobs, I
 
     public async IAsyncEnumerable<DicomDataset> FindAsync(CFindRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
+        await access.DemandAsync(request.Association, Enamel.Core.Access.RecordAction.Read, null, ct);
         var level = ParseLevel(request.Level, request.SopClassUid == PatientRootFind);
         var identifier = request.Identifier;
         var filters = new Dictionary<DicomTag, string>();
@@ -77,6 +78,7 @@ internal sealed class ArchiveQueryHandler(IStudyIndex index, IBlobStore blobs, I
         var result = new List<DicomObjectSource>();
         foreach (var study in studies)
         {
+            await access.DemandAsync(request.Association, Enamel.Core.Access.RecordAction.Read, study, ct);
             foreach (var instance in await index.ListInstancesAsync(study, null, null, ct))
             {
                 if (series.Length > 0 && !series.Contains(instance.SeriesInstanceUid)) continue;

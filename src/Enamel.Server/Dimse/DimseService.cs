@@ -13,7 +13,7 @@ namespace Enamel.Server.Dimse;
 /// C-MOVE, C-GET) and Verification. DICOM TLS unless plain TCP is explicitly configured.
 /// </summary>
 internal sealed class DimseService(EnamelOptions options, DataFolder folder, StoreInstance store, IStudyIndex index, IBlobStore blobs,
-    ILoggerFactory loggers) : IHostedService
+    Enamel.Core.Access.AccessPolicy policy, ILoggerFactory loggers) : IHostedService
 {
     private DicomListener? listener;
 
@@ -28,7 +28,8 @@ internal sealed class DimseService(EnamelOptions options, DataFolder folder, Sto
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         Directory.CreateDirectory(temp);
         var peers = options.DicomPeers.ToDictionary(p => p.AeTitle, p => new DicomPeer(p.AeTitle, p.Host, p.Port), StringComparer.Ordinal);
-        var query = new ArchiveQueryHandler(index, blobs, peers);
+        var access = new DimseAccess(options, folder, policy, index);
+        var query = new ArchiveQueryHandler(index, blobs, peers, access);
         var logger = loggers.CreateLogger("Enamel.Dimse");
         listener = new DicomListener(new DicomListenerOptions
         {
@@ -37,7 +38,7 @@ internal sealed class DimseService(EnamelOptions options, DataFolder folder, Sto
             MaxAssociations = options.MaxAssociations,
             TempDirectory = temp,
             Tls = options.DicomPlainText ? null : new DicomTlsOptions { Certificate = folder.Certificate },
-            StoreHandler = new ArchiveStoreHandler(store),
+            StoreHandler = new ArchiveStoreHandler(store, access),
             FindHandler = query,
             MoveHandler = query,
             GetHandler = query,

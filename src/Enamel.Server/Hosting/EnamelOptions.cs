@@ -34,6 +34,9 @@ public sealed class EnamelOptions
     /// <summary>Calling AE titles allowed to associate; empty allows any.</summary>
     public string[] AllowedCallingAeTitles { get; set; } = [];
 
+    /// <summary>Calling AE titles and the Enamel account each acts as (deny by default: an unmapped AE may do nothing).</summary>
+    public DicomAeOptions[] DicomAes { get; set; } = [];
+
     /// <summary>C-MOVE destinations by AE title.</summary>
     public DicomPeerOptions[] DicomPeers { get; set; } = [];
 
@@ -86,4 +89,11 @@ public sealed class DicomPeerOptions
     public string AeTitle { get; set; } = "";
     public string Host { get; set; } = "";
     public int Port { get; set; } = 104;
+}
+
+public sealed class DicomAeOptions
+{
+    public string AeTitle { get; set; } = "";
+    /// <summary>The user name (enamel users add) whose roles the AE acts with.</summary>
+    public string User { get; set; } = "";
 }

@@ -21,6 +21,8 @@ public sealed class DurabilityTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var files = GenerateInstances(Path.Combine(dir, "source"));
         var data = Path.Combine(dir, "data");
+        var sensor = Enamel.Run("users", "add", "sensor", "--role", "hygienist", "--clinic", "main", "--data", data);
+        Assert.True(sensor.ExitCode == 0, sensor.StdErr);
         var acknowledged = new HashSet<string>();
         var random = new Random(20261123);
         int killedMidTransfer = 0;
@@ -95,6 +97,9 @@ public sealed class DurabilityTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var psi = Enamel.StartInfo("serve", "--data", data, "--listen", "127.0.0.1", "--http-port", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--dicom-port", dicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dicom-plain");
+        // The sensor's AE acts as a hygienist account (an unmapped AE may not store: deny by default).
+        psi.Environment["Enamel__DicomAes__0__AeTitle"] = "SENSOR";
+        psi.Environment["Enamel__DicomAes__0__User"] = "sensor";
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };
         p.ErrorDataReceived += (_, _) => { };

@@ -85,4 +85,26 @@ public class ArchiveDimseTests(ServerFixture server) : IClassFixture<ServerFixtu
         var text = move.StdErr + move.StdOut;
         Assert.True(text.Contains("Refused: MoveDestinationUnknown", StringComparison.Ordinal), text);
     }
+
+    private static bool Refused(string dcmtkOutput) => dcmtkOutput.Contains("0x124", StringComparison.OrdinalIgnoreCase) ||
+        dcmtkOutput.Contains("NotAuthorized", StringComparison.OrdinalIgnoreCase) || dcmtkOutput.Contains("Not Authorized", StringComparison.OrdinalIgnoreCase);
+
+    [Fact]
+    public void UnmappedAe_StoreIsRefusedNotAuthorized_AndNothingIsStored()
+    {
+        var store = Peers.Run("storescu", ["-v", "-aec", "ENAMEL", "-aet", "STRANGER", "127.0.0.1", Port, ServerFixture.Sample("rtplan.dcm")]);
+        Assert.True(Refused(store.StdErr + store.StdOut), store.StdErr + store.StdOut);
+        var find = Peers.Run("findscu", ["-v", "-S", "-aec", "ENAMEL", "-aet", "STRANGER", "127.0.0.1", Port, "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID"]);
+        Assert.True(Refused(find.StdErr + find.StdOut), find.StdErr + find.StdOut);
+    }
+
+    [Fact]
+    public void ReceptionistAe_CannotQueryImaging()
+    {
+        StoreSamples();
+        var find = Peers.Run("findscu", ["-v", "-S", "-aec", "ENAMEL", "-aet", "FRONTDESK", "127.0.0.1", Port, "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID"]);
+        var output = find.StdErr + find.StdOut;
+        Assert.True(Refused(output), output);
+        Assert.DoesNotContain("1.3.6.1.4.1.5962.1.2.1.20040119072730.12322", output);
+    }
 }

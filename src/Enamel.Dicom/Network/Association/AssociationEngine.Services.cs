@@ -99,6 +99,12 @@ internal sealed partial class AssociationEngine
             {
                 // The association is going away; the main loop reports why.
             }
+            catch (DimseRefusedException refused)
+            {
+                NetworkLog.HandlerFailed(log, id, msg.Field.ToString(), $"refused (0x{refused.Status:X4}): {refused.Message}");
+                try { await RespondAsync(msg, refused.Status, CancellationToken.None).ConfigureAwait(false); }
+                catch (Exception sendFailure) when (sendFailure is IOException or DicomNetworkException or ObjectDisposedException) { }
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // A handler failed: this edge maps it to a DIMSE failure status for this operation only.
@@ -127,6 +133,11 @@ internal sealed partial class AssociationEngine
             }
         }
         catch (OperationCanceledException) { final = DimseStatus.Cancel; }
+        catch (DimseRefusedException refused)
+        {
+            NetworkLog.HandlerFailed(log, id, "C-FIND", $"refused (0x{refused.Status:X4}): {refused.Message}");
+            final = refused.Status;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException and not IOException and not DicomNetworkException)
         {
             NetworkLog.HandlerFailed(log, id, "C-FIND", ex.GetType().Name + ": " + ex.Message);

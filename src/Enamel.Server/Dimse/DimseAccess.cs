@@ -1,0 +1,34 @@
+using Enamel.Core.Access;
+using Enamel.Core.Studies;
+using Enamel.Dicom.Network;
+using Enamel.Server.Hosting;
+
+namespace Enamel.Server.Dimse;
+
+/// <summary>
+/// DIMSE through the one policy decision point: the calling AE title is an Enamel account (Enamel:DicomAes maps AE →
+/// user), so an AE may store, query or retrieve exactly what that account's roles allow. An unmapped AE acts with no
+/// roles and is denied (deny by default); every decision is audited with the AE and its address as the source.
+/// </summary>
+internal sealed class DimseAccess(EnamelOptions options, DataFolder folder, AccessPolicy policy, IStudyIndex index)
+{
+    public async Task<bool> AllowAsync(AssociationInfo association, RecordAction action, string? study, CancellationToken ct)
+    {
+        var ae = association.CallingAeTitle.Trim();
+        var source = $"AE {ae} from {association.Remote}";
+        Actor actor = new($"ae:{ae}", ae, [], new HashSet<string>()) { Source = source };
+        var mapping = options.DicomAes.FirstOrDefault(m => string.Equals(m.AeTitle, ae, StringComparison.Ordinal));
+        if (mapping is not null && await folder.Security.Users.FindByNameAsync(mapping.User, ct) is { Disabled: false } user)
+            actor = user.ToActor(source);
+        long? patient = study is null ? null : await index.FindStudyPatientKeyAsync(study, ct);
+        var scope = new ResourceScope(patient, options.Clinic) { Object = study is null ? "dimse" : $"study {study}" };
+        return (await policy.DecideAsync(actor, new Operation(RecordCategory.Imaging, action), scope, Purpose.Treatment, ct)).Allowed;
+    }
+
+    public async Task DemandAsync(AssociationInfo association, RecordAction action, string? study, CancellationToken ct)
+    {
+        if (!await AllowAsync(association, action, study, ct))
+            throw new DimseRefusedException(DimseRefusedException.NotAuthorized,
+                $"AE {association.CallingAeTitle.Trim()} may not {action.ToString().ToLowerInvariant()} imaging{(study is null ? "" : " of this study")} (see Enamel:DicomAes)");
+    }
+}
