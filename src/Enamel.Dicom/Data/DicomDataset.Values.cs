@@ -31,7 +31,7 @@ public sealed partial class DicomDataset
         return GetNumbersAsText(v);
     }
 
-    /// <summary>The first value, or the default.</summary>
+    /// <summary>Value <paramref name="index"/> trimmed, or null when there are fewer values.</summary>
     public string? GetSingleString(DicomTag tag, int index = 0)
     {
         var values = GetStrings(tag);
@@ -45,13 +45,8 @@ public sealed partial class DicomDataset
         return TrimPadding(text, v.VR);
     }
 
-    /// <summary>Removes trailing padding (PS3.5 6.2): spaces and NULs; UI is NUL-padded; UT/LT/ST keep leading spaces.</summary>
-    internal static string TrimPadding(string text, DicomVR vr) => vr switch
-    {
-        DicomVR.UI => text.TrimEnd('\0', ' '),
-        DicomVR.LT or DicomVR.ST or DicomVR.UT or DicomVR.UC or DicomVR.UR => text.TrimEnd('\0', ' '),
-        _ => text.TrimEnd('\0', ' '),
-    };
+    /// <summary>Removes trailing padding (PS3.5 6.2): spaces and NULs for every VR (UI pads with NUL); leading spaces are kept.</summary>
+    internal static string TrimPadding(string text, DicomVR vr) => text.TrimEnd('\0', ' ');
 
     private static string[] GetNumbersAsText(DicomValueElement v)
     {

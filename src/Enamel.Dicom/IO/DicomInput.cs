@@ -64,8 +64,6 @@ internal sealed class DicomInput : IDisposable
         return n;
     }
 
-    public bool AtEnd => !TryEnsure(1);
-
     /// <summary>Returns the buffer to the pool; the input must not be used afterwards.</summary>
     public void Dispose()
     {

@@ -12,8 +12,8 @@ public sealed class DicomWriter
     private readonly Stream output;
     private readonly DicomWriteOptions options;
     private readonly byte[] scratch = new byte[12];
-    private bool explicitVR;
-    private bool bigEndian;
+    private readonly bool explicitVR;
+    private readonly bool bigEndian;
 
     public DicomWriter(Stream output, DicomTransferSyntax syntax, DicomWriteOptions? options = null)
     {
@@ -240,10 +240,4 @@ public sealed class DicomWriter
         if (bigEndian) BinaryPrimitives.WriteUInt32BigEndian(b, v); else BinaryPrimitives.WriteUInt32LittleEndian(b, v);
     }
 
-    /// <summary>Switches encoding (used when the meta group, always explicit little endian, precedes the dataset).</summary>
-    internal void SetSyntax(DicomTransferSyntax syntax)
-    {
-        explicitVR = syntax.IsExplicitVR;
-        bigEndian = syntax.IsBigEndian;
-    }
 }
