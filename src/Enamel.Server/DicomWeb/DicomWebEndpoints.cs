@@ -1,3 +1,5 @@
+using Enamel.Core.Access;
+using Enamel.Server.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,32 +13,33 @@ public static class DicomWebEndpoints
 
     public static IEndpointRouteBuilder MapDicomWeb(this IEndpointRouteBuilder app)
     {
-        // Every DICOMweb and WADO-URI request passes the one policy decision point (Access/RequestAccess.cs).
-        var g = app.MapGroup(Prefix).AddEndpointFilter(Access.RequestAccess.FilterAsync);
-        g.MapPost("/studies", StowRs.StoreAsync);
-        g.MapPost("/studies/{study}", StowRs.StoreAsync);
+        // Every DICOMweb and WADO-URI request passes the one policy decision point (Access/RequestAccess.cs, AccessGate):
+        // STOW creates imaging records, everything else reads them.
+        var g = app.MapGroup(Prefix);
+        g.MapPost("/studies", StowRs.StoreAsync).Requires(RecordCategory.Imaging, RecordAction.Create);
+        g.MapPost("/studies/{study}", StowRs.StoreAsync).Requires(RecordCategory.Imaging, RecordAction.Create);
 
-        g.MapGet("/studies", QidoRs.StudiesAsync);
-        g.MapGet("/series", QidoRs.SeriesAsync);
-        g.MapGet("/studies/{study}/series", QidoRs.SeriesAsync);
-        g.MapGet("/instances", QidoRs.InstancesAsync);
-        g.MapGet("/studies/{study}/instances", QidoRs.InstancesAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances", QidoRs.InstancesAsync);
+        g.MapGet("/studies", QidoRs.StudiesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/series", QidoRs.SeriesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/series", QidoRs.SeriesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/instances", QidoRs.InstancesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/instances", QidoRs.InstancesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/series/{series}/instances", QidoRs.InstancesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
 
-        g.MapGet("/studies/{study}", WadoRs.StudyAsync);
-        g.MapGet("/studies/{study}/series/{series}", WadoRs.SeriesAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}", WadoRs.InstanceAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", WadoRs.FramesAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/rendered", RenderedRs.InstanceAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/rendered", RenderedRs.FrameAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/thumbnail", RenderedRs.InstanceThumbnailAsync);
-        g.MapGet("/studies/{study}/series/{series}/thumbnail", RenderedRs.SeriesThumbnailAsync);
-        g.MapGet("/studies/{study}/thumbnail", RenderedRs.StudyThumbnailAsync);
-        g.MapGet("/studies/{study}/metadata", MetadataRs.StudyAsync);
-        g.MapGet("/studies/{study}/series/{series}/metadata", MetadataRs.SeriesAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", MetadataRs.InstanceAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{**path}", MetadataRs.BulkDataAsync);
-        app.MapGet("/wado", WadoUri.GetAsync).AddEndpointFilter(Access.RequestAccess.FilterAsync);
+        g.MapGet("/studies/{study}", WadoRs.StudyAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/series/{series}", WadoRs.SeriesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}", WadoRs.InstanceAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", WadoRs.FramesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/rendered", RenderedRs.InstanceAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/rendered", RenderedRs.FrameAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/thumbnail", RenderedRs.InstanceThumbnailAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/series/{series}/thumbnail", RenderedRs.SeriesThumbnailAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/thumbnail", RenderedRs.StudyThumbnailAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/metadata", MetadataRs.StudyAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/series/{series}/metadata", MetadataRs.SeriesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", MetadataRs.InstanceAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{**path}", MetadataRs.BulkDataAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        app.MapGet("/wado", WadoUri.GetAsync).Requires(RecordCategory.Imaging, RecordAction.Read, studyQueryParameter: "studyUID");
         return app;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Enamel.Core.Blobs;
 using Enamel.Core.Keys;
 using Enamel.Core.Studies;
+using Enamel.Server.Access;
 using Enamel.Server.DicomWeb;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -74,7 +75,9 @@ public static class EnamelServer
         app.Use(SecurityHeaders);
         app.UseResponseCompression();
         if (options.CorsOrigins.Length > 0) app.UseCors();
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        app.UseRouting();
+        app.Use(Access.AccessGate.InvokeAsync); // after routing: every endpoint's access marker is known here
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).Public();
         app.MapDicomWeb();
         return app;
     }
