@@ -35,7 +35,9 @@ public sealed class ServerFixture : IAsyncLifetime
             o.DicomPeers = [new DicomPeerOptions { AeTitle = "MOVEDEST", Host = "127.0.0.1", Port = MoveDestinationPort }];
             // dcmtk's default calling AE titles act as a dentist account; FRONTDESK as a receptionist; anything else is unmapped.
             o.DicomAes = [.. new[] { "MODALITY", "FINDSCU", "GETSCU", "MOVESCU" }.Select(ae => new DicomAeOptions { AeTitle = ae, User = "dimse-dentist" }),
-                new DicomAeOptions { AeTitle = "FRONTDESK", User = "dimse-reception" }];
+                new DicomAeOptions { AeTitle = "FRONTDESK", User = "dimse-reception" },
+                // One AE per built-in role for the role × DIMSE service matrix.
+                .. Enamel.Core.Access.RoleTable.BuiltIn.Keys.Select(r => new DicomAeOptions { AeTitle = RoleAe(r), User = RoleAeUser(r) })];
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -52,8 +54,14 @@ public sealed class ServerFixture : IAsyncLifetime
         Token = await CreateTokenAsync("dentist", "dr-test", ["Imaging:Read", "Imaging:Create"]);
         await CreateTokenAsync("dentist", "dimse-dentist", ["Imaging:Read"]);
         await CreateTokenAsync("receptionist", "dimse-reception", ["Demographics:Read"]);
+        foreach (var role in Enamel.Core.Access.RoleTable.BuiltIn.Keys) await CreateTokenAsync(role, RoleAeUser(role), ["Imaging:Read"]);
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
     }
+
+    /// <summary>The calling AE title that acts as the account of one built-in role (see <see cref="RoleAeUser"/>).</summary>
+    public static string RoleAe(string role) => "ROLE-" + role.Replace("-", "", StringComparison.Ordinal).ToUpperInvariant()[..Math.Min(11, role.Replace("-", "", StringComparison.Ordinal).Length)];
+
+    public static string RoleAeUser(string role) => "dimse-role-" + role;
 
     /// <summary>The API token the default client sends (a dentist of clinic "main").</summary>
     public string Token { get; private set; } = "";

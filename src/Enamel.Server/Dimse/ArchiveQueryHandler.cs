@@ -18,7 +18,7 @@ internal sealed class ArchiveQueryHandler(IStudyIndex index, IBlobStore blobs, I
 
     public async IAsyncEnumerable<DicomDataset> FindAsync(CFindRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
-        await access.DemandAsync(request.Association, Enamel.Core.Access.RecordAction.Read, null, ct);
+        await access.DemandAsync<ICFindHandler>(request.Association, null, ct);
         var level = ParseLevel(request.Level, request.SopClassUid == PatientRootFind);
         var identifier = request.Identifier;
         var filters = new Dictionary<DicomTag, string>();
@@ -78,7 +78,8 @@ internal sealed class ArchiveQueryHandler(IStudyIndex index, IBlobStore blobs, I
         var result = new List<DicomObjectSource>();
         foreach (var study in studies)
         {
-            await access.DemandAsync(request.Association, Enamel.Core.Access.RecordAction.Read, study, ct);
+            if (request.MoveDestination is null) await access.DemandAsync<ICGetHandler>(request.Association, study, ct);
+            else await access.DemandAsync<ICMoveHandler>(request.Association, study, ct);
             foreach (var instance in await index.ListInstancesAsync(study, null, null, ct))
             {
                 if (series.Length > 0 && !series.Contains(instance.SeriesInstanceUid)) continue;

@@ -13,7 +13,7 @@ internal sealed class ArchiveStoreHandler(StoreInstance store, DimseAccess acces
 
     public async ValueTask<ushort> StoreAsync(CStoreRequest request, CancellationToken ct)
     {
-        if (!await access.AllowAsync(request.Association, Enamel.Core.Access.RecordAction.Create, null, ct))
+        if (!await access.AllowAsync<ICStoreHandler>(request.Association, null, ct))
             return DimseRefusedException.NotAuthorized;
         try
         {

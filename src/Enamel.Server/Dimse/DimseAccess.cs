@@ -12,7 +12,25 @@ namespace Enamel.Server.Dimse;
 /// </summary>
 internal sealed class DimseAccess(EnamelOptions options, DataFolder folder, AccessPolicy policy, IStudyIndex index)
 {
-    public async Task<bool> AllowAsync(AssociationInfo association, RecordAction action, string? study, CancellationToken ct)
+    /// <summary>
+    /// The record operation each DIMSE service performs, by the handler interface that implements it. C-ECHO touches no
+    /// record and is not listed. A DIMSE service added to the listener without a row here fails the endpoint-matrix test.
+    /// </summary>
+    public static IReadOnlyDictionary<Type, Operation> Operations { get; } = new Dictionary<Type, Operation>
+    {
+        [typeof(ICStoreHandler)] = new(RecordCategory.Imaging, RecordAction.Create),
+        [typeof(ICFindHandler)] = new(RecordCategory.Imaging, RecordAction.Read),
+        [typeof(ICMoveHandler)] = new(RecordCategory.Imaging, RecordAction.Read),
+        [typeof(ICGetHandler)] = new(RecordCategory.Imaging, RecordAction.Read),
+    };
+
+    public Task<bool> AllowAsync<THandler>(AssociationInfo association, string? study, CancellationToken ct) =>
+        AllowAsync(association, Operations[typeof(THandler)], study, ct);
+
+    public Task DemandAsync<THandler>(AssociationInfo association, string? study, CancellationToken ct) =>
+        DemandAsync(association, Operations[typeof(THandler)], study, ct);
+
+    private async Task<bool> AllowAsync(AssociationInfo association, Operation operation, string? study, CancellationToken ct)
     {
         var ae = association.CallingAeTitle.Trim();
         var source = $"AE {ae} from {association.Remote}";
@@ -22,13 +40,13 @@ internal sealed class DimseAccess(EnamelOptions options, DataFolder folder, Acce
             actor = user.ToActor(source);
         long? patient = study is null ? null : await index.FindStudyPatientKeyAsync(study, ct);
         var scope = new ResourceScope(patient, options.Clinic) { Object = study is null ? "dimse" : $"study {study}" };
-        return (await policy.DecideAsync(actor, new Operation(RecordCategory.Imaging, action), scope, Purpose.Treatment, ct)).Allowed;
+        return (await policy.DecideAsync(actor, operation, scope, Purpose.Treatment, ct)).Allowed;
     }
 
-    public async Task DemandAsync(AssociationInfo association, RecordAction action, string? study, CancellationToken ct)
+    private async Task DemandAsync(AssociationInfo association, Operation operation, string? study, CancellationToken ct)
     {
-        if (!await AllowAsync(association, action, study, ct))
+        if (!await AllowAsync(association, operation, study, ct))
             throw new DimseRefusedException(DimseRefusedException.NotAuthorized,
-                $"AE {association.CallingAeTitle.Trim()} may not {action.ToString().ToLowerInvariant()} imaging{(study is null ? "" : " of this study")} (see Enamel:DicomAes)");
+                $"AE {association.CallingAeTitle.Trim()} may not {operation.Action.ToString().ToLowerInvariant()} {operation.Category.ToString().ToLowerInvariant()}{(study is null ? "" : " of this study")} (see Enamel:DicomAes)");
     }
 }
