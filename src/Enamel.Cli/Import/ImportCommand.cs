@@ -6,13 +6,14 @@ using Spectre.Console;
 
 namespace Enamel.Cli.Import;
 
-/// <summary>`enamel import PATH`: folders, DICOMDIR media and zip files into the data folder, resumable, with a report.</summary>
+/// <summary>`enamel import PATH --as USER`: folders, DICOMDIR media and zip files into the data folder, resumable, with a report.</summary>
 internal static class ImportCommand
 {
     public static Command Create()
     {
         var path = new Argument<string>("PATH") { Description = "folder, DICOMDIR, zip file or single file to import" };
-        var data = new Option<string?>("--data") { Description = "data folder (as for enamel serve)" };
+        var data = Admin.AdminContext.DataOption();
+        var actAs = Admin.AdminContext.AsOption();
         var report = new Option<string?>("--report") { Description = "where to write the report of skipped and failed files (default: import-report-<time>.tsv)" };
         var patientId = new Option<string?>("--patient-id") { Description = "patient ID for plain JPEG/PNG/TIFF images (all of them)" };
         var patientName = new Option<string?>("--patient-name") { Description = "patient name for plain images, as FAMILY^GIVEN" };
@@ -22,7 +23,7 @@ internal static class ImportCommand
         var studyDate = new Option<string?>("--study-date") { Description = "study date for plain images (YYYYMMDD; default today)" };
         var mapping = new Option<string?>("--mapping") { Description = "CSV mapping plain images to patients: file,patient_id,patient_name[,birth_date,sex,modality,study_date]" };
         var cmd = new Command("import", "Import an existing archive (folders, DICOMDIR media, zip files; plain JPEG/PNG/TIFF images as Secondary Capture with a patient mapping)")
-            { path, data, report, patientId, patientName, birthDate, sex, modality, studyDate, mapping };
+            { path, data, actAs, report, patientId, patientName, birthDate, sex, modality, studyDate, mapping };
         cmd.SetAction(async (parse, ct) =>
         {
             var source = parse.GetValue(path)!;
@@ -44,9 +45,11 @@ internal static class ImportCommand
                 Console.Error.WriteLine($"E: {ex.Message}");
                 return ExitCodes.Usage;
             }
-            var options = EnamelOptions.Load(o => { if (parse.GetValue(data) is { } d) o.DataDirectory = d; });
-            var folder = await DataFolder.OpenAsync(options, TimeProvider.System, ct);
-            var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions), Path.Combine(folder.Root, "imports"), images);
+            // Importing clinical images is an account's act (--as USER): the policy decides it like a STOW by that account.
+            var ctx = await Admin.AdminContext.OpenAsync(parse, ct);
+            if (ctx is null) return ExitCodes.NotAuthorized;
+            var folder = ctx.Folder;
+            var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, ctx.Options.KeepVersions), Path.Combine(folder.Root, "imports"), images);
 
             IReadOnlyList<ImportLine> lines;
             if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsErrorRedirected)
