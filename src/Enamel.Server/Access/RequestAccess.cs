@@ -1,3 +1,4 @@
+using System.Globalization;
 using Enamel.Core.Access;
 using Enamel.Core.Accounts;
 using Enamel.Core.Studies;
@@ -78,10 +79,10 @@ internal static class AccessGate
         var services = http.RequestServices;
         var study = http.Request.RouteValues["study"] as string
             ?? (endpoint.StudyQueryParameter is { } p ? http.Request.Query[p].ToString() : null);
-        long? patient = string.IsNullOrEmpty(study) ? null
-            : await services.GetRequiredService<IStudyIndex>().FindStudyPatientKeyAsync(study, http.RequestAborted);
+        long? patient = !string.IsNullOrEmpty(study) ? await services.GetRequiredService<IStudyIndex>().FindStudyPatientKeyAsync(study, http.RequestAborted)
+            : http.Request.RouteValues["patient"] is string routePatient && long.TryParse(routePatient, CultureInfo.InvariantCulture, out var key) ? key : null;
         var clinic = services.GetRequiredService<EnamelOptions>().Clinic;
-        var scope = new ResourceScope(patient, clinic) { Object = string.IsNullOrEmpty(study) ? "dicomweb" : $"study {study}" };
+        var scope = new ResourceScope(patient, clinic) { Object = !string.IsNullOrEmpty(study) ? $"study {study}" : patient is { } k ? $"patient {k}" : http.Request.Path.Value ?? "" };
         var decision = await services.GetRequiredService<AccessPolicy>().DecideAsync(actor, endpoint.Operation, scope, purpose, http.RequestAborted);
         return decision.Allowed ? null
             : Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"{endpoint.Operation} denied ({decision.Rule})");

@@ -79,6 +79,7 @@ public static class EnamelServer
         app.Use(Access.AccessGate.InvokeAsync); // after routing: every endpoint's access marker is known here
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).Public();
         app.MapDicomWeb();
+        Api.AuditApi.MapAuditApi(app);
         return app;
     }
 

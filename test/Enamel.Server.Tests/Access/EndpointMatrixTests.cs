@@ -62,7 +62,7 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
     public async Task EveryGuardedEndpoint_WithoutCredentials_Is401()
     {
         using var anonymous = server.AnonymousClient();
-        foreach (var (method, path, _) in GuardedRequests())
+        foreach (var (method, path, _) in await GuardedRequestsAsync())
         {
             var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} answered {(int)response.StatusCode} without credentials");
@@ -85,11 +85,11 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
         using var client = server.AnonymousClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         int checkedCount = 0;
-        foreach (var (method, path, access) in GuardedRequests())
+        foreach (var (method, path, access) in await GuardedRequestsAsync())
         {
             if (access is not OperationEndpoint op) continue;
             var response = await client.SendAsync(Request(method, path));
-            bool expected = Expected(role, op.Operation, namesPatient: path.Contains(CtStudy, StringComparison.Ordinal));
+            bool expected = Expected(role, op.Operation, namesPatient: path.Contains(CtStudy, StringComparison.Ordinal) || path.Contains("/patients/", StringComparison.Ordinal));
             var status = (int)response.StatusCode;
             Assert.True(expected ? status is not (401 or 403) : status == 403,
                 $"{roleName} {method} {path} ({op.Operation}) answered {status}; the role table says {(expected ? "allow" : "deny")}");
@@ -192,8 +192,10 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
     }
 
     /// <summary>Every mapped method and route that is not public, with route values filled from the stored CT study.</summary>
-    private List<(string Method, string Path, EndpointAccess? Access)> GuardedRequests()
+    private async Task<List<(string Method, string Path, EndpointAccess? Access)>> GuardedRequestsAsync()
     {
+        await StoreCtAsync();
+        var patientKey = await server.Folder.Index.FindStudyPatientKeyAsync(CtStudy, default);
         using var ct = DicomFile.Open(ServerFixture.Sample("CT_small.dcm"));
         var series = ct.Dataset.GetString(DicomTags.SeriesInstanceUID)!;
         var instance = ct.Dataset.GetString(DicomTags.SOPInstanceUID)!;
@@ -203,7 +205,8 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
             var access = e.Metadata.GetMetadata<EndpointAccess>();
             if (access is PublicEndpoint) continue;
             var path = Pattern(e).Replace("{study}", CtStudy).Replace("{series}", series).Replace("{instance}", instance).Replace("{frames}", "1")
-                .Replace("{frame:int}", "1").Replace("{**path}", "7FE00010");
+                .Replace("{frame:int}", "1").Replace("{**path}", "7FE00010").Replace("{patient:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.DoesNotContain("{", path);
             if (path == "/wado") path += $"?requestType=WADO&studyUID={CtStudy}&seriesUID={series}&objectUID={instance}&contentType=application%2Fdicom";
             foreach (var method in e.Metadata.OfType<HttpMethodMetadata>().SelectMany(m => m.HttpMethods)) list.Add((method, path, access));
         }
