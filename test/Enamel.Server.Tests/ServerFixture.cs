@@ -69,12 +69,12 @@ public sealed class ServerFixture : IAsyncLifetime
     public DataFolder Folder => app!.Services.GetRequiredService<DataFolder>();
     public IServiceProvider Services => app!.Services;
 
-    /// <summary>Creates a user with one role in clinic "main" and an API token for it.</summary>
-    public async Task<string> CreateTokenAsync(string role, string userName, string[] scope)
+    /// <summary>Creates a user with one role in <paramref name="clinic"/> and an API token for it.</summary>
+    public async Task<string> CreateTokenAsync(string role, string userName, string[] scope, string clinic = "main")
     {
         var s = Folder.Security;
         var accounts = new Enamel.Core.Accounts.UserAccounts(s.Users, s.Sessions, s.Roles, new Enamel.Core.Accounts.PasswordHasher(), Folder.Secrets, s.Audit, TimeProvider.System);
-        var (user, _) = await accounts.CreateAsync(userName, userName, [role], new HashSet<string> { "main" }, "test", default);
+        var (user, _) = await accounts.CreateAsync(userName, userName, [role], new HashSet<string> { clinic }, "test", default);
         var tokens = app!.Services.GetRequiredService<Enamel.Core.Accounts.ApiTokens>();
         var (secret, _) = await tokens.CreateAsync(user, "test", scope.Select(Enamel.Core.Access.Operation.Parse).ToHashSet(), TimeSpan.FromDays(1), default);
         return secret;

@@ -41,6 +41,7 @@ public static class EnamelServer
         builder.Services.AddSingleton(new Enamel.Core.Accounts.ApiTokens(security.Tokens, security.Users, security.Audit, new Enamel.Core.Accounts.AccountOptions(), time));
         builder.Services.AddSingleton(new Enamel.Core.Accounts.Sessions(security.Sessions, security.Users, new Enamel.Core.Accounts.AccountOptions(), time));
         builder.Services.AddSingleton(new Enamel.Core.Access.AccessPolicy(security.Roles, security.BreakGlass, security.Audit, time));
+        builder.Services.AddSingleton(new Enamel.Core.Access.BreakGlass(security.Roles, security.BreakGlass, security.Audit, time));
         builder.Services.AddSingleton<Access.RequestAuthentication>();
         builder.Services.AddSingleton<Dimse.DimseService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Dimse.DimseService>());
@@ -80,6 +81,7 @@ public static class EnamelServer
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).Public();
         app.MapDicomWeb();
         Api.AuditApi.MapAuditApi(app);
+        Api.BreakGlassApi.MapBreakGlassApi(app);
         return app;
     }
 

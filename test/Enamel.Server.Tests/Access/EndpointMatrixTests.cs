@@ -205,7 +205,7 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
             var access = e.Metadata.GetMetadata<EndpointAccess>();
             if (access is PublicEndpoint) continue;
             var path = Pattern(e).Replace("{study}", CtStudy).Replace("{series}", series).Replace("{instance}", instance).Replace("{frames}", "1")
-                .Replace("{frame:int}", "1").Replace("{**path}", "7FE00010").Replace("{patient:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                .Replace("{frame:int}", "1").Replace("{**path}", "7FE00010").Replace("{id}", "0000").Replace("{patient:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.DoesNotContain("{", path);
             if (path == "/wado") path += $"?requestType=WADO&studyUID={CtStudy}&seriesUID={series}&objectUID={instance}&contentType=application%2Fdicom";
             foreach (var method in e.Metadata.OfType<HttpMethodMetadata>().SelectMany(m => m.HttpMethods)) list.Add((method, path, access));
