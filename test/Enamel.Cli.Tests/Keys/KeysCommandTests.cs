@@ -23,6 +23,9 @@ public sealed class KeysCommandTests : IDisposable
         var verify = Enamel.Run("audit", "verify", "--data", data);
         Assert.True(verify.ExitCode == 0, verify.StdOut + verify.StdErr);
         Assert.Contains("version 1 -> 2", rotate.StdOut);
+        var trail = Enamel.Run("audit", "export", "--format", "atna", "--data", data);
+        Assert.True(trail.ExitCode == 0, trail.StdErr);
+        Assert.Contains("KeyRotate", trail.StdOut);
 
         var blobsAfter = Directory.GetFiles(Path.Combine(data, "store", "blobs"), "*.enb", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList();
         Assert.Equal(blobsBefore.Count, blobsAfter.Count);
