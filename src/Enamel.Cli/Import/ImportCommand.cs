@@ -20,9 +20,10 @@ internal static class ImportCommand
         var sex = new Option<string?>("--sex") { Description = "patient sex for plain images (M, F, O)" };
         var modality = new Option<string?>("--modality") { Description = "modality for plain images: IO, PX, DX, XC, OT (default OT)" };
         var studyDate = new Option<string?>("--study-date") { Description = "study date for plain images (YYYYMMDD; default today)" };
+        var clinic = new Option<string?>("--clinic") { Description = "clinic new patients belong to (default: Enamel:Clinic); existing patients keep theirs" };
         var mapping = new Option<string?>("--mapping") { Description = "CSV mapping plain images to patients: file,patient_id,patient_name[,birth_date,sex,modality,study_date]" };
         var cmd = new Command("import", "Import an existing archive (folders, DICOMDIR media, zip files; plain JPEG/PNG/TIFF images as Secondary Capture with a patient mapping)")
-            { path, data, report, patientId, patientName, birthDate, sex, modality, studyDate, mapping };
+            { path, data, report, patientId, patientName, birthDate, sex, modality, studyDate, mapping, clinic };
         cmd.SetAction(async (parse, ct) =>
         {
             var source = parse.GetValue(path)!;
@@ -46,7 +47,8 @@ internal static class ImportCommand
             }
             var options = EnamelOptions.Load(o => { if (parse.GetValue(data) is { } d) o.DataDirectory = d; });
             var folder = await DataFolder.OpenAsync(options, TimeProvider.System, ct);
-            var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions), Path.Combine(folder.Root, "imports"), images);
+            var target = new IngestTarget(parse.GetValue(clinic) is { Length: > 0 } c ? c.Trim() : options.Clinic);
+            var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions), target, Path.Combine(folder.Root, "imports"), images);
 
             IReadOnlyList<ImportLine> lines;
             if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsErrorRedirected)

@@ -17,7 +17,7 @@ public class PatientIsolationTests(ServerFixture server) : IClassFixture<ServerF
         string Uid(DicomFile f, DicomTag t) => f.Dataset.GetString(t)!;
         var ownStudy = Uid(ct, DicomTags.StudyInstanceUID);
         var otherStudy = Uid(mr, DicomTags.StudyInstanceUID);
-        var patientKey = await server.Folder.Index.FindStudyPatientKeyAsync(ownStudy, default);
+        var patientKey = (await server.Folder.Index.FindStudyPatientAsync(ownStudy, default))?.PatientKey;
         Assert.NotNull(patientKey);
 
         // A patient account bound to the CT patient, with a token for reading images.

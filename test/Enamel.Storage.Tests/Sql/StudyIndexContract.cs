@@ -10,6 +10,7 @@ namespace Enamel.Storage.Tests.Sql;
 public abstract class StudyIndexContract : IDisposable
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
+    private static readonly IngestTarget Main = new("main");
     private readonly string root = Path.Combine(Path.GetTempPath(), "enamel-index-tests", Guid.NewGuid().ToString("N"));
 
     protected StudyIndexContract()
@@ -27,7 +28,7 @@ public abstract class StudyIndexContract : IDisposable
 
     private async Task<(SqlStudyIndex Index, StoreInstance Store)> CreateAsync()
     {
-        var index = new SqlStudyIndex(CreateDialect(root), TimeProvider.System);
+        var index = new SqlStudyIndex(CreateDialect(root), TimeProvider.System, "main");
         await index.InitializeAsync(Ct);
         return (index, new StoreInstance(Blobs, Keyring, index));
     }
@@ -56,7 +57,7 @@ public abstract class StudyIndexContract : IDisposable
     {
         var (index, store) = await CreateAsync();
         var bytes = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1");
-        var result = await store.ExecuteAsync(new MemoryStream(bytes), Ct);
+        var result = await store.ExecuteAsync(new MemoryStream(bytes), Main, Ct);
         Assert.Equal(StoreStatus.Stored, result.Status);
 
         var stored = await index.FindInstanceAsync("1.2.3.1.1", Ct);
@@ -72,10 +73,10 @@ public abstract class StudyIndexContract : IDisposable
     {
         var (_, store) = await CreateAsync();
         var bytes = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1");
-        Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(bytes), Ct)).Status);
-        Assert.Equal(StoreStatus.AlreadyStored, (await store.ExecuteAsync(new MemoryStream(bytes), Ct)).Status);
+        Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(bytes), Main, Ct)).Status);
+        Assert.Equal(StoreStatus.AlreadyStored, (await store.ExecuteAsync(new MemoryStream(bytes), Main, Ct)).Status);
         var changed = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1", date: "20260106");
-        Assert.Equal(StoreStatus.Conflict, (await store.ExecuteAsync(new MemoryStream(changed), Ct)).Status);
+        Assert.Equal(StoreStatus.Conflict, (await store.ExecuteAsync(new MemoryStream(changed), Main, Ct)).Status);
     }
 
     [Fact]
@@ -85,9 +86,9 @@ public abstract class StudyIndexContract : IDisposable
         var store = new StoreInstance(Blobs, Keyring, index, keepVersions: true);
         var first = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1");
         var second = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1", date: "20260106");
-        Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(first), Ct)).Status);
-        Assert.Equal(StoreStatus.StoredNewVersion, (await store.ExecuteAsync(new MemoryStream(second), Ct)).Status);
-        Assert.Equal(StoreStatus.AlreadyStored, (await store.ExecuteAsync(new MemoryStream(second), Ct)).Status);
+        Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(first), Main, Ct)).Status);
+        Assert.Equal(StoreStatus.StoredNewVersion, (await store.ExecuteAsync(new MemoryStream(second), Main, Ct)).Status);
+        Assert.Equal(StoreStatus.AlreadyStored, (await store.ExecuteAsync(new MemoryStream(second), Main, Ct)).Status);
 
         var current = await index.FindInstanceAsync("1.2.3.1.1", Ct);
         await using (var s = await Blobs.OpenReadAsync(current!.Blob.Id, Ct))
@@ -105,8 +106,8 @@ public abstract class StudyIndexContract : IDisposable
     public async Task Store_SamePatientIdDifferentName_IsFlaggedNotMerged()
     {
         var (_, store) = await CreateAsync();
-        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), Ct);
-        var result = await store.ExecuteAsync(new MemoryStream(Instance("P1", "ROE^RICHARD", "1.2.4", "1.2.4.1", "1.2.4.1.1")), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), Main, Ct);
+        var result = await store.ExecuteAsync(new MemoryStream(Instance("P1", "ROE^RICHARD", "1.2.4", "1.2.4.1", "1.2.4.1.1")), Main, Ct);
         Assert.Equal(StoreStatus.StoredFlaggedForReview, result.Status);
     }
 
@@ -119,7 +120,7 @@ public abstract class StudyIndexContract : IDisposable
         ds.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, "1.2.9");
         var ms = new MemoryStream();
         DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(ms);
-        var ex = await Assert.ThrowsAsync<InvalidInstanceException>(() => store.ExecuteAsync(new MemoryStream(ms.ToArray()), Ct));
+        var ex = await Assert.ThrowsAsync<InvalidInstanceException>(() => store.ExecuteAsync(new MemoryStream(ms.ToArray()), Main, Ct));
         Assert.Contains("Study Instance UID", ex.Message);
         Assert.Empty(await index.ReferencedBlobIdsAsync(Ct));
         await foreach (var _ in Blobs.ListAsync(Ct)) Assert.Fail("a blob was left behind");
@@ -129,9 +130,9 @@ public abstract class StudyIndexContract : IDisposable
     public async Task Search_MatchingKinds_ReturnExpectedStudies()
     {
         var (index, store) = await CreateAsync();
-        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1", "IO", "20260105")), Ct);
-        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.2", "1.2.3.2.1", "PX", "20260105")), Ct);
-        await store.ExecuteAsync(new MemoryStream(Instance("P2", "SMITH^JOHN", "1.2.4", "1.2.4.1", "1.2.4.1.1", "CT", "20250301", "19700101")), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1", "IO", "20260105")), Main, Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.2", "1.2.3.2.1", "PX", "20260105")), Main, Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P2", "SMITH^JOHN", "1.2.4", "1.2.4.1", "1.2.4.1.1", "CT", "20250301", "19700101")), Main, Ct);
 
         async Task<string[]> Studies(params (DicomTag, string)[] filters) =>
             (await index.SearchAsync(new StudyQuery { Level = QueryLevel.Study, Filters = filters.ToDictionary(f => f.Item1, f => f.Item2) }, Ct))
