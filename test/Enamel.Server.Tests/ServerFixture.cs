@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Enamel.Server.Tests;
 
 /// <summary>A real Enamel server on 127.0.0.1 (free port, HTTPS with its generated certificate) over a temp data folder.</summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     private WebApplication? app;
 
@@ -36,6 +36,7 @@ public sealed class ServerFixture : IAsyncLifetime
             // dcmtk's default calling AE titles act as a dentist account; FRONTDESK as a receptionist; anything else is unmapped.
             o.DicomAes = [.. new[] { "MODALITY", "FINDSCU", "GETSCU", "MOVESCU" }.Select(ae => new DicomAeOptions { AeTitle = ae, User = "dimse-dentist" }),
                 new DicomAeOptions { AeTitle = "FRONTDESK", User = "dimse-reception" }];
+            Configure(o);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -54,6 +55,9 @@ public sealed class ServerFixture : IAsyncLifetime
         await CreateTokenAsync("receptionist", "dimse-reception", ["Demographics:Read"]);
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
     }
+
+    /// <summary>A derived fixture's own settings (e.g. more AE mappings), applied after the defaults above.</summary>
+    protected virtual void Configure(EnamelOptions options) { }
 
     /// <summary>The API token the default client sends (a dentist of clinic "main").</summary>
     public string Token { get; private set; } = "";
