@@ -8,7 +8,8 @@ namespace Enamel.Server.Tests.Access;
 
 /// <summary>
 /// A server with AEs for the patient-A-vs-B and clinic tests: PATIENTA acts as patient A's account, NORTHDOC as a
-/// dentist of clinic "north", SOUTHDOC as a dentist of clinic "south" (the accounts are created by the tests).
+/// dentist of clinic "north", SOUTHDOC as a dentist of clinic "south", BOTHMOD as a hygienist of both storing new
+/// patients into "south" (the accounts are created by the tests).
 /// </summary>
 public sealed class ReachFixture : ServerFixture
 {
@@ -16,7 +17,8 @@ public sealed class ReachFixture : ServerFixture
         options.DicomAes = [.. options.DicomAes,
             new DicomAeOptions { AeTitle = "PATIENTA", User = "dimse-patient-a" },
             new DicomAeOptions { AeTitle = "NORTHDOC", User = "dimse-north" },
-            new DicomAeOptions { AeTitle = "SOUTHDOC", User = "dimse-south" }];
+            new DicomAeOptions { AeTitle = "SOUTHDOC", User = "dimse-south" },
+            new DicomAeOptions { AeTitle = "BOTHMOD", User = "dimse-both", Clinic = "south" }];
 }
 
 /// <summary>Accounts in chosen clinics, generated instances and STOW for the reach tests.</summary>

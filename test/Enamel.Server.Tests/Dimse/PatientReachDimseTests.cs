@@ -26,6 +26,7 @@ public class PatientReachDimseTests(ReachFixture server) : IClassFixture<ReachFi
     {
         var (_, northSecret) = await Reach.AccountAsync(server, "dimse-north", "dentist", ["north"], ["Imaging:Create"]);
         await Reach.AccountAsync(server, "dimse-south", "dentist", ["south"], ["Imaging:Read"]);
+        await Reach.AccountAsync(server, "dimse-both", "hygienist", ["north", "south"], ["Imaging:Read"]);
         using var north = Reach.Client(server, northSecret);
         var (a, b) = (Reach.NewStudy(), Reach.NewStudy());
         var stow = await Reach.StowAsync(north, "", a, b);
@@ -167,5 +168,37 @@ public class PatientReachDimseTests(ReachFixture server) : IClassFixture<ReachFi
                 Assert.True(Get("SOUTHDOC", model, level, keys).Length == 0, $"south's AE got a north patient by {level} {string.Join(' ', keys)}");
                 Assert.True((await MoveAsync("SOUTHDOC", model, level, keys)).Length == 0, $"south's AE moved a north patient by {level} {string.Join(' ', keys)}");
             }
+    }
+
+    private string WriteFile(Reach.Instance instance)
+    {
+        var path = Path.Combine(server.DataDirectory, "..", "store-" + Guid.NewGuid().ToString("N") + ".dcm");
+        File.WriteAllBytes(path, instance.Bytes);
+        return path;
+    }
+
+    [Fact]
+    public async Task CStore_NewPatientGoesToTheMappingsClinic_AnotherClinicsPatientIsRefused()
+    {
+        var (a, _) = await SetupAsync();
+        // BOTHMOD's user belongs to north and south; its mapping says new patients go to south.
+        var fresh = Reach.NewStudy();
+        var store = Peers.Run("storescu", ["-aec", "ENAMEL", "-aet", "BOTHMOD", "127.0.0.1", Port, WriteFile(fresh)]);
+        Assert.True(store.ExitCode == 0, store.StdErr);
+        Assert.Equal("south", (await server.Folder.Index.FindStudyPatientAsync(fresh.Study, default))!.Clinic);
+
+        // South's dentist AE may not add to patient A (north), neither under A's Patient ID nor into A's study.
+        foreach (var intrusion in new[] { Reach.NewStudy(patientId: a.PatientId), Reach.NewStudy(study: a.Study) })
+        {
+            var refused = Peers.Run("storescu", ["-v", "-aec", "ENAMEL", "-aet", "SOUTHDOC", "127.0.0.1", Port, WriteFile(intrusion)]);
+            var output = refused.StdErr + refused.StdOut;
+            Assert.True(output.Contains("0x124", StringComparison.OrdinalIgnoreCase) || output.Contains("Not Authorized", StringComparison.OrdinalIgnoreCase)
+                || output.Contains("NotAuthorized", StringComparison.OrdinalIgnoreCase), output);
+            Assert.Null(await server.Folder.Index.FindInstanceAsync(intrusion.Sop, default));
+        }
+        // Its own new patient goes to south (its only clinic).
+        var own = Reach.NewStudy();
+        Assert.Equal(0, Peers.Run("storescu", ["-aec", "ENAMEL", "-aet", "SOUTHDOC", "127.0.0.1", Port, WriteFile(own)]).ExitCode);
+        Assert.Equal("south", (await server.Folder.Index.FindStudyPatientAsync(own.Study, default))!.Clinic);
     }
 }
