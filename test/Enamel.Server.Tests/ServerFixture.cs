@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Enamel.Server.Tests;
 
 /// <summary>A real Enamel server on 127.0.0.1 (free port, HTTPS with its generated certificate) over a temp data folder.</summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     private WebApplication? app;
 
@@ -38,6 +38,7 @@ public sealed class ServerFixture : IAsyncLifetime
                 new DicomAeOptions { AeTitle = "FRONTDESK", User = "dimse-reception" },
                 // One AE per built-in role for the role × DIMSE service matrix.
                 .. Enamel.Core.Access.RoleTable.BuiltIn.Keys.Select(r => new DicomAeOptions { AeTitle = RoleAe(r), User = RoleAeUser(r) })];
+            Configure(o);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -62,6 +63,9 @@ public sealed class ServerFixture : IAsyncLifetime
     public static string RoleAe(string role) => "ROLE-" + role.Replace("-", "", StringComparison.Ordinal).ToUpperInvariant()[..Math.Min(11, role.Replace("-", "", StringComparison.Ordinal).Length)];
 
     public static string RoleAeUser(string role) => "dimse-role-" + role;
+
+    /// <summary>A derived fixture's own settings (e.g. more AE mappings), applied after the defaults above.</summary>
+    protected virtual void Configure(EnamelOptions options) { }
 
     /// <summary>The API token the default client sends (a dentist of clinic "main").</summary>
     public string Token { get; private set; } = "";

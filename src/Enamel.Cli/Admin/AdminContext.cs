@@ -20,8 +20,9 @@ internal sealed class AdminContext
 {
     private static readonly string[] ConsoleRoles = [RoleTable.Admin, RoleTable.PrivacyOfficer];
 
-    private AdminContext(DataFolder folder, EnamelOptions options, Actor actor)
+    private AdminContext(DataFolder folder, EnamelOptions options, Actor actor, AccessPolicy policy)
     {
+        Policy = policy;
         Folder = folder;
         Options = options;
         Actor = actor;
@@ -31,6 +32,9 @@ internal sealed class AdminContext
     }
 
     public DataFolder Folder { get; }
+
+    /// <summary>The one policy decision point, for decisions a command makes per record (e.g. import, per patient).</summary>
+    public AccessPolicy Policy { get; }
     public EnamelOptions Options { get; }
     public UserAccounts Accounts { get; }
     public ApiTokens Tokens { get; }
@@ -85,7 +89,7 @@ internal sealed class AdminContext
                 + (actor.UserId == ConsoleSource && operation.Value.Category is not (RecordCategory.Settings or RecordCategory.Audit) ? "; use --as USER with an account whose role permits it" : ""));
             return null;
         }
-        return new AdminContext(folder, options, actor);
+        return new AdminContext(folder, options, actor, policy);
     }
 
     public async Task<User?> FindUserAsync(string name, CancellationToken ct)

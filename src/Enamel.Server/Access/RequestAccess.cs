@@ -76,14 +76,32 @@ internal static class AccessGate
         if (!TryPurpose(http, out var purpose))
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest,
                 detail: $"{PurposeHeader} must be one of {string.Join(", ", Enum.GetNames<Purpose>())}");
+        http.Features.Set(new StatedPurpose(purpose));
         var services = http.RequestServices;
+        var policy = services.GetRequiredService<AccessPolicy>();
         var study = http.Request.RouteValues["study"] as string
             ?? (endpoint.StudyQueryParameter is { } p ? http.Request.Query[p].ToString() : null);
-        long? patient = !string.IsNullOrEmpty(study) ? await services.GetRequiredService<IStudyIndex>().FindStudyPatientKeyAsync(study, http.RequestAborted)
-            : http.Request.RouteValues["patient"] is string routePatient && long.TryParse(routePatient, CultureInfo.InvariantCulture, out var key) ? key : null;
-        var clinic = services.GetRequiredService<EnamelOptions>().Clinic;
-        var scope = new ResourceScope(patient, clinic) { Object = !string.IsNullOrEmpty(study) ? $"study {study}" : patient is { } k ? $"patient {k}" : http.Request.Path.Value ?? "" };
-        var decision = await services.GetRequiredService<AccessPolicy>().DecideAsync(actor, endpoint.Operation, scope, purpose, http.RequestAborted);
+        var index = services.GetRequiredService<IStudyIndex>();
+        var owner = endpoint.Scope == EndpointScope.EachInstance ? null
+            : !string.IsNullOrEmpty(study) ? await index.FindStudyPatientAsync(study, http.RequestAborted)
+            // A patient named by key in the route (/api/patients/{patient}/…): an unknown key is decided as no patient.
+            : http.Request.RouteValues["patient"] is string routePatient && long.TryParse(routePatient, CultureInfo.InvariantCulture, out var key)
+                ? await index.FindPatientByKeyAsync(key, http.RequestAborted) ?? new StudyPatient(key, "")
+            : null;
+        if (endpoint.Scope != EndpointScope.Study && owner is null)
+        {
+            // A search (or ingest) naming no known study: decided for everything the caller reaches, which the endpoint applies.
+            var search = await policy.SearchReachAsync(actor, endpoint.Operation, purpose, http.Request.Path.Value ?? "", http.RequestAborted);
+            if (!search.Allowed)
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"{endpoint.Operation} denied ({search.Decision.Rule})");
+            http.Features.Set(search.Reach);
+            return null;
+        }
+        var clinic = owner?.Clinic ?? services.GetRequiredService<EnamelOptions>().Clinic;
+        var scope = new ResourceScope(owner?.PatientKey, clinic) { Object = !string.IsNullOrEmpty(study) ? $"study {study}" : owner is { } o ? $"patient {o.PatientKey}" : http.Request.Path.Value ?? "" };
+        var decision = await policy.DecideAsync(actor, endpoint.Operation, scope, purpose, http.RequestAborted);
+        if (decision.Allowed && owner is not null && endpoint.Scope == EndpointScope.Search)
+            http.Features.Set(PatientReach.OnePatient(owner.PatientKey)); // the named study's patient, and only them
         return decision.Allowed ? null
             : Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"{endpoint.Operation} denied ({decision.Rule})");
     }

@@ -46,7 +46,7 @@ internal static class BreakGlassApi
             await DicomWeb.Problem.WriteAsync(http, StatusCodes.Status400BadRequest, "name exactly one of study (Study Instance UID) or patientKey, with a reason");
             return;
         }
-        long? patient = body.PatientKey ?? await index.FindStudyPatientKeyAsync(body.Study!, http.RequestAborted);
+        long? patient = body.PatientKey ?? (await index.FindStudyPatientAsync(body.Study!, http.RequestAborted))?.PatientKey;
         if (patient is null)
         {
             await DicomWeb.Problem.WriteAsync(http, StatusCodes.Status404NotFound, "no such study");

@@ -14,17 +14,18 @@ public static class DicomWebEndpoints
     public static IEndpointRouteBuilder MapDicomWeb(this IEndpointRouteBuilder app)
     {
         // Every DICOMweb and WADO-URI request passes the one policy decision point (Access/RequestAccess.cs, AccessGate):
-        // STOW creates imaging records, everything else reads them.
+        // STOW creates imaging records (decided per instance for its patient), QIDO searches within the caller's reach,
+        // everything else reads the named study.
         var g = app.MapGroup(Prefix);
-        g.MapPost("/studies", StowRs.StoreAsync).Requires(RecordCategory.Imaging, RecordAction.Create);
-        g.MapPost("/studies/{study}", StowRs.StoreAsync).Requires(RecordCategory.Imaging, RecordAction.Create);
+        g.MapPost("/studies", StowRs.StoreAsync).Requires(RecordCategory.Imaging, RecordAction.Create, scope: EndpointScope.EachInstance);
+        g.MapPost("/studies/{study}", StowRs.StoreAsync).Requires(RecordCategory.Imaging, RecordAction.Create, scope: EndpointScope.EachInstance);
 
-        g.MapGet("/studies", QidoRs.StudiesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/series", QidoRs.SeriesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/series", QidoRs.SeriesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/instances", QidoRs.InstancesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/instances", QidoRs.InstancesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/series/{series}/instances", QidoRs.InstancesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies", QidoRs.StudiesAsync).Requires(RecordCategory.Imaging, RecordAction.Read, scope: EndpointScope.Search);
+        g.MapGet("/series", QidoRs.SeriesAsync).Requires(RecordCategory.Imaging, RecordAction.Read, scope: EndpointScope.Search);
+        g.MapGet("/studies/{study}/series", QidoRs.SeriesAsync).Requires(RecordCategory.Imaging, RecordAction.Read, scope: EndpointScope.Search);
+        g.MapGet("/instances", QidoRs.InstancesAsync).Requires(RecordCategory.Imaging, RecordAction.Read, scope: EndpointScope.Search);
+        g.MapGet("/studies/{study}/instances", QidoRs.InstancesAsync).Requires(RecordCategory.Imaging, RecordAction.Read, scope: EndpointScope.Search);
+        g.MapGet("/studies/{study}/series/{series}/instances", QidoRs.InstancesAsync).Requires(RecordCategory.Imaging, RecordAction.Read, scope: EndpointScope.Search);
 
         g.MapGet("/studies/{study}", WadoRs.StudyAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
         g.MapGet("/studies/{study}/series/{series}", WadoRs.SeriesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);

@@ -24,29 +24,63 @@ internal sealed class DimseAccess(EnamelOptions options, DataFolder folder, Acce
         [typeof(ICGetHandler)] = new(RecordCategory.Imaging, RecordAction.Read),
     };
 
-    public Task<bool> AllowAsync<THandler>(AssociationInfo association, string? study, CancellationToken ct) =>
-        AllowAsync(association, Operations[typeof(THandler)], study, ct);
+    private sealed record Caller(Actor Actor, DicomAeOptions? Mapping);
 
-    public Task DemandAsync<THandler>(AssociationInfo association, string? study, CancellationToken ct) =>
-        DemandAsync(association, Operations[typeof(THandler)], study, ct);
-
-    private async Task<bool> AllowAsync(AssociationInfo association, Operation operation, string? study, CancellationToken ct)
+    private async Task<Caller> CallerAsync(AssociationInfo association, CancellationToken ct)
     {
         var ae = association.CallingAeTitle.Trim();
         var source = $"AE {ae} from {association.Remote}";
-        Actor actor = new($"ae:{ae}", ae, [], new HashSet<string>()) { Source = source };
         var mapping = options.DicomAes.FirstOrDefault(m => string.Equals(m.AeTitle, ae, StringComparison.Ordinal));
         if (mapping is not null && await folder.Security.Users.FindByNameAsync(mapping.User, ct) is { Disabled: false } user)
-            actor = user.ToActor(source);
-        long? patient = study is null ? null : await index.FindStudyPatientKeyAsync(study, ct);
-        var scope = new ResourceScope(patient, options.Clinic) { Object = study is null ? "dimse" : $"study {study}" };
-        return (await policy.DecideAsync(actor, operation, scope, Purpose.Treatment, ct)).Allowed;
+            return new(user.ToActor(source), mapping);
+        return new(new Actor($"ae:{ae}", ae, [], new HashSet<string>()) { Source = source }, null);
     }
 
-    private async Task DemandAsync(AssociationInfo association, Operation operation, string? study, CancellationToken ct)
+    private static Operation Of<THandler>() => Operations[typeof(THandler)];
+
+    private async Task<bool> AllowAsync(AssociationInfo association, Operation operation, string? study, CancellationToken ct)
     {
-        if (!await AllowAsync(association, operation, study, ct))
-            throw new DimseRefusedException(DimseRefusedException.NotAuthorized,
-                $"AE {association.CallingAeTitle.Trim()} may not {operation.Action.ToString().ToLowerInvariant()} {operation.Category.ToString().ToLowerInvariant()}{(study is null ? "" : " of this study")} (see Enamel:DicomAes)");
+        var caller = await CallerAsync(association, ct);
+        var owner = study is null ? null : await index.FindStudyPatientAsync(study, ct);
+        var scope = new ResourceScope(owner?.PatientKey, owner?.Clinic ?? options.Clinic) { Object = study is null ? "dimse" : $"study {study}" };
+        return (await policy.DecideAsync(caller.Actor, operation, scope, Purpose.Treatment, ct)).Allowed;
     }
+
+    /// <summary>Decides the service <typeparamref name="THandler"/> for one study; refused with 0x0124.</summary>
+    public async Task DemandAsync<THandler>(AssociationInfo association, string? study, CancellationToken ct)
+    {
+        if (!await AllowAsync(association, Of<THandler>(), study, ct))
+            throw Refused(association, Of<THandler>(), study is null ? "" : " of this study");
+    }
+
+    /// <summary>
+    /// The patients a C-FIND, C-MOVE or C-GET of this AE may reach (decided and audited as a search); refused with
+    /// 0x0124 when none of the account's roles may search imaging at all.
+    /// </summary>
+    public async Task<PatientReach> DemandReachAsync<THandler>(AssociationInfo association, string search, CancellationToken ct)
+    {
+        var caller = await CallerAsync(association, ct);
+        var decision = await policy.SearchReachAsync(caller.Actor, Of<THandler>(), Purpose.Treatment, search, ct);
+        return decision.Allowed ? decision.Reach : throw Refused(association, Of<THandler>(), "");
+    }
+
+    /// <summary>
+    /// Where a C-STORE of this AE goes: new patients into the mapping's clinic (default: the user's only clinic, else
+    /// Enamel:Clinic), every touched patient decided by the policy for the AE's account.
+    /// </summary>
+    public async Task<IngestTarget> StoreTargetAsync(AssociationInfo association, CancellationToken ct)
+    {
+        var caller = await CallerAsync(association, ct);
+        var clinic = caller.Mapping?.Clinic is { Length: > 0 } configured ? configured
+            : caller.Actor.Clinics.Count == 1 ? caller.Actor.Clinics.Single() : options.Clinic;
+        var actor = caller.Actor;
+        return new IngestTarget(clinic)
+        {
+            Authorize = async (scope, c) => (await policy.DecideAsync(actor, Of<ICStoreHandler>(), scope, Purpose.Treatment, c)).Allowed,
+        };
+    }
+
+    private static DimseRefusedException Refused(AssociationInfo association, Operation operation, string what) =>
+        new(DimseRefusedException.NotAuthorized,
+            $"AE {association.CallingAeTitle.Trim()} may not {operation.Action.ToString().ToLowerInvariant()} {operation.Category.ToString().ToLowerInvariant()}{what} (see Enamel:DicomAes)");
 }

@@ -67,8 +67,8 @@ public class AuditApiTests(ServerFixture server) : IClassFixture<ServerFixture>
     public async Task Patient_SeesWhoAccessedOwnRecord_NeverAnotherPatientsOrTheWholeTrail()
     {
         Assert.Equal(HttpStatusCode.OK, (await server.StowAsync(ServerFixture.Sample("CT_small.dcm"), ServerFixture.Sample("MR_small.dcm"))).StatusCode);
-        var own = (await server.Folder.Index.FindStudyPatientKeyAsync(CtStudy, default))!.Value;
-        var other = (await server.Folder.Index.FindStudyPatientKeyAsync(MrStudy, default))!.Value;
+        var own = (await server.Folder.Index.FindStudyPatientAsync(CtStudy, default))!.PatientKey;
+        var other = (await server.Folder.Index.FindStudyPatientAsync(MrStudy, default))!.PatientKey;
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync($"/dicom-web/studies/{CtStudy}/metadata")).StatusCode); // the dentist looks
 
         var secret = await server.CreateTokenAsync("patient", "audit-pat-" + Guid.NewGuid().ToString("N")[..6], ["Audit:Read"]);

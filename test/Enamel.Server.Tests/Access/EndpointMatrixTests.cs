@@ -89,7 +89,10 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
         {
             if (access is not OperationEndpoint op) continue;
             var response = await client.SendAsync(Request(method, path));
-            bool expected = Expected(role, op.Operation, namesPatient: path.Contains(CtStudy, StringComparison.Ordinal) || path.Contains("/patients/", StringComparison.Ordinal));
+            // STOW decides each stored instance for its own patient (EndpointScope.EachInstance): the gate asks only whether
+            // the role may store at all, as it does for a search that names no patient.
+            bool namesPatient = op.Scope != EndpointScope.EachInstance && (path.Contains(CtStudy, StringComparison.Ordinal) || path.Contains("/patients/", StringComparison.Ordinal));
+            bool expected = Expected(role, op.Operation, namesPatient, search: op.Scope != EndpointScope.Study);
             var status = (int)response.StatusCode;
             Assert.True(expected ? status is not (401 or 403) : status == 403,
                 $"{roleName} {method} {path} ({op.Operation}) answered {status}; the role table says {(expected ? "allow" : "deny")}");
@@ -118,7 +121,8 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
         // C-STORE
         seen.Add(typeof(ICStoreHandler));
         var store = await association.StoreAsync(ct);
-        AssertDimse(role, typeof(ICStoreHandler), namesPatient: false, store == DimseRefusedException.NotAuthorized, $"C-STORE status 0x{store:X4}");
+        // The CT patient exists: a store is decided for that patient's record.
+        AssertDimse(role, typeof(ICStoreHandler), namesPatient: true, search: false, store == DimseRefusedException.NotAuthorized, $"C-STORE status 0x{store:X4}");
 
         // C-FIND at study level for the stored study
         seen.Add(typeof(ICFindHandler));
@@ -127,13 +131,15 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
         identifier.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, CtStudy);
         var find = new List<DimseResponse>();
         await foreach (var r in association.FindAsync(studyRoot[0], identifier)) find.Add(r);
-        AssertDimse(role, typeof(ICFindHandler), namesPatient: false, find[^1].Status == DimseRefusedException.NotAuthorized, $"C-FIND final 0x{find[^1].Status:X4}");
+        // A search: refused only when the role may not search at all; the CT study is among the matches only when the role reaches its patient.
+        AssertDimse(role, typeof(ICFindHandler), namesPatient: false, search: true, find[^1].Status == DimseRefusedException.NotAuthorized, $"C-FIND final 0x{find[^1].Status:X4}");
+        Assert.Equal(Expected(role, DimseAccess.Operations[typeof(ICFindHandler)], namesPatient: true, search: false) ? 1 : 0, find.Count(r => r.IsPending));
 
         // C-MOVE to the configured destination (nobody listens there: an allowed move fails its sub-operations, a denied one is refused)
         seen.Add(typeof(ICMoveHandler));
         var move = new List<DimseResponse>();
         await foreach (var r in association.MoveAsync(studyRoot[1], "MOVEDEST", identifier)) move.Add(r);
-        AssertDimse(role, typeof(ICMoveHandler), namesPatient: true, move[^1].Status == DimseRefusedException.NotAuthorized, $"C-MOVE final 0x{move[^1].Status:X4}");
+        AssertDimse(role, typeof(ICMoveHandler), namesPatient: false, search: true, move[^1].Status == DimseRefusedException.NotAuthorized, $"C-MOVE final 0x{move[^1].Status:X4}");
 
         // C-GET back on this association
         seen.Add(typeof(ICGetHandler));
@@ -141,8 +147,8 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
         var get = new List<DimseResponse>();
         await foreach (var r in association.GetAsync(studyRoot[2], identifier, s => { received++; return ValueTask.FromResult(DimseStatus.Success); })) get.Add(r);
         bool getRefused = get[^1].Status == DimseRefusedException.NotAuthorized;
-        AssertDimse(role, typeof(ICGetHandler), namesPatient: true, getRefused, $"C-GET final 0x{get[^1].Status:X4}");
-        Assert.Equal(getRefused ? 0 : 1, received);
+        AssertDimse(role, typeof(ICGetHandler), namesPatient: false, search: true, getRefused, $"C-GET final 0x{get[^1].Status:X4}");
+        Assert.Equal(Expected(role, DimseAccess.Operations[typeof(ICGetHandler)], namesPatient: true, search: false) ? 1 : 0, received);
         await association.ReleaseAsync();
 
         // Every DIMSE service the archive's listener offers has a row in the operation table, and this test asked it.
@@ -155,23 +161,27 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
         }
     }
 
-    private static void AssertDimse(Role role, Type service, bool namesPatient, bool refused, string what)
+    private static void AssertDimse(Role role, Type service, bool namesPatient, bool search, bool refused, string what)
     {
         var operation = DimseAccess.Operations[service];
-        bool expected = Expected(role, operation, namesPatient);
+        bool expected = Expected(role, operation, namesPatient, search);
         Assert.True(expected != refused, $"{role.Name} {service.Name} ({operation}): {what}; the role table says {(expected ? "allow" : "deny")}");
     }
 
     /// <summary>
     /// What the policy table says for a request by an account of this role (clinic "main", bound to no patient) about a
-    /// patient of clinic "main" (<paramref name="namesPatient"/>) or about no single patient (a search, a store).
+    /// patient of clinic "main" (<paramref name="namesPatient"/>), about the clinic itself, or — a
+    /// <paramref name="search"/> naming no patient — about whatever the role reaches (any patient-reaching role may
+    /// search; the results are filtered to its reach).
     /// </summary>
-    private static bool Expected(Role role, Operation operation, bool namesPatient) => role.Permits(operation) && role.Reach switch
-    {
-        RoleReach.ClinicPatients => true,
-        RoleReach.ClinicOnly => !namesPatient,
-        _ => false, // own record / shared records: this patient is neither
-    };
+    private static bool Expected(Role role, Operation operation, bool namesPatient, bool search) => role.Permits(operation) && (search && !namesPatient
+        ? role.Reach != RoleReach.ClinicOnly
+        : role.Reach switch
+        {
+            RoleReach.ClinicPatients => true,
+            RoleReach.ClinicOnly => !namesPatient,
+            _ => false, // own record / shared records: this patient is neither
+        });
 
     private async Task StoreCtAsync()
     {
@@ -195,7 +205,7 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
     private async Task<List<(string Method, string Path, EndpointAccess? Access)>> GuardedRequestsAsync()
     {
         await StoreCtAsync();
-        var patientKey = await server.Folder.Index.FindStudyPatientKeyAsync(CtStudy, default);
+        var patientKey = (await server.Folder.Index.FindStudyPatientAsync(CtStudy, default))?.PatientKey;
         using var ct = DicomFile.Open(ServerFixture.Sample("CT_small.dcm"));
         var series = ct.Dataset.GetString(DicomTags.SeriesInstanceUID)!;
         var instance = ct.Dataset.GetString(DicomTags.SOPInstanceUID)!;
