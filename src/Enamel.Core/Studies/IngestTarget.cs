@@ -14,8 +14,8 @@ public sealed record IngestTarget(string Clinic)
 {
     /// <summary>
     /// The access decision for one patient scope (the caller's policy decision point); false refuses the instance with
-    /// <see cref="StoreStatus.Refused"/>. Null only for the data folder's operator (<c>enamel import</c>), who acts on
-    /// the files directly.
+    /// <see cref="StoreStatus.Refused"/>. Every entry point sets it (STOW, C-STORE, <c>enamel import --as</c>); null
+    /// means no decision at all and is left to tests of the pipeline itself.
     /// </summary>
     public Func<ResourceScope, CancellationToken, Task<bool>>? Authorize { get; init; }
 }
