@@ -54,6 +54,10 @@ public static class EndpointAccessExtensions
     public static TBuilder SignedIn<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new SignedInEndpoint());
 
+    /// <summary>Marks the endpoint with a prepared <see cref="OperationEndpoint"/> (one shared by a family of routes).</summary>
+    public static TBuilder Requires<TBuilder>(this TBuilder builder, OperationEndpoint access) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(access);
+
     public static TBuilder Requires<TBuilder>(this TBuilder builder, RecordCategory category, RecordAction action, string? studyQueryParameter = null,
         EndpointScope scope = EndpointScope.Study)
         where TBuilder : IEndpointConventionBuilder =>

@@ -11,35 +11,39 @@ public static class DicomWebEndpoints
 {
     public const string Prefix = "/dicom-web";
 
+    private static readonly OperationEndpoint Store = new(new(RecordCategory.Imaging, RecordAction.Create)) { Scope = EndpointScope.EachInstance };
+    private static readonly OperationEndpoint Search = new(new(RecordCategory.Imaging, RecordAction.Read)) { Scope = EndpointScope.Search };
+    private static readonly OperationEndpoint Read = new(new(RecordCategory.Imaging, RecordAction.Read));
+
     public static IEndpointRouteBuilder MapDicomWeb(this IEndpointRouteBuilder app)
     {
         // Every DICOMweb and WADO-URI request passes the one policy decision point (Access/RequestAccess.cs, AccessGate):
         // STOW creates imaging records (decided per instance for its patient), QIDO searches within the caller's reach,
         // everything else reads the named study.
         var g = app.MapGroup(Prefix);
-        g.MapPost("/studies", StowRs.StoreAsync).Requires(RecordCategory.Imaging, RecordAction.Create, scope: EndpointScope.EachInstance);
-        g.MapPost("/studies/{study}", StowRs.StoreAsync).Requires(RecordCategory.Imaging, RecordAction.Create, scope: EndpointScope.EachInstance);
+        g.MapPost("/studies", StowRs.StoreAsync).Requires(Store);
+        g.MapPost("/studies/{study}", StowRs.StoreAsync).Requires(Store);
 
-        g.MapGet("/studies", QidoRs.StudiesAsync).Requires(RecordCategory.Imaging, RecordAction.Read, scope: EndpointScope.Search);
-        g.MapGet("/series", QidoRs.SeriesAsync).Requires(RecordCategory.Imaging, RecordAction.Read, scope: EndpointScope.Search);
-        g.MapGet("/studies/{study}/series", QidoRs.SeriesAsync).Requires(RecordCategory.Imaging, RecordAction.Read, scope: EndpointScope.Search);
-        g.MapGet("/instances", QidoRs.InstancesAsync).Requires(RecordCategory.Imaging, RecordAction.Read, scope: EndpointScope.Search);
-        g.MapGet("/studies/{study}/instances", QidoRs.InstancesAsync).Requires(RecordCategory.Imaging, RecordAction.Read, scope: EndpointScope.Search);
-        g.MapGet("/studies/{study}/series/{series}/instances", QidoRs.InstancesAsync).Requires(RecordCategory.Imaging, RecordAction.Read, scope: EndpointScope.Search);
+        g.MapGet("/studies", QidoRs.StudiesAsync).Requires(Search);
+        g.MapGet("/series", QidoRs.SeriesAsync).Requires(Search);
+        g.MapGet("/studies/{study}/series", QidoRs.SeriesAsync).Requires(Search);
+        g.MapGet("/instances", QidoRs.InstancesAsync).Requires(Search);
+        g.MapGet("/studies/{study}/instances", QidoRs.InstancesAsync).Requires(Search);
+        g.MapGet("/studies/{study}/series/{series}/instances", QidoRs.InstancesAsync).Requires(Search);
 
-        g.MapGet("/studies/{study}", WadoRs.StudyAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/series/{series}", WadoRs.SeriesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}", WadoRs.InstanceAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", WadoRs.FramesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/rendered", RenderedRs.InstanceAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/rendered", RenderedRs.FrameAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/thumbnail", RenderedRs.InstanceThumbnailAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/series/{series}/thumbnail", RenderedRs.SeriesThumbnailAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/thumbnail", RenderedRs.StudyThumbnailAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/metadata", MetadataRs.StudyAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/series/{series}/metadata", MetadataRs.SeriesAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", MetadataRs.InstanceAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{**path}", MetadataRs.BulkDataAsync).Requires(RecordCategory.Imaging, RecordAction.Read);
+        g.MapGet("/studies/{study}", WadoRs.StudyAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}", WadoRs.SeriesAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}", WadoRs.InstanceAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", WadoRs.FramesAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/rendered", RenderedRs.InstanceAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/rendered", RenderedRs.FrameAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/thumbnail", RenderedRs.InstanceThumbnailAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/thumbnail", RenderedRs.SeriesThumbnailAsync).Requires(Read);
+        g.MapGet("/studies/{study}/thumbnail", RenderedRs.StudyThumbnailAsync).Requires(Read);
+        g.MapGet("/studies/{study}/metadata", MetadataRs.StudyAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/metadata", MetadataRs.SeriesAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", MetadataRs.InstanceAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{**path}", MetadataRs.BulkDataAsync).Requires(Read);
         app.MapGet("/wado", WadoUri.GetAsync).Requires(RecordCategory.Imaging, RecordAction.Read, studyQueryParameter: "studyUID");
         return app;
     }

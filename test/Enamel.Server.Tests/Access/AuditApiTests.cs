@@ -10,13 +10,6 @@ public class AuditApiTests(ServerFixture server) : IClassFixture<ServerFixture>
     private const string CtStudy = "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322";
     private const string MrStudy = "1.3.6.1.4.1.5962.1.2.4.20040826185059.5457";
 
-    private HttpClient ClientFor(string token)
-    {
-        var client = server.AnonymousClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
     private static async Task<JsonElement[]> EntriesAsync(HttpResponseMessage response)
     {
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -29,10 +22,10 @@ public class AuditApiTests(ServerFixture server) : IClassFixture<ServerFixture>
     {
         Assert.Equal(HttpStatusCode.OK, (await server.StowAsync(ServerFixture.Sample("CT_small.dcm"))).StatusCode);
         // A denied read to find: a receptionist asks for the CT study.
-        using (var front = ClientFor(await server.CreateTokenAsync("receptionist", "audit-front-" + Guid.NewGuid().ToString("N")[..6], ["Imaging:Read", "Demographics:Read"])))
+        using (var front = Reach.Client(server, await server.CreateTokenAsync("receptionist", "audit-front-" + Guid.NewGuid().ToString("N")[..6], ["Imaging:Read", "Demographics:Read"])))
             Assert.Equal(HttpStatusCode.Forbidden, (await front.GetAsync($"/dicom-web/studies/{CtStudy}/metadata")).StatusCode);
 
-        using var officer = ClientFor(await server.CreateTokenAsync("privacy-officer", "audit-po-" + Guid.NewGuid().ToString("N")[..6], ["Audit:Read"]));
+        using var officer = Reach.Client(server, await server.CreateTokenAsync("privacy-officer", "audit-po-" + Guid.NewGuid().ToString("N")[..6], ["Audit:Read"]));
         var denied = await EntriesAsync(await officer.GetAsync($"/api/audit?outcome=denied&object={Uri.EscapeDataString("Imaging study " + CtStudy)}&limit=1000"));
         Assert.NotEmpty(denied);
         Assert.All(denied, e =>
@@ -71,11 +64,8 @@ public class AuditApiTests(ServerFixture server) : IClassFixture<ServerFixture>
         var other = (await server.Folder.Index.FindStudyPatientAsync(MrStudy, default))!.PatientKey;
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync($"/dicom-web/studies/{CtStudy}/metadata")).StatusCode); // the dentist looks
 
-        var secret = await server.CreateTokenAsync("patient", "audit-pat-" + Guid.NewGuid().ToString("N")[..6], ["Audit:Read"]);
-        var record = await server.Folder.Security.Tokens.FindByHashAsync(Enamel.Core.Accounts.SecretToken.Hash(secret), default);
-        var user = await server.Folder.Security.Users.FindByIdAsync(record!.UserId, default);
-        await server.Folder.Security.Users.UpdateAsync(user! with { PatientKey = own }, default);
-        using var patient = ClientFor(secret);
+        var (_, secret) = await Reach.AccountAsync(server, "audit-pat-" + Guid.NewGuid().ToString("N")[..6], "patient", ["main"], ["Audit:Read"], patientKey: own);
+        using var patient = Reach.Client(server, secret);
 
         var entries = await EntriesAsync(await patient.GetAsync($"/api/patients/{own}/audit?limit=1000"));
         Assert.Contains(entries, e => e.GetProperty("action").GetString() == "Read" && e.GetProperty("outcome").GetString() == "Success");

@@ -11,13 +11,6 @@ public class BreakGlassApiTests(ServerFixture server) : IClassFixture<ServerFixt
     private const string CtStudy = "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322";
     private const string MrStudy = "1.3.6.1.4.1.5962.1.2.4.20040826185059.5457";
 
-    private HttpClient ClientFor(string token)
-    {
-        var client = server.AnonymousClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
     private static HttpRequestMessage Get(string path, string? purpose = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -30,7 +23,7 @@ public class BreakGlassApiTests(ServerFixture server) : IClassFixture<ServerFixt
     {
         Assert.Equal(HttpStatusCode.OK, (await server.StowAsync(ServerFixture.Sample("CT_small.dcm"), ServerFixture.Sample("MR_small.dcm"))).StatusCode);
         var tag = Guid.NewGuid().ToString("N")[..6];
-        using var visitor = ClientFor(await server.CreateTokenAsync("dentist", "bg-north-" + tag, ["Imaging:Read"], clinic: "north"));
+        using var visitor = Reach.Client(server, await server.CreateTokenAsync("dentist", "bg-north-" + tag, ["Imaging:Read"], clinic: "north"));
         var ct = $"/dicom-web/studies/{CtStudy}/metadata";
         Assert.Equal(HttpStatusCode.Forbidden, (await visitor.SendAsync(Get(ct, "Emergency"))).StatusCode); // no grant yet
 
@@ -47,17 +40,17 @@ public class BreakGlassApiTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Equal(HttpStatusCode.Forbidden, (await visitor.SendAsync(Get($"/dicom-web/studies/{MrStudy}/metadata", "Emergency"))).StatusCode); // that patient only
 
         // A grant widens reach, never permissions: a receptionist's emergency grant still shows no images; an admin (no patient role) gets none.
-        using (var front = ClientFor(await server.CreateTokenAsync("receptionist", "bg-front-" + tag, ["Imaging:Read", "Demographics:Read"], clinic: "north")))
+        using (var front = Reach.Client(server, await server.CreateTokenAsync("receptionist", "bg-front-" + tag, ["Imaging:Read", "Demographics:Read"], clinic: "north")))
         {
             Assert.Equal(HttpStatusCode.Created, (await front.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason = "emergency call, need contact" })).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await front.SendAsync(Get(ct, "Emergency"))).StatusCode);
         }
-        using (var admin = ClientFor(await server.CreateTokenAsync("admin", "bg-admin-" + tag, ["Settings:Read"], clinic: "north")))
+        using (var admin = Reach.Client(server, await server.CreateTokenAsync("admin", "bg-admin-" + tag, ["Settings:Read"], clinic: "north")))
             Assert.Equal(HttpStatusCode.Forbidden, (await admin.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason = "want to look at the x-ray" })).StatusCode);
 
         // Flagged to the privacy officer until reviewed; the holder cannot review it, the visitor cannot list.
         Assert.Equal(HttpStatusCode.Forbidden, (await visitor.GetAsync("/api/break-glass")).StatusCode);
-        using var officer = ClientFor(await server.CreateTokenAsync("privacy-officer", "bg-po-" + tag, ["Audit:Read"]));
+        using var officer = Reach.Client(server, await server.CreateTokenAsync("privacy-officer", "bg-po-" + tag, ["Audit:Read"]));
         var list = JsonDocument.Parse(await officer.GetStringAsync("/api/break-glass")).RootElement;
         var flagged = list.EnumerateArray().Single(g => g.GetProperty("id").GetString() == grantId);
         Assert.Equal("facial trauma, patient unconscious", flagged.GetProperty("reason").GetString());
