@@ -52,7 +52,7 @@ internal static class Bench
         var idle = new Dictionary<string, double?>();
         foreach (var s in servers)
         {
-            if (s == orthanc && o.SkipOrthancLarge) { peak[s.Name] = null; continue; }
+            if (s == orthanc && o.SkipOrthancLarge) { peak[s.Name] = null; idle[s.Name] = s.RssMb(); continue; }
             double before = s.RssMb();
             idle[s.Name] = before;
             var sw = Stopwatch.StartNew();
