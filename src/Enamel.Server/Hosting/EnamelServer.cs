@@ -3,6 +3,7 @@ using Enamel.Core.Blobs;
 using Enamel.Core.Keys;
 using Enamel.Core.Studies;
 using Enamel.Server.DicomWeb;
+using Enamel.Server.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -41,6 +42,7 @@ public static class EnamelServer
         builder.Services.AddSingleton(new Enamel.Core.Accounts.Sessions(security.Sessions, security.Users, new Enamel.Core.Accounts.AccountOptions(), time));
         builder.Services.AddSingleton(new Enamel.Core.Access.AccessPolicy(security.Roles, security.BreakGlass, security.Audit, time));
         builder.Services.AddSingleton<Access.RequestAuthentication>();
+        builder.Services.AddWebPages(options, folder);
         builder.Services.AddSingleton<Dimse.DimseService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Dimse.DimseService>());
         builder.Services.AddResponseCompression(c =>
@@ -76,6 +78,7 @@ public static class EnamelServer
         if (options.CorsOrigins.Length > 0) app.UseCors();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         app.MapDicomWeb();
+        app.MapWebPages();
         return app;
     }
 
