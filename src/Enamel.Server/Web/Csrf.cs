@@ -10,7 +10,7 @@ namespace Enamel.Server.Web;
 /// token = base64url(HMAC-SHA256(key, "enamel csrf v1|" + binding)); the binding is the SHA-256 of the session id when
 /// signed in ("s:" …) or the pre-sign-in cookie before ("p:" …); the key is derived (HKDF, info "enamel web csrf v1")
 /// from the master key, so tokens stay valid across restarts and nodes sharing the data folder. A second layer refuses a
-/// POST whose Origin is another origin or whose Sec-Fetch-Site is anything but same-origin (when the browser sends them).
+/// POST whose Sec-Fetch-Site is anything but same-origin, or whose Origin names another origin (when the browser sends them).
 /// </summary>
 internal sealed class Csrf(byte[] masterKey)
 {
@@ -39,8 +39,9 @@ internal sealed class Csrf(byte[] masterKey)
     {
         var site = request.Headers["Sec-Fetch-Site"].ToString();
         if (site.Length > 0 && site != "same-origin") return false;
+        // Under our Referrer-Policy: no-referrer, browsers send "Origin: null" on form posts: that says nothing either way.
         var origin = request.Headers.Origin.ToString();
-        return origin.Length == 0 || string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+        return origin.Length == 0 || origin == "null" || string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The answer to a refused form: 403 and nothing changed.</summary>
