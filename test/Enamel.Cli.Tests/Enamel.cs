@@ -42,6 +42,14 @@ public static class Enamel
         }
     }
 
+    /// <summary>`enamel users add NAME --role ROLE --clinic main` on the data folder; the one-time password is returned.</summary>
+    public static string AddUser(string data, string name, string role)
+    {
+        var r = Run("users", "add", name, "--role", role, "--clinic", "main", "--data", data);
+        if (r.ExitCode != 0) throw new InvalidOperationException($"users add {name} failed ({r.ExitCode}): {r.StdErr}");
+        return r.StdOut.Trim();
+    }
+
     public static string TempDir()
     {
         var d = Path.Combine(Path.GetTempPath(), "enamel-cli-tests", Guid.NewGuid().ToString("N"));

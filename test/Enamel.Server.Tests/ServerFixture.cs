@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Enamel.Server.Tests;
 
 /// <summary>A real Enamel server on 127.0.0.1 (free port, HTTPS with its generated certificate) over a temp data folder.</summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     private WebApplication? app;
 
@@ -35,7 +35,10 @@ public sealed class ServerFixture : IAsyncLifetime
             o.DicomPeers = [new DicomPeerOptions { AeTitle = "MOVEDEST", Host = "127.0.0.1", Port = MoveDestinationPort }];
             // dcmtk's default calling AE titles act as a dentist account; FRONTDESK as a receptionist; anything else is unmapped.
             o.DicomAes = [.. new[] { "MODALITY", "FINDSCU", "GETSCU", "MOVESCU" }.Select(ae => new DicomAeOptions { AeTitle = ae, User = "dimse-dentist" }),
-                new DicomAeOptions { AeTitle = "FRONTDESK", User = "dimse-reception" }];
+                new DicomAeOptions { AeTitle = "FRONTDESK", User = "dimse-reception" },
+                // One AE per built-in role for the role × DIMSE service matrix.
+                .. Enamel.Core.Access.RoleTable.BuiltIn.Keys.Select(r => new DicomAeOptions { AeTitle = RoleAe(r), User = RoleAeUser(r) })];
+            Configure(o);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -52,8 +55,17 @@ public sealed class ServerFixture : IAsyncLifetime
         Token = await CreateTokenAsync("dentist", "dr-test", ["Imaging:Read", "Imaging:Create"]);
         await CreateTokenAsync("dentist", "dimse-dentist", ["Imaging:Read"]);
         await CreateTokenAsync("receptionist", "dimse-reception", ["Demographics:Read"]);
+        foreach (var role in Enamel.Core.Access.RoleTable.BuiltIn.Keys) await CreateTokenAsync(role, RoleAeUser(role), ["Imaging:Read"]);
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
     }
+
+    /// <summary>The calling AE title that acts as the account of one built-in role (see <see cref="RoleAeUser"/>).</summary>
+    public static string RoleAe(string role) => "ROLE-" + role.Replace("-", "", StringComparison.Ordinal).ToUpperInvariant()[..Math.Min(11, role.Replace("-", "", StringComparison.Ordinal).Length)];
+
+    public static string RoleAeUser(string role) => "dimse-role-" + role;
+
+    /// <summary>A derived fixture's own settings (e.g. more AE mappings), applied after the defaults above.</summary>
+    protected virtual void Configure(EnamelOptions options) { }
 
     /// <summary>The API token the default client sends (a dentist of clinic "main").</summary>
     public string Token { get; private set; } = "";
@@ -61,12 +73,12 @@ public sealed class ServerFixture : IAsyncLifetime
     public DataFolder Folder => app!.Services.GetRequiredService<DataFolder>();
     public IServiceProvider Services => app!.Services;
 
-    /// <summary>Creates a user with one role in clinic "main" and an API token for it.</summary>
-    public async Task<string> CreateTokenAsync(string role, string userName, string[] scope)
+    /// <summary>Creates a user with one role in <paramref name="clinic"/> and an API token for it.</summary>
+    public async Task<string> CreateTokenAsync(string role, string userName, string[] scope, string clinic = "main")
     {
         var s = Folder.Security;
         var accounts = new Enamel.Core.Accounts.UserAccounts(s.Users, s.Sessions, s.Roles, new Enamel.Core.Accounts.PasswordHasher(), Folder.Secrets, s.Audit, TimeProvider.System);
-        var (user, _) = await accounts.CreateAsync(userName, userName, [role], new HashSet<string> { "main" }, "test", default);
+        var (user, _) = await accounts.CreateAsync(userName, userName, [role], new HashSet<string> { clinic }, "test", default);
         var tokens = app!.Services.GetRequiredService<Enamel.Core.Accounts.ApiTokens>();
         var (secret, _) = await tokens.CreateAsync(user, "test", scope.Select(Enamel.Core.Access.Operation.Parse).ToHashSet(), TimeSpan.FromDays(1), default);
         return secret;

@@ -12,10 +12,11 @@ internal static class AuditCommand
     private static Command Verify()
     {
         var data = AdminContext.DataOption();
-        var cmd = new Command("verify", "Verify the hash chain and signed checkpoints; exit 3 and the entry number if tampered with") { data };
+        var cmd = new Command("verify", "Verify the hash chain and signed checkpoints; exit 3 and the entry number if tampered with") { data, AdminContext.AsOption() };
         cmd.SetAction(async (parse, ct) =>
         {
-            var ctx = await AdminContext.OpenAsync(parse.GetValue(data), ct);
+            var ctx = await AdminContext.OpenAsync(parse, ct);
+            if (ctx is null) return ExitCodes.NotAuthorized;
             var result = await new AuditVerifier(ctx.Folder.AuditSigner).VerifyAsync(ctx.Folder.Security.Audit, ct);
             if (!result.Intact)
             {
@@ -33,7 +34,7 @@ internal static class AuditCommand
         var format = new Option<string>("--format") { Description = "fhir (Bundle of R4 AuditEvent) or atna (one DICOM PS3.15 AuditMessage per line)", DefaultValueFactory = _ => "fhir" };
         var from = new Option<long>("--from") { Description = "first entry number", DefaultValueFactory = _ => 1 };
         var data = AdminContext.DataOption();
-        var cmd = new Command("export", "Write the audit trail to stdout") { format, from, data };
+        var cmd = new Command("export", "Write the audit trail to stdout") { format, from, data, AdminContext.AsOption() };
         cmd.SetAction(async (parse, ct) =>
         {
             var kind = parse.GetValue(format);
@@ -42,7 +43,8 @@ internal static class AuditCommand
                 Console.Error.WriteLine($"E: --format must be fhir or atna, not '{kind}'");
                 return ExitCodes.Usage;
             }
-            var ctx = await AdminContext.OpenAsync(parse.GetValue(data), ct);
+            var ctx = await AdminContext.OpenAsync(parse, ct);
+            if (ctx is null) return ExitCodes.NotAuthorized;
             var records = await ctx.Folder.Security.Audit.ReadAsync(parse.GetValue(from), ct).ToListAsync(ct);
             var site = Environment.MachineName;
             if (kind == "atna")

@@ -15,7 +15,7 @@ internal static class TokensCommand
         var scope = new Option<string[]>("--scope") { Description = "operations, e.g. Imaging:Read Imaging:Create (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
         var days = new Option<int>("--days") { Description = "lifetime in days (default 90, at most 366)", DefaultValueFactory = _ => 90 };
         var data = AdminContext.DataOption();
-        var cmd = new Command("create", "Create an API token; prints it once") { user, name, scope, days, data };
+        var cmd = new Command("create", "Create an API token; prints it once") { user, name, scope, days, data, AdminContext.AsOption() };
         cmd.SetAction(async (parse, ct) =>
         {
             var operations = new HashSet<Operation>();
@@ -28,11 +28,12 @@ internal static class TokensCommand
                 }
                 operations.Add(op.Value);
             }
-            var ctx = await AdminContext.OpenAsync(parse.GetValue(data), ct);
+            var ctx = await AdminContext.OpenAsync(parse, ct);
+            if (ctx is null) return ExitCodes.NotAuthorized;
             if (await ctx.FindUserAsync(parse.GetValue(user)!, ct) is not { } u) return ExitCodes.InputError;
             try
             {
-                var (secret, token) = await ctx.Tokens.CreateAsync(u, parse.GetValue(name)!, operations, TimeSpan.FromDays(parse.GetValue(days)), ct, AdminContext.ActorId);
+                var (secret, token) = await ctx.Tokens.CreateAsync(u, parse.GetValue(name)!, operations, TimeSpan.FromDays(parse.GetValue(days)), ct, ctx.ActorId);
                 Console.Error.WriteLine($"I: token {token.Id} for '{u.UserName}' expires {token.Expires:yyyy-MM-dd}; the token follows (shown once)");
                 Console.WriteLine(secret);
                 return ExitCodes.Success;
@@ -50,11 +51,12 @@ internal static class TokensCommand
     {
         var id = new Argument<string>("ID") { Description = "token id (from tokens create or tokens list)" };
         var data = AdminContext.DataOption();
-        var cmd = new Command("revoke", "Revoke an API token") { id, data };
+        var cmd = new Command("revoke", "Revoke an API token") { id, data, AdminContext.AsOption() };
         cmd.SetAction(async (parse, ct) =>
         {
-            var ctx = await AdminContext.OpenAsync(parse.GetValue(data), ct);
-            if (!await ctx.Tokens.RevokeAsync(parse.GetValue(id)!, AdminContext.ActorId, ct))
+            var ctx = await AdminContext.OpenAsync(parse, ct);
+            if (ctx is null) return ExitCodes.NotAuthorized;
+            if (!await ctx.Tokens.RevokeAsync(parse.GetValue(id)!, ctx.ActorId, ct))
             {
                 Console.Error.WriteLine($"E: no active token with id '{parse.GetValue(id)}'");
                 return ExitCodes.InputError;
@@ -69,10 +71,11 @@ internal static class TokensCommand
     {
         var user = new Option<string>("--user") { Description = "whose tokens", Required = true };
         var data = AdminContext.DataOption();
-        var cmd = new Command("list", "List a user's API tokens (never the secrets)") { user, data };
+        var cmd = new Command("list", "List a user's API tokens (never the secrets)") { user, data, AdminContext.AsOption() };
         cmd.SetAction(async (parse, ct) =>
         {
-            var ctx = await AdminContext.OpenAsync(parse.GetValue(data), ct);
+            var ctx = await AdminContext.OpenAsync(parse, ct);
+            if (ctx is null) return ExitCodes.NotAuthorized;
             if (await ctx.FindUserAsync(parse.GetValue(user)!, ct) is not { } u) return ExitCodes.InputError;
             foreach (var t in await ctx.Folder.Security.Tokens.ListForUserAsync(u.Id, ct))
                 Console.WriteLine($"{t.Id}\t{t.Name}\t{string.Join(',', t.Scope.Select(o => o.ToString()).Order())}\texpires {t.Expires:yyyy-MM-dd}" +

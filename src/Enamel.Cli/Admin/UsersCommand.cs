@@ -18,15 +18,16 @@ internal static class UsersCommand
         var clinics = new Option<string[]>("--clinic") { Description = "clinic the user belongs to (repeatable)", AllowMultipleArgumentsPerToken = true };
         var display = new Option<string?>("--display-name") { Description = "name shown in the UI and audit reports" };
         var data = AdminContext.DataOption();
-        var cmd = new Command("add", "Add a user; prints a one-time password (changed at first sign-in)") { name, roles, clinics, display, data };
+        var cmd = new Command("add", "Add a user; prints a one-time password (changed at first sign-in)") { name, roles, clinics, display, data, AdminContext.AsOption() };
         cmd.SetAction(async (parse, ct) =>
         {
-            var ctx = await AdminContext.OpenAsync(parse.GetValue(data), ct);
+            var ctx = await AdminContext.OpenAsync(parse, ct);
+            if (ctx is null) return ExitCodes.NotAuthorized;
             var userName = parse.GetValue(name)!;
             try
             {
                 var (_, password) = await ctx.Accounts.CreateAsync(userName, parse.GetValue(display) ?? userName, parse.GetValue(roles) ?? [],
-                    new HashSet<string>(parse.GetValue(clinics) ?? []), AdminContext.ActorId, ct);
+                    new HashSet<string>(parse.GetValue(clinics) ?? []), ctx.ActorId, ct);
                 if (password is null)
                 {
                     Console.Error.WriteLine($"E: user '{userName}' already exists");
@@ -49,10 +50,11 @@ internal static class UsersCommand
     private static Command List()
     {
         var data = AdminContext.DataOption();
-        var cmd = new Command("list", "List users with roles, clinics and status") { data };
+        var cmd = new Command("list", "List users with roles, clinics and status") { data, AdminContext.AsOption() };
         cmd.SetAction(async (parse, ct) =>
         {
-            var ctx = await AdminContext.OpenAsync(parse.GetValue(data), ct);
+            var ctx = await AdminContext.OpenAsync(parse, ct);
+            if (ctx is null) return ExitCodes.NotAuthorized;
             var now = DateTimeOffset.UtcNow;
             foreach (var u in await ctx.Folder.Security.Users.ListAsync(ct))
             {
@@ -72,12 +74,13 @@ internal static class UsersCommand
     {
         var name = new Argument<string>("NAME");
         var data = AdminContext.DataOption();
-        var cmd = new Command("disable", "Disable a user: ends their sessions, stops their API tokens") { name, data };
+        var cmd = new Command("disable", "Disable a user: ends their sessions, stops their API tokens") { name, data, AdminContext.AsOption() };
         cmd.SetAction(async (parse, ct) =>
         {
-            var ctx = await AdminContext.OpenAsync(parse.GetValue(data), ct);
+            var ctx = await AdminContext.OpenAsync(parse, ct);
+            if (ctx is null) return ExitCodes.NotAuthorized;
             if (await ctx.FindUserAsync(parse.GetValue(name)!, ct) is not { } user) return ExitCodes.InputError;
-            await ctx.Accounts.DisableAsync(user, AdminContext.ActorId, ct);
+            await ctx.Accounts.DisableAsync(user, ctx.ActorId, ct);
             Console.Error.WriteLine($"I: user '{user.UserName}' disabled");
             return ExitCodes.Success;
         });
@@ -88,12 +91,13 @@ internal static class UsersCommand
     {
         var name = new Argument<string>("NAME");
         var data = AdminContext.DataOption();
-        var cmd = new Command("reset-mfa", "Remove a user's authenticator and recovery codes (lost phone); they enrol again") { name, data };
+        var cmd = new Command("reset-mfa", "Remove a user's authenticator and recovery codes (lost phone); they enrol again") { name, data, AdminContext.AsOption() };
         cmd.SetAction(async (parse, ct) =>
         {
-            var ctx = await AdminContext.OpenAsync(parse.GetValue(data), ct);
+            var ctx = await AdminContext.OpenAsync(parse, ct);
+            if (ctx is null) return ExitCodes.NotAuthorized;
             if (await ctx.FindUserAsync(parse.GetValue(name)!, ct) is not { } user) return ExitCodes.InputError;
-            await ctx.Accounts.ResetMfaAsync(user, AdminContext.ActorId, ct);
+            await ctx.Accounts.ResetMfaAsync(user, ctx.ActorId, ct);
             Console.Error.WriteLine($"I: second factor of '{user.UserName}' reset");
             return ExitCodes.Success;
         });

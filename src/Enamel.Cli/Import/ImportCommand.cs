@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Enamel.Core.Access;
 using Enamel.Core.Imports;
 using Enamel.Core.Studies;
 using Enamel.Server.Hosting;
@@ -6,13 +7,14 @@ using Spectre.Console;
 
 namespace Enamel.Cli.Import;
 
-/// <summary>`enamel import PATH`: folders, DICOMDIR media and zip files into the data folder, resumable, with a report.</summary>
+/// <summary>`enamel import PATH --as USER`: folders, DICOMDIR media and zip files into the data folder, resumable, with a report.</summary>
 internal static class ImportCommand
 {
     public static Command Create()
     {
         var path = new Argument<string>("PATH") { Description = "folder, DICOMDIR, zip file or single file to import" };
-        var data = new Option<string?>("--data") { Description = "data folder (as for enamel serve)" };
+        var data = Admin.AdminContext.DataOption();
+        var actAs = Admin.AdminContext.AsOption();
         var report = new Option<string?>("--report") { Description = "where to write the report of skipped and failed files (default: import-report-<time>.tsv)" };
         var patientId = new Option<string?>("--patient-id") { Description = "patient ID for plain JPEG/PNG/TIFF images (all of them)" };
         var patientName = new Option<string?>("--patient-name") { Description = "patient name for plain images, as FAMILY^GIVEN" };
@@ -20,9 +22,10 @@ internal static class ImportCommand
         var sex = new Option<string?>("--sex") { Description = "patient sex for plain images (M, F, O)" };
         var modality = new Option<string?>("--modality") { Description = "modality for plain images: IO, PX, DX, XC, OT (default OT)" };
         var studyDate = new Option<string?>("--study-date") { Description = "study date for plain images (YYYYMMDD; default today)" };
+        var clinic = new Option<string?>("--clinic") { Description = "clinic new patients belong to (default: Enamel:Clinic); existing patients keep theirs" };
         var mapping = new Option<string?>("--mapping") { Description = "CSV mapping plain images to patients: file,patient_id,patient_name[,birth_date,sex,modality,study_date]" };
         var cmd = new Command("import", "Import an existing archive (folders, DICOMDIR media, zip files; plain JPEG/PNG/TIFF images as Secondary Capture with a patient mapping)")
-            { path, data, report, patientId, patientName, birthDate, sex, modality, studyDate, mapping };
+            { path, data, actAs, report, patientId, patientName, birthDate, sex, modality, studyDate, mapping, clinic };
         cmd.SetAction(async (parse, ct) =>
         {
             var source = parse.GetValue(path)!;
@@ -44,9 +47,18 @@ internal static class ImportCommand
                 Console.Error.WriteLine($"E: {ex.Message}");
                 return ExitCodes.Usage;
             }
-            var options = EnamelOptions.Load(o => { if (parse.GetValue(data) is { } d) o.DataDirectory = d; });
-            var folder = await DataFolder.OpenAsync(options, TimeProvider.System, ct);
-            var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions), Path.Combine(folder.Root, "imports"), images);
+            // Importing clinical images is an account's act (--as USER): the command is decided for that account, and
+            // then each patient record it stores into, exactly like a STOW by that account.
+            var ctx = await Admin.AdminContext.OpenAsync(parse, ct);
+            if (ctx is null) return ExitCodes.NotAuthorized;
+            var folder = ctx.Folder;
+            var actor = ctx.Actor;
+            var clinicCode = parse.GetValue(clinic) is { Length: > 0 } c ? c.Trim() : actor.Clinics.Count == 1 ? actor.Clinics.Single() : ctx.Options.Clinic;
+            var target = new IngestTarget(clinicCode)
+            {
+                Authorize = async (scope, token) => (await ctx.Policy.DecideAsync(actor, new Operation(RecordCategory.Imaging, RecordAction.Create), scope, Purpose.Operations, token)).Allowed,
+            };
+            var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, ctx.Options.KeepVersions), target, Path.Combine(folder.Root, "imports"), images);
 
             IReadOnlyList<ImportLine> lines;
             if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsErrorRedirected)

@@ -8,8 +8,8 @@ internal static class KeysCommand
 {
     public static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = "data folder (as for enamel serve)" };
-        var rotate = new Command("rotate", "Rotate the master key: re-wrap every data key under a new master key version, then retire the old one") { data };
+        var data = Admin.AdminContext.DataOption();
+        var rotate = new Command("rotate", "Rotate the master key: re-wrap every data key under a new master key version, then retire the old one") { data, Admin.AdminContext.AsOption() };
         rotate.SetAction(async (parse, ct) =>
         {
             var options = EnamelOptions.Load(o => { if (parse.GetValue(data) is { } d) o.DataDirectory = d; });
@@ -18,7 +18,9 @@ internal static class KeysCommand
                 Console.Error.WriteLine($"E: {options.DataDirectory} has no master.key: not an Enamel data folder");
                 return ExitCodes.InputError;
             }
-            var folder = await DataFolder.OpenAsync(options, TimeProvider.System, ct);
+            var ctx = await Admin.AdminContext.OpenAsync(parse, ct);
+            if (ctx is null) return ExitCodes.NotAuthorized;
+            var folder = ctx.Folder;
             int before = folder.Master.CurrentVersion;
             var oldProtector = folder.Secrets;
             // 1. A new master key version wraps every data key (blobs are untouched).
@@ -45,6 +47,9 @@ internal static class KeysCommand
             }
             // 3. Only now the old versions go.
             folder.Master.Retire(TimeProvider.System);
+            await folder.Security.Audit.AppendAsync(new Enamel.Core.Audit.AuditEvent(DateTimeOffset.UtcNow, ctx.ActorId, "", null, "master key", "KeyRotate",
+                Enamel.Core.Audit.AuditOutcome.Success, "", ctx.Actor.Source)
+            { Detail = $"version {before} -> {folder.Master.CurrentVersion}; {count} data keys re-wrapped, {resealed} MFA secrets re-sealed, {resigned} checkpoints re-signed" }, ct);
             Console.WriteLine($"master key version {before} -> {folder.Master.CurrentVersion}; {count} data key(s) re-wrapped, {resealed} MFA secret(s) re-sealed, {resigned} audit checkpoint(s) re-signed; blobs untouched");
             return ExitCodes.Success;
         });

@@ -20,6 +20,65 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
         return decision;
     }
 
+    /// <summary>
+    /// A search names no single patient: decides whether any of the actor's roles permits the operation, and returns
+    /// the union of what those roles reach (staff: their clinics' patients; a patient: own record and dependants; an
+    /// external recipient: the patients shared with them; with <see cref="Purpose.Emergency"/>, a clinical role also
+    /// reaches the patients of the actor's active break-glass grants). Denied when no role permits the operation on
+    /// patients. Audited like every decision; <paramref name="search"/> names what is searched (never PHI).
+    /// </summary>
+    public async Task<SearchDecision> SearchReachAsync(Actor actor, Operation operation, Purpose purpose, string search, CancellationToken ct)
+    {
+        var result = await EvaluateSearchAsync(actor, operation, purpose, ct);
+        var decision = result.Decision;
+        await audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actor.UserId, decision.Role ?? string.Join(',', actor.Roles), null,
+            $"{operation.Category} search {search}".TrimEnd(), operation.Action.ToString(),
+            decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied, PurposeCodes.Code(purpose), actor.Source)
+        { Detail = decision.Allowed ? $"{decision.Rule}: {result.Reach}" : decision.Rule }, ct);
+        return result;
+    }
+
+    private async Task<SearchDecision> EvaluateSearchAsync(Actor actor, Operation operation, Purpose purpose, CancellationToken ct)
+    {
+        static SearchDecision Denied(string rule) => new(Decision.Deny(rule), PatientReach.None);
+        if (actor.Disabled) return Denied("account-disabled");
+        if (!Enum.IsDefined(operation.Category) || !Enum.IsDefined(operation.Action)) return Denied("unknown-operation");
+        if (actor.TokenScope is { } scope && !scope.Contains(operation)) return Denied("outside-token-scope");
+
+        string denial = "no-role-permits";
+        var clinics = new HashSet<string>(StringComparer.Ordinal);
+        var patients = new HashSet<long>();
+        var permitting = new List<string>();
+        bool clinical = false;
+        foreach (var name in actor.Roles)
+        {
+            if (await roles.FindAsync(name, ct) is not { } role || !role.Permits(operation)) continue;
+            switch (role.Reach)
+            {
+                case RoleReach.ClinicPatients:
+                    clinics.UnionWith(actor.Clinics);
+                    clinical = true;
+                    break;
+                case RoleReach.OwnRecord:
+                    if (actor.OwnPatientKey is { } own) patients.Add(own);
+                    patients.UnionWith(actor.Dependants);
+                    break;
+                case RoleReach.SharedRecords:
+                    patients.UnionWith(actor.SharedPatients);
+                    break;
+                default:
+                    denial = "not-a-patient-role"; // ClinicOnly reaches no patient's record
+                    continue;
+            }
+            permitting.Add(role.Name);
+        }
+        if (permitting.Count == 0) return Denied(denial);
+        if (clinical && purpose == Purpose.Emergency)
+            foreach (var grant in await breakGlass.ListActiveAsync(actor.UserId, time.GetUtcNow(), ct))
+                patients.Add(grant.PatientKey);
+        return new(Decision.Allow("search-reach", string.Join(',', permitting)), new PatientReach(clinics, patients));
+    }
+
     private async Task<Decision> EvaluateAsync(Actor actor, Operation operation, ResourceScope resource, Purpose purpose, CancellationToken ct)
     {
         if (actor.Disabled) return Decision.Deny("account-disabled");

@@ -15,4 +15,17 @@ public interface IAuditLog
     Task<AuditCheckpoint?> CheckpointAsync(CancellationToken ct);
 
     Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken ct);
+
+    /// <summary>Entries matching <paramref name="query"/>, oldest first, at most its limit. The SQL store filters in the database.</summary>
+    async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken ct)
+    {
+        var matches = new List<AuditRecord>();
+        await foreach (var record in ReadAsync(query.AfterSequence + 1, ct))
+        {
+            if (!query.Matches(record)) continue;
+            matches.Add(record);
+            if (matches.Count >= Math.Clamp(query.Limit, 1, AuditQuery.MaxLimit)) break;
+        }
+        return matches;
+    }
 }

@@ -12,7 +12,7 @@ public sealed record ImportLine(string Name, ImportOutcome Outcome, string Reaso
 /// Imports an existing archive through the one ingest pipeline. Resumable: a journal in the data folder records
 /// each finished item (name, size, time), and a rerun skips them. Every skipped or failed item gets a reason.
 /// </summary>
-public sealed class ImportArchive(StoreInstance store, string journalDirectory, ImageMapping? images = null, TimeProvider? time = null)
+public sealed class ImportArchive(StoreInstance store, IngestTarget target, string journalDirectory, ImageMapping? images = null, TimeProvider? time = null)
 {
     private readonly Dictionary<string, (string Study, Dictionary<string, (string Series, int Number)> Series)> studies = new(StringComparer.Ordinal);
     private int instanceNumber;
@@ -56,15 +56,16 @@ public sealed class ImportArchive(StoreInstance store, string journalDirectory, 
                 var wrapped = new MemoryStream();
                 DicomFile.Create(Wrap(stream, item.Name, patient), DicomTransferSyntax.ExplicitVRLittleEndian).Save(wrapped);
                 wrapped.Position = 0;
-                result = await store.ExecuteAsync(wrapped, ct);
+                result = await store.ExecuteAsync(wrapped, target, ct);
             }
-            else result = await store.ExecuteAsync(stream, ct);
+            else result = await store.ExecuteAsync(stream, target, ct);
             return result.Status switch
             {
                 StoreStatus.Stored => new ImportLine(item.Name, ImportOutcome.Imported, ""),
                 StoreStatus.StoredFlaggedForReview => new ImportLine(item.Name, ImportOutcome.Imported, "patient identity differs from earlier data: flagged for review"),
                 StoreStatus.AlreadyStored => new ImportLine(item.Name, ImportOutcome.Duplicate, "already stored (same SOP Instance UID and bytes)"),
                 StoreStatus.StoredNewVersion => new ImportLine(item.Name, ImportOutcome.Imported, "stored as a new version of an existing SOP Instance UID"),
+                StoreStatus.Refused => new ImportLine(item.Name, ImportOutcome.Failed, "refused: not allowed to store into this patient's record"),
                 _ => new ImportLine(item.Name, ImportOutcome.Conflict, "a different object with the same SOP Instance UID is stored"),
             };
         }

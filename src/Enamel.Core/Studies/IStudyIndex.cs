@@ -12,18 +12,22 @@ public interface IStudyIndex
     /// <summary>The data key of the patient (PatientID, issuer), or null if the patient is not known yet.</summary>
     Task<PatientRecord?> FindPatientAsync(string patientId, string issuer, CancellationToken ct);
 
-    /// <summary>The patient key (the access policy's patient scope) of a study, or null when the study is unknown.</summary>
-    Task<long?> FindStudyPatientKeyAsync(string studyInstanceUid, CancellationToken ct);
+    /// <summary>The patient a study belongs to (key and clinic: the access policy's scope), or null when the study is unknown.</summary>
+    Task<StudyPatient?> FindStudyPatientAsync(string studyInstanceUid, CancellationToken ct);
+
+    /// <summary>The patient with this key and its clinic; null when there is none.</summary>
+    Task<StudyPatient?> FindPatientByKeyAsync(long patientKey, CancellationToken ct);
 
     /// <summary>An already-stored instance with this SOP Instance UID, or null.</summary>
     Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken ct);
 
     /// <summary>
     /// Records the instance (creating patient, study and series rows as needed) in one transaction; a new patient
-    /// gets <paramref name="blobKey"/>, the data key the blob was encrypted under, as its data key. Returns the
+    /// gets <paramref name="blobKey"/>, the data key the blob was encrypted under, as its data key, and belongs to
+    /// <paramref name="clinic"/> (an existing patient keeps its clinic). Returns the
     /// outcome; a concurrent insert of the same SOP Instance UID is reported as <see cref="IndexOutcome.AlreadyStored"/>.
     /// </summary>
-    Task<IndexOutcome> AddInstanceAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId blobKey, CancellationToken ct);
+    Task<IndexOutcome> AddInstanceAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId blobKey, string clinic, CancellationToken ct);
 
     /// <summary>
     /// Keeps versions: the current blob of <paramref name="sopInstanceUid"/> moves to the version history and
@@ -37,11 +41,15 @@ public interface IStudyIndex
     /// <summary>Every blob id the index refers to (for the orphan sweep).</summary>
     Task<IReadOnlySet<string>> ReferencedBlobIdsAsync(CancellationToken ct);
 
-    /// <summary>QIDO-style search at one level.</summary>
+    /// <summary>QIDO-style search at one level, restricted to <see cref="StudyQuery.Reach"/> when it is set.</summary>
     Task<IReadOnlyList<IReadOnlyDictionary<Enamel.Dicom.DicomTag, string>>> SearchAsync(StudyQuery query, CancellationToken ct);
 }
 
-public sealed record PatientRecord(long Key, string PatientId, string Issuer, string Name, string BirthDate, DataKeyId DataKey);
+/// <summary>A patient row; <paramref name="Clinic"/> is the clinic the patient belongs to (set when first stored, never changed by ingest).</summary>
+public sealed record PatientRecord(long Key, string PatientId, string Issuer, string Name, string BirthDate, DataKeyId DataKey, string Clinic);
+
+/// <summary>Whose a study is: the patient key and the patient's clinic.</summary>
+public sealed record StudyPatient(long PatientKey, string Clinic);
 
 public sealed record StoredBlob(BlobId Id, long Length, string Sha256, string TransferSyntaxUid);
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Enamel.Core.Access;
 using Enamel.Core.Blobs;
 using Enamel.Core.Keys;
 using Enamel.Dicom;
@@ -17,6 +18,8 @@ public enum StoreStatus
     Conflict,
     /// <summary>The same SOP Instance UID with different bytes, stored as the new current version (versions are kept by configuration).</summary>
     StoredNewVersion,
+    /// <summary>The caller may not store into the patient record(s) the instance belongs to: nothing was written or compared.</summary>
+    Refused,
 }
 
 public sealed record StoreResult(StoreStatus Status, InstanceAttributes Attributes, BlobId? BlobId, string TransferSyntaxUid);
@@ -31,7 +34,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
     /// <summary>Largest header (everything before Pixel Data) accepted.</summary>
     public const int MaxHeaderBytes = 64 * 1024 * 1024;
 
-    public async Task<StoreResult> ExecuteAsync(Stream part10, CancellationToken ct)
+    public async Task<StoreResult> ExecuteAsync(Stream part10, IngestTarget target, CancellationToken ct)
     {
         var (header, head) = await ReadHeaderAsync(part10, ct);
         if (!header.HadPart10Header) throw new InvalidInstanceException("the object has no Part 10 header (preamble, DICM and File Meta Information)");
@@ -42,10 +45,12 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
 
         var whole = new ConcatReadStream(head, part10);
         var existing = await index.FindInstanceAsync(attributes.SopInstanceUid, ct);
+        var patient = await index.FindPatientAsync(attributes.PatientId, attributes.IssuerOfPatientId, ct);
+        if (target.Authorize is { } authorize && !await AuthorizeAsync(authorize, attributes, existing, patient, target.Clinic, ct))
+            return new StoreResult(StoreStatus.Refused, attributes, null, syntax);
         if (existing is not null && !keepVersions) return await CompareWithExistingAsync(whole, existing, attributes, syntax, ct);
         if (existing is not null) return await StoreVersionAsync(whole, existing, attributes, syntax, ct);
 
-        var patient = await index.FindPatientAsync(attributes.PatientId, attributes.IssuerOfPatientId, ct);
         var key = patient?.DataKey ?? await keyring.CreateDataKeyAsync(ct);
         var hashing = new HashingStream(whole);
         var blobId = await blobs.PutAsync(hashing, key, ct);
@@ -53,7 +58,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         IndexOutcome outcome;
         try
         {
-            outcome = await index.AddInstanceAsync(attributes, blob, key, ct);
+            outcome = await index.AddInstanceAsync(attributes, blob, key, target.Clinic, ct);
         }
         catch
         {
@@ -70,6 +75,29 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         }
         return new StoreResult(outcome == IndexOutcome.AddedPatientFlaggedForReview ? StoreStatus.StoredFlaggedForReview : StoreStatus.Stored,
             attributes, blobId, syntax);
+    }
+
+    /// <summary>
+    /// Asks the caller's decision for every patient record the instance touches (see <see cref="IngestTarget"/>):
+    /// the patient of its Patient ID (or a new one in <paramref name="clinic"/>), the owner of its study, and the
+    /// owner of an instance already stored under its SOP Instance UID.
+    /// </summary>
+    private async Task<bool> AuthorizeAsync(Func<ResourceScope, CancellationToken, Task<bool>> authorize,
+        InstanceAttributes attributes, StoredInstance? existing, PatientRecord? patient, string clinic, CancellationToken ct)
+    {
+        var obj = $"study {attributes.StudyInstanceUid}";
+        var scopes = new List<ResourceScope>
+        {
+            patient is null ? ResourceScope.ForClinic(clinic, obj)
+                : ResourceScope.ForPatient(patient.Key, patient.Clinic, obj),
+        };
+        string[] studies = existing is null ? [attributes.StudyInstanceUid] : [attributes.StudyInstanceUid, existing.StudyInstanceUid];
+        foreach (var study in studies.Distinct())
+            if (await index.FindStudyPatientAsync(study, ct) is { } owner && !scopes.Any(s => s.PatientKey == owner.PatientKey))
+                scopes.Add(ResourceScope.ForPatient(owner.PatientKey, owner.Clinic, $"study {study}"));
+        foreach (var scope in scopes)
+            if (!await authorize(scope, ct)) return false;
+        return true;
     }
 
     /// <summary>Keeps versions: identical bytes are still idempotent; different bytes become the current version, the old one is kept.</summary>

@@ -1,3 +1,4 @@
+using Enamel.Core.Access;
 using Enamel.Dicom;
 
 namespace Enamel.Core.Studies;
@@ -16,6 +17,12 @@ public sealed record StudyQuery
     public int Offset { get; init; }
     /// <summary>PN matching ignores case and matches any name component prefix (QIDO fuzzymatching=true).</summary>
     public bool FuzzyMatching { get; init; }
+
+    /// <summary>
+    /// The patients the caller may reach (from <see cref="AccessPolicy.SearchReachAsync"/>): matches outside it are
+    /// never returned. Null only for the server's own lookups that are not a caller's search.
+    /// </summary>
+    public PatientReach? Reach { get; init; }
 }
 
 /// <summary>Which attributes are indexed, at which level, and how they match.</summary>

@@ -1,9 +1,11 @@
+using System.Globalization;
 using Enamel.Core.Access;
 using Enamel.Core.Accounts;
 using Enamel.Core.Studies;
 using Enamel.Server.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Enamel.Server.Access;
 
@@ -27,39 +29,81 @@ internal sealed class RequestAuthentication(ApiTokens tokens, Sessions sessions)
 }
 
 /// <summary>
-/// The DICOMweb and WADO-URI guard: every request is authenticated and then decided by the one policy decision point
-/// (<see cref="AccessPolicy"/>, which audits allow and deny alike) as Imaging:Read (GET) or Imaging:Create (POST), scoped
-/// to the study's patient when the request names a study.
+/// The HTTP side of the one policy decision point, run for every routed request after routing. Public endpoints pass;
+/// every other endpoint authenticates (401 without credentials); a record operation is then decided by
+/// <see cref="AccessPolicy"/> (which audits allow and deny alike), scoped to the study's patient when the request names a
+/// study. An endpoint mapped without an <see cref="EndpointAccess"/> marker is refused: deny by default.
 /// </summary>
-internal static class RequestAccess
+internal static class AccessGate
 {
     public const string PurposeHeader = "X-Purpose-Of-Use";
 
-    public static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public static async Task InvokeAsync(HttpContext http, Func<Task> next)
     {
-        var http = context.HttpContext;
+        var endpoint = http.GetEndpoint();
+        if (endpoint is null) { await next(); return; } // no route: 404 from the framework, nothing to reach
+        var access = endpoint.Metadata.GetMetadata<EndpointAccess>();
+        if (access is PublicEndpoint) { await next(); return; }
+        if (access is null)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Enamel.Access")
+                .LogError("endpoint {Endpoint} has no access policy: refused", endpoint.DisplayName);
+            await Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "this endpoint has no access policy").ExecuteAsync(http);
+            return;
+        }
+
         var services = http.RequestServices;
         var actor = await services.GetRequiredService<RequestAuthentication>().AuthenticateAsync(http);
         if (actor is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer realm=\"enamel\"";
-            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized,
-                detail: "authentication required: send an API token (Authorization: Bearer …) or sign in");
+            await Results.Problem(statusCode: StatusCodes.Status401Unauthorized,
+                detail: "authentication required: send an API token (Authorization: Bearer …) or sign in").ExecuteAsync(http);
+            return;
         }
+        http.Features.Set(actor);
+        if (access is OperationEndpoint operation && await DecideAsync(http, actor, operation) is { } refusal)
+        {
+            await refusal.ExecuteAsync(http);
+            return;
+        }
+        await next();
+    }
+
+    /// <summary>Null when allowed; otherwise the response that refuses the request.</summary>
+    private static async Task<IResult?> DecideAsync(HttpContext http, Actor actor, OperationEndpoint endpoint)
+    {
         if (!TryPurpose(http, out var purpose))
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest,
                 detail: $"{PurposeHeader} must be one of {string.Join(", ", Enum.GetNames<Purpose>())}");
-
-        var operation = new Operation(RecordCategory.Imaging, HttpMethods.IsPost(http.Request.Method) ? RecordAction.Create : RecordAction.Read);
-        var study = http.Request.RouteValues["study"] as string ?? (http.Request.Path.StartsWithSegments("/wado") ? http.Request.Query["studyUID"].ToString() : null);
-        long? patient = string.IsNullOrEmpty(study) ? null
-            : await services.GetRequiredService<IStudyIndex>().FindStudyPatientKeyAsync(study, http.RequestAborted);
-        var clinic = services.GetRequiredService<EnamelOptions>().Clinic;
-        var scope = new ResourceScope(patient, clinic) { Object = string.IsNullOrEmpty(study) ? "dicomweb" : $"study {study}" };
-        var decision = await services.GetRequiredService<AccessPolicy>().DecideAsync(actor, operation, scope, purpose, http.RequestAborted);
-        if (!decision.Allowed)
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"{operation} denied ({decision.Rule})");
-        return await next(context);
+        http.Features.Set(new StatedPurpose(purpose));
+        var services = http.RequestServices;
+        var policy = services.GetRequiredService<AccessPolicy>();
+        var study = http.Request.RouteValues["study"] as string
+            ?? (endpoint.StudyQueryParameter is { } p ? http.Request.Query[p].ToString() : null);
+        var index = services.GetRequiredService<IStudyIndex>();
+        var owner = endpoint.Scope == EndpointScope.EachInstance ? null
+            : !string.IsNullOrEmpty(study) ? await index.FindStudyPatientAsync(study, http.RequestAborted)
+            // A patient named by key in the route (/api/patients/{patient}/…): an unknown key is decided as no patient.
+            : http.Request.RouteValues["patient"] is string routePatient && long.TryParse(routePatient, CultureInfo.InvariantCulture, out var key)
+                ? await index.FindPatientByKeyAsync(key, http.RequestAborted) ?? new StudyPatient(key, "")
+            : null;
+        if (endpoint.Scope != EndpointScope.Study && owner is null)
+        {
+            // A search (or ingest) naming no known study: decided for everything the caller reaches, which the endpoint applies.
+            var search = await policy.SearchReachAsync(actor, endpoint.Operation, purpose, http.Request.Path.Value ?? "", http.RequestAborted);
+            if (!search.Allowed)
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"{endpoint.Operation} denied ({search.Decision.Rule})");
+            http.Features.Set(search.Reach);
+            return null;
+        }
+        var clinic = owner?.Clinic ?? services.GetRequiredService<EnamelOptions>().Clinic;
+        var scope = new ResourceScope(owner?.PatientKey, clinic) { Object = !string.IsNullOrEmpty(study) ? $"study {study}" : owner is { } o ? $"patient {o.PatientKey}" : http.Request.Path.Value ?? "" };
+        var decision = await policy.DecideAsync(actor, endpoint.Operation, scope, purpose, http.RequestAborted);
+        if (decision.Allowed && owner is not null && endpoint.Scope == EndpointScope.Search)
+            http.Features.Set(PatientReach.OnePatient(owner.PatientKey)); // the named study's patient, and only them
+        return decision.Allowed ? null
+            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"{endpoint.Operation} denied ({decision.Rule})");
     }
 
     private static bool TryPurpose(HttpContext http, out Purpose purpose)

@@ -1,3 +1,5 @@
+using Enamel.Core.Access;
+using Enamel.Server.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,34 +11,40 @@ public static class DicomWebEndpoints
 {
     public const string Prefix = "/dicom-web";
 
+    private static readonly OperationEndpoint Store = new(new(RecordCategory.Imaging, RecordAction.Create)) { Scope = EndpointScope.EachInstance };
+    private static readonly OperationEndpoint Search = new(new(RecordCategory.Imaging, RecordAction.Read)) { Scope = EndpointScope.Search };
+    private static readonly OperationEndpoint Read = new(new(RecordCategory.Imaging, RecordAction.Read));
+
     public static IEndpointRouteBuilder MapDicomWeb(this IEndpointRouteBuilder app)
     {
-        // Every DICOMweb and WADO-URI request passes the one policy decision point (Access/RequestAccess.cs).
-        var g = app.MapGroup(Prefix).AddEndpointFilter(Access.RequestAccess.FilterAsync);
-        g.MapPost("/studies", StowRs.StoreAsync);
-        g.MapPost("/studies/{study}", StowRs.StoreAsync);
+        // Every DICOMweb and WADO-URI request passes the one policy decision point (Access/RequestAccess.cs, AccessGate):
+        // STOW creates imaging records (decided per instance for its patient), QIDO searches within the caller's reach,
+        // everything else reads the named study.
+        var g = app.MapGroup(Prefix);
+        g.MapPost("/studies", StowRs.StoreAsync).Requires(Store);
+        g.MapPost("/studies/{study}", StowRs.StoreAsync).Requires(Store);
 
-        g.MapGet("/studies", QidoRs.StudiesAsync);
-        g.MapGet("/series", QidoRs.SeriesAsync);
-        g.MapGet("/studies/{study}/series", QidoRs.SeriesAsync);
-        g.MapGet("/instances", QidoRs.InstancesAsync);
-        g.MapGet("/studies/{study}/instances", QidoRs.InstancesAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances", QidoRs.InstancesAsync);
+        g.MapGet("/studies", QidoRs.StudiesAsync).Requires(Search);
+        g.MapGet("/series", QidoRs.SeriesAsync).Requires(Search);
+        g.MapGet("/studies/{study}/series", QidoRs.SeriesAsync).Requires(Search);
+        g.MapGet("/instances", QidoRs.InstancesAsync).Requires(Search);
+        g.MapGet("/studies/{study}/instances", QidoRs.InstancesAsync).Requires(Search);
+        g.MapGet("/studies/{study}/series/{series}/instances", QidoRs.InstancesAsync).Requires(Search);
 
-        g.MapGet("/studies/{study}", WadoRs.StudyAsync);
-        g.MapGet("/studies/{study}/series/{series}", WadoRs.SeriesAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}", WadoRs.InstanceAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", WadoRs.FramesAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/rendered", RenderedRs.InstanceAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/rendered", RenderedRs.FrameAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/thumbnail", RenderedRs.InstanceThumbnailAsync);
-        g.MapGet("/studies/{study}/series/{series}/thumbnail", RenderedRs.SeriesThumbnailAsync);
-        g.MapGet("/studies/{study}/thumbnail", RenderedRs.StudyThumbnailAsync);
-        g.MapGet("/studies/{study}/metadata", MetadataRs.StudyAsync);
-        g.MapGet("/studies/{study}/series/{series}/metadata", MetadataRs.SeriesAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", MetadataRs.InstanceAsync);
-        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{**path}", MetadataRs.BulkDataAsync);
-        app.MapGet("/wado", WadoUri.GetAsync).AddEndpointFilter(Access.RequestAccess.FilterAsync);
+        g.MapGet("/studies/{study}", WadoRs.StudyAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}", WadoRs.SeriesAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}", WadoRs.InstanceAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", WadoRs.FramesAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/rendered", RenderedRs.InstanceAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/rendered", RenderedRs.FrameAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/thumbnail", RenderedRs.InstanceThumbnailAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/thumbnail", RenderedRs.SeriesThumbnailAsync).Requires(Read);
+        g.MapGet("/studies/{study}/thumbnail", RenderedRs.StudyThumbnailAsync).Requires(Read);
+        g.MapGet("/studies/{study}/metadata", MetadataRs.StudyAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/metadata", MetadataRs.SeriesAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", MetadataRs.InstanceAsync).Requires(Read);
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{**path}", MetadataRs.BulkDataAsync).Requires(Read);
+        app.MapGet("/wado", WadoUri.GetAsync).Requires(RecordCategory.Imaging, RecordAction.Read, studyQueryParameter: "studyUID");
         return app;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Enamel.Core.Studies;
 using Enamel.Dicom;
+using Enamel.Server.Access;
 using Microsoft.AspNetCore.Http;
 
 namespace Enamel.Server.DicomWeb;
@@ -20,6 +21,12 @@ internal static class QidoRs
 
     private static async Task SearchAsync(HttpContext http, IStudyIndex index, QueryLevel level, string? study, string? series)
     {
+        // The gate decided this search and left the patients it reaches; without that there is nothing to search.
+        if (http.GetReach() is not { } reach)
+        {
+            await Problem.WriteAsync(http, StatusCodes.Status403Forbidden, "this search has no access decision");
+            return;
+        }
         var q = http.Request.Query;
         var filters = new Dictionary<DicomTag, string>();
         var include = new HashSet<DicomTag>();
@@ -49,6 +56,7 @@ internal static class QidoRs
                 Limit = Int(q["limit"], 1000),
                 Offset = Int(q["offset"], 0),
                 FuzzyMatching = string.Equals(q["fuzzymatching"], "true", StringComparison.OrdinalIgnoreCase),
+                Reach = reach,
             };
             var rows = await index.SearchAsync(query, http.RequestAborted);
             if (rows.Count == 0)

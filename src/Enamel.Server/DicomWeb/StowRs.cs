@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Enamel.Core.Access;
 using Enamel.Core.Studies;
 using Enamel.Dicom;
+using Enamel.Server.Access;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -9,7 +11,9 @@ namespace Enamel.Server.DicomWeb;
 
 /// <summary>
 /// STOW-RS (PS3.18 10.5): multipart/related; type="application/dicom". Each part goes through the one ingest
-/// pipeline; the response lists stored and failed instances with PS3.18 failure reasons.
+/// pipeline; the response lists stored and failed instances with PS3.18 failure reasons. Each instance is decided by
+/// the access policy for the patient it belongs to: an existing patient with that patient's clinic, a new patient in
+/// the caller's clinic (their only one, or the <c>clinic</c> query parameter, which must be one of theirs).
 /// </summary>
 internal static class StowRs
 {
@@ -18,11 +22,32 @@ internal static class StowRs
     private const ushort DuplicateInstance = 0x0111;
     private const ushort CannotUnderstand = 0xC000;
     private const ushort StudyMismatch = 0xC409;
+    private const ushort NotAuthorized = 0x0124;
+
+    /// <summary>The STOW-RS query parameter naming the clinic a new patient is created in.</summary>
+    public const string ClinicParameter = "clinic";
 
     private sealed record Outcome(string SopClassUid, string SopInstanceUid, string? StudyUid, ushort? Failure);
 
-    public static async Task StoreAsync(HttpContext http, StoreInstance store, string? study)
+    public static async Task StoreAsync(HttpContext http, StoreInstance store, AccessPolicy policy, string? study)
     {
+        if (http.GetActor() is not { } actor || http.GetReach() is null)
+        {
+            await Problem.WriteAsync(http, StatusCodes.Status403Forbidden, "this request has no access decision");
+            return;
+        }
+        var (clinic, status, problem) = TargetClinic(http, actor);
+        if (clinic is null)
+        {
+            await Problem.WriteAsync(http, status, problem!);
+            return;
+        }
+        var operation = new Operation(RecordCategory.Imaging, RecordAction.Create);
+        var purpose = http.GetPurpose();
+        var target = new IngestTarget(clinic)
+        {
+            Authorize = async (scope, ct) => (await policy.DecideAsync(actor, operation, scope, purpose, ct)).Allowed,
+        };
         var contentType = http.Request.ContentType ?? "";
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
         {
@@ -55,7 +80,7 @@ internal static class StowRs
                         outcomes.Add(new Outcome("", "", null, CannotUnderstand));
                         continue;
                     }
-                    outcomes.Add(await StoreOneAsync(store, section.Body, study, http.RequestAborted));
+                    outcomes.Add(await StoreOneAsync(store, target, section.Body, study, http.RequestAborted));
                 }
             }
             catch (IOException ex) when (ex.Message.Contains("multipart", StringComparison.OrdinalIgnoreCase) || ex is EndOfStreamException)
@@ -66,7 +91,7 @@ internal static class StowRs
         }
         else if (media.MediaType.Equals("application/dicom", StringComparison.OrdinalIgnoreCase))
         {
-            outcomes.Add(await StoreOneAsync(store, http.Request.Body, study, http.RequestAborted));
+            outcomes.Add(await StoreOneAsync(store, target, http.Request.Body, study, http.RequestAborted));
         }
         else
         {
@@ -81,17 +106,38 @@ internal static class StowRs
         }
         int failed = outcomes.Count(o => o.Failure is not null);
         http.Response.StatusCode = failed == 0 ? StatusCodes.Status200OK
+            : outcomes.All(o => o.Failure == NotAuthorized) ? StatusCodes.Status403Forbidden
             : failed == outcomes.Count ? StatusCodes.Status409Conflict : StatusCodes.Status202Accepted;
         http.Response.ContentType = "application/dicom+json";
         await WriteResponseAsync(http, outcomes, study);
     }
 
-    private static async Task<Outcome> StoreOneAsync(StoreInstance store, Stream body, string? study, CancellationToken ct)
+    /// <summary>
+    /// The clinic new patients of this request are created in: the <c>clinic</c> parameter when given (one of the
+    /// caller's clinics, else 403), otherwise the caller's only clinic; a caller of several clinics must name one (400).
+    /// </summary>
+    private static (string? Clinic, int Status, string? Problem) TargetClinic(HttpContext http, Actor actor)
+    {
+        var named = http.Request.Query[ClinicParameter].ToString().Trim();
+        var theirs = string.Join(", ", actor.Clinics.Order(StringComparer.Ordinal));
+        if (named.Length > 0)
+            return actor.Clinics.Contains(named) ? (named, 0, null)
+                : (null, StatusCodes.Status403Forbidden, $"'{named}' is not one of your clinics ({(theirs.Length > 0 ? theirs : "none")}): new patients can be stored only into your own clinics");
+        return actor.Clinics.Count switch
+        {
+            1 => (actor.Clinics.Single(), 0, null),
+            0 => (null, StatusCodes.Status403Forbidden, "your account belongs to no clinic: it cannot store patients' images"),
+            _ => (null, StatusCodes.Status400BadRequest, $"you belong to several clinics: name the clinic new patients belong to with ?{ClinicParameter}= (one of {theirs})"),
+        };
+    }
+
+    private static async Task<Outcome> StoreOneAsync(StoreInstance store, IngestTarget target, Stream body, string? study, CancellationToken ct)
     {
         try
         {
-            var result = await store.ExecuteAsync(body, ct);
+            var result = await store.ExecuteAsync(body, target, ct);
             var a = result.Attributes;
+            if (result.Status == StoreStatus.Refused) return new Outcome(a.SopClassUid, a.SopInstanceUid, null, NotAuthorized);
             if (study is not null && a.StudyInstanceUid != study)
                 return new Outcome(a.SopClassUid, a.SopInstanceUid, a.StudyInstanceUid, StudyMismatch);
             return new Outcome(a.SopClassUid, a.SopInstanceUid, a.StudyInstanceUid,

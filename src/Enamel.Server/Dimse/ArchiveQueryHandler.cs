@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Enamel.Core.Access;
 using Enamel.Core.Blobs;
 using Enamel.Core.Studies;
 using Enamel.Dicom;
@@ -8,7 +9,8 @@ namespace Enamel.Server.Dimse;
 
 /// <summary>
 /// C-FIND (patient root and study root, every level), C-MOVE to configured AEs and C-GET over the archive's index;
-/// retrieved objects are streamed from the encrypted store, never copied out in plaintext.
+/// retrieved objects are streamed from the encrypted store, never copied out in plaintext. Every search and every
+/// retrieve is restricted to the patients the calling AE's account reaches; a retrieve then decides each study.
 /// </summary>
 internal sealed class ArchiveQueryHandler(IStudyIndex index, IBlobStore blobs, IReadOnlyDictionary<string, DicomPeer> peers, DimseAccess access)
     : ICFindHandler, ICMoveHandler, ICGetHandler
@@ -18,8 +20,8 @@ internal sealed class ArchiveQueryHandler(IStudyIndex index, IBlobStore blobs, I
 
     public async IAsyncEnumerable<DicomDataset> FindAsync(CFindRequest request, [EnumeratorCancellation] CancellationToken ct)
     {
-        await access.DemandAsync(request.Association, Enamel.Core.Access.RecordAction.Read, null, ct);
         var level = ParseLevel(request.Level, request.SopClassUid == PatientRootFind);
+        var reach = await access.DemandReachAsync<ICFindHandler>(request.Association, $"c-find {request.Level.Trim()}", ct);
         var identifier = request.Identifier;
         var filters = new Dictionary<DicomTag, string>();
         foreach (var e in identifier)
@@ -31,7 +33,7 @@ internal sealed class ArchiveQueryHandler(IStudyIndex index, IBlobStore blobs, I
             else if (e.Tag == DicomTags.ModalitiesInStudy && level == QueryLevel.Study) filters[e.Tag] = value;
             // Keys we do not index are returned empty (universal matching), as PS3.4 C.2.2.1 allows for optional keys.
         }
-        var rows = await index.SearchAsync(new StudyQuery { Level = level, Filters = filters, Limit = MaxMatches }, ct);
+        var rows = await index.SearchAsync(new StudyQuery { Level = level, Filters = filters, Limit = MaxMatches, Reach = reach }, ct);
         foreach (var row in rows)
         {
             ct.ThrowIfCancellationRequested();
@@ -62,23 +64,30 @@ internal sealed class ArchiveQueryHandler(IStudyIndex index, IBlobStore blobs, I
         var studies = Uids(id, DicomTags.StudyInstanceUID);
         var series = Uids(id, DicomTags.SeriesInstanceUID);
         var sops = Uids(id, DicomTags.SOPInstanceUID);
-        if (studies.Length == 0 && id.GetString(DicomTags.PatientID) is { Length: > 0 } patientId)
+        // Only studies of patients the AE's account reaches are resolved, whichever key names them.
+        var reach = request.MoveDestination is null
+            ? await access.DemandReachAsync<ICGetHandler>(request.Association, "c-get", ct)
+            : await access.DemandReachAsync<ICMoveHandler>(request.Association, "c-move", ct);
+        async Task<string[]> StudiesAsync(QueryLevel level, DicomTag key, string value) =>
+            [.. (await index.SearchAsync(new StudyQuery { Level = level, Filters = new Dictionary<DicomTag, string> { [key] = value }, Limit = MaxMatches, Reach = reach }, ct))
+                .Select(r => r[DicomTags.StudyInstanceUID]).Distinct()];
+        if (studies.Length > 0)
+            studies = await StudiesAsync(QueryLevel.Study, DicomTags.StudyInstanceUID, string.Join('\\', studies));
+        else
         {
-            var rows = await index.SearchAsync(new StudyQuery { Level = QueryLevel.Study, Filters = new Dictionary<DicomTag, string> { [DicomTags.PatientID] = patientId }, Limit = MaxMatches }, ct);
-            studies = rows.Select(r => r[DicomTags.StudyInstanceUID]).ToArray();
-        }
-        if (studies.Length == 0 && (series.Length > 0 || sops.Length > 0))
-        {
+            if (id.GetString(DicomTags.PatientID) is { Length: > 0 } patientId)
+                studies = await StudiesAsync(QueryLevel.Study, DicomTags.PatientID, patientId);
             // Relational retrieve (PS3.4 C.4.2.2.1.3): find the studies of the given series or instances.
-            var level = sops.Length > 0 ? QueryLevel.Instance : QueryLevel.Series;
-            var key = sops.Length > 0 ? DicomTags.SOPInstanceUID : DicomTags.SeriesInstanceUID;
-            var rows = await index.SearchAsync(new StudyQuery { Level = level, Filters = new Dictionary<DicomTag, string> { [key] = string.Join('\\', sops.Length > 0 ? sops : series) }, Limit = MaxMatches }, ct);
-            studies = rows.Select(r => r[DicomTags.StudyInstanceUID]).Distinct().ToArray();
+            if (studies.Length == 0 && sops.Length > 0)
+                studies = await StudiesAsync(QueryLevel.Instance, DicomTags.SOPInstanceUID, string.Join('\\', sops));
+            else if (studies.Length == 0 && series.Length > 0)
+                studies = await StudiesAsync(QueryLevel.Series, DicomTags.SeriesInstanceUID, string.Join('\\', series));
         }
         var result = new List<DicomObjectSource>();
         foreach (var study in studies)
         {
-            await access.DemandAsync(request.Association, Enamel.Core.Access.RecordAction.Read, study, ct);
+            if (request.MoveDestination is null) await access.DemandAsync<ICGetHandler>(request.Association, study, ct);
+            else await access.DemandAsync<ICMoveHandler>(request.Association, study, ct);
             foreach (var instance in await index.ListInstancesAsync(study, null, null, ct))
             {
                 if (series.Length > 0 && !series.Contains(instance.SeriesInstanceUid)) continue;

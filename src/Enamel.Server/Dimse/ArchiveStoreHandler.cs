@@ -3,7 +3,10 @@ using Enamel.Dicom.Network;
 
 namespace Enamel.Server.Dimse;
 
-/// <summary>C-STORE into the archive through the one ingest pipeline; the spooled file is removed by the engine afterwards.</summary>
+/// <summary>
+/// C-STORE into the archive through the one ingest pipeline, each instance decided for the patient it belongs to
+/// (0x0124 when the AE's account may not store there); the spooled file is removed by the engine afterwards.
+/// </summary>
 internal sealed class ArchiveStoreHandler(StoreInstance store, DimseAccess access) : ICStoreHandler
 {
     // PS3.4 B.2.3 / PS3.7 C: statuses a storage SCU understands.
@@ -13,13 +16,17 @@ internal sealed class ArchiveStoreHandler(StoreInstance store, DimseAccess acces
 
     public async ValueTask<ushort> StoreAsync(CStoreRequest request, CancellationToken ct)
     {
-        if (!await access.AllowAsync(request.Association, Enamel.Core.Access.RecordAction.Create, null, ct))
-            return DimseRefusedException.NotAuthorized;
+        var target = await access.StoreTargetAsync(request.Association, ct);
         try
         {
             await using var file = new FileStream(request.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
-            var result = await store.ExecuteAsync(file, ct);
-            return result.Status == StoreStatus.Conflict ? DuplicateInstance : DimseStatus.Success;
+            var result = await store.ExecuteAsync(file, target, ct);
+            return result.Status switch
+            {
+                StoreStatus.Refused => DimseRefusedException.NotAuthorized,
+                StoreStatus.Conflict => DuplicateInstance,
+                _ => DimseStatus.Success,
+            };
         }
         catch (InvalidInstanceException)
         {

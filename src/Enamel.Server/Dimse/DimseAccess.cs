@@ -12,23 +12,75 @@ namespace Enamel.Server.Dimse;
 /// </summary>
 internal sealed class DimseAccess(EnamelOptions options, DataFolder folder, AccessPolicy policy, IStudyIndex index)
 {
-    public async Task<bool> AllowAsync(AssociationInfo association, RecordAction action, string? study, CancellationToken ct)
+    /// <summary>
+    /// The record operation each DIMSE service performs, by the handler interface that implements it. C-ECHO touches no
+    /// record and is not listed. A DIMSE service added to the listener without a row here fails the endpoint-matrix test.
+    /// </summary>
+    public static IReadOnlyDictionary<Type, Operation> Operations { get; } = new Dictionary<Type, Operation>
+    {
+        [typeof(ICStoreHandler)] = new(RecordCategory.Imaging, RecordAction.Create),
+        [typeof(ICFindHandler)] = new(RecordCategory.Imaging, RecordAction.Read),
+        [typeof(ICMoveHandler)] = new(RecordCategory.Imaging, RecordAction.Read),
+        [typeof(ICGetHandler)] = new(RecordCategory.Imaging, RecordAction.Read),
+    };
+
+    private sealed record Caller(Actor Actor, DicomAeOptions? Mapping);
+
+    private async Task<Caller> CallerAsync(AssociationInfo association, CancellationToken ct)
     {
         var ae = association.CallingAeTitle.Trim();
         var source = $"AE {ae} from {association.Remote}";
-        Actor actor = new($"ae:{ae}", ae, [], new HashSet<string>()) { Source = source };
         var mapping = options.DicomAes.FirstOrDefault(m => string.Equals(m.AeTitle, ae, StringComparison.Ordinal));
         if (mapping is not null && await folder.Security.Users.FindByNameAsync(mapping.User, ct) is { Disabled: false } user)
-            actor = user.ToActor(source);
-        long? patient = study is null ? null : await index.FindStudyPatientKeyAsync(study, ct);
-        var scope = new ResourceScope(patient, options.Clinic) { Object = study is null ? "dimse" : $"study {study}" };
-        return (await policy.DecideAsync(actor, new Operation(RecordCategory.Imaging, action), scope, Purpose.Treatment, ct)).Allowed;
+            return new(user.ToActor(source), mapping);
+        return new(new Actor($"ae:{ae}", ae, [], new HashSet<string>()) { Source = source }, null);
     }
 
-    public async Task DemandAsync(AssociationInfo association, RecordAction action, string? study, CancellationToken ct)
+    private static Operation Of<THandler>() => Operations[typeof(THandler)];
+
+    private async Task<bool> AllowAsync(AssociationInfo association, Operation operation, string? study, CancellationToken ct)
     {
-        if (!await AllowAsync(association, action, study, ct))
-            throw new DimseRefusedException(DimseRefusedException.NotAuthorized,
-                $"AE {association.CallingAeTitle.Trim()} may not {action.ToString().ToLowerInvariant()} imaging{(study is null ? "" : " of this study")} (see Enamel:DicomAes)");
+        var caller = await CallerAsync(association, ct);
+        var owner = study is null ? null : await index.FindStudyPatientAsync(study, ct);
+        var scope = new ResourceScope(owner?.PatientKey, owner?.Clinic ?? options.Clinic) { Object = study is null ? "dimse" : $"study {study}" };
+        return (await policy.DecideAsync(caller.Actor, operation, scope, Purpose.Treatment, ct)).Allowed;
     }
+
+    /// <summary>Decides the service <typeparamref name="THandler"/> for one study; refused with 0x0124.</summary>
+    public async Task DemandAsync<THandler>(AssociationInfo association, string? study, CancellationToken ct)
+    {
+        if (!await AllowAsync(association, Of<THandler>(), study, ct))
+            throw Refused(association, Of<THandler>(), study is null ? "" : " of this study");
+    }
+
+    /// <summary>
+    /// The patients a C-FIND, C-MOVE or C-GET of this AE may reach (decided and audited as a search); refused with
+    /// 0x0124 when none of the account's roles may search imaging at all.
+    /// </summary>
+    public async Task<PatientReach> DemandReachAsync<THandler>(AssociationInfo association, string search, CancellationToken ct)
+    {
+        var caller = await CallerAsync(association, ct);
+        var decision = await policy.SearchReachAsync(caller.Actor, Of<THandler>(), Purpose.Treatment, search, ct);
+        return decision.Allowed ? decision.Reach : throw Refused(association, Of<THandler>(), "");
+    }
+
+    /// <summary>
+    /// Where a C-STORE of this AE goes: new patients into the mapping's clinic (default: the user's only clinic, else
+    /// Enamel:Clinic), every touched patient decided by the policy for the AE's account.
+    /// </summary>
+    public async Task<IngestTarget> StoreTargetAsync(AssociationInfo association, CancellationToken ct)
+    {
+        var caller = await CallerAsync(association, ct);
+        var clinic = caller.Mapping?.Clinic is { Length: > 0 } configured ? configured
+            : caller.Actor.Clinics.Count == 1 ? caller.Actor.Clinics.Single() : options.Clinic;
+        var actor = caller.Actor;
+        return new IngestTarget(clinic)
+        {
+            Authorize = async (scope, c) => (await policy.DecideAsync(actor, Of<ICStoreHandler>(), scope, Purpose.Treatment, c)).Allowed,
+        };
+    }
+
+    private static DimseRefusedException Refused(AssociationInfo association, Operation operation, string what) =>
+        new(DimseRefusedException.NotAuthorized,
+            $"AE {association.CallingAeTitle.Trim()} may not {operation.Action.ToString().ToLowerInvariant()} {operation.Category.ToString().ToLowerInvariant()}{what} (see Enamel:DicomAes)");
 }

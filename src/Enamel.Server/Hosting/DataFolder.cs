@@ -60,7 +60,7 @@ public sealed class DataFolder
                 ?? throw new InvalidOperationException("Enamel:ConnectionString is required when Enamel:Database is postgresql")),
             var other => throw new InvalidOperationException($"Enamel:Database '{other}' is not supported: use sqlite or postgresql"),
         };
-        var index = new SqlStudyIndex(dialect, time);
+        var index = new SqlStudyIndex(dialect, time, options.Clinic);
         await index.InitializeAsync(ct);
         var certificate = LoadOrCreateCertificate(options.CertificatePath ?? Path.Combine(root, "tls", "server.pfx"), time);
         var masterKeys = master.Versions.ToDictionary(v => v, master.Get);

@@ -28,7 +28,10 @@ public sealed class EnamelOptions
 
     public string AeTitle { get; set; } = "ENAMEL";
 
-    /// <summary>The clinic this server's patients belong to for the access policy (a group's clinics come with multi-clinic support).</summary>
+    /// <summary>
+    /// The default clinic: patients of a database from before clinics are migrated into it, and `enamel import` and
+    /// DIMSE AEs whose user belongs to several clinics create new patients in it unless told otherwise.
+    /// </summary>
     public string Clinic { get; set; } = "main";
 
     /// <summary>Calling AE titles allowed to associate; empty allows any.</summary>
@@ -102,4 +105,9 @@ public sealed class DicomAeOptions
     public string AeTitle { get; set; } = "";
     /// <summary>The user name (enamel users add) whose roles the AE acts with.</summary>
     public string User { get; set; } = "";
+    /// <summary>
+    /// The clinic new patients stored by this AE belong to (an existing patient keeps its clinic). Default: the user's
+    /// only clinic, else <see cref="EnamelOptions.Clinic"/>. Storing is still decided by the user's roles and clinics.
+    /// </summary>
+    public string? Clinic { get; set; }
 }

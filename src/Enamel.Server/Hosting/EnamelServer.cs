@@ -2,6 +2,7 @@ using System.Net;
 using Enamel.Core.Blobs;
 using Enamel.Core.Keys;
 using Enamel.Core.Studies;
+using Enamel.Server.Access;
 using Enamel.Server.DicomWeb;
 using Enamel.Server.Web;
 using Microsoft.AspNetCore.Builder;
@@ -41,6 +42,7 @@ public static class EnamelServer
         builder.Services.AddSingleton(new Enamel.Core.Accounts.ApiTokens(security.Tokens, security.Users, security.Audit, new Enamel.Core.Accounts.AccountOptions(), time));
         builder.Services.AddSingleton(new Enamel.Core.Accounts.Sessions(security.Sessions, security.Users, new Enamel.Core.Accounts.AccountOptions(), time));
         builder.Services.AddSingleton(new Enamel.Core.Access.AccessPolicy(security.Roles, security.BreakGlass, security.Audit, time));
+        builder.Services.AddSingleton(new Enamel.Core.Access.BreakGlass(security.Roles, security.BreakGlass, security.Audit, time));
         builder.Services.AddSingleton<Access.RequestAuthentication>();
         builder.Services.AddWebPages(options, folder);
         builder.Services.AddSingleton<Dimse.DimseService>();
@@ -76,8 +78,13 @@ public static class EnamelServer
         app.Use(SecurityHeaders);
         app.UseResponseCompression();
         if (options.CorsOrigins.Length > 0) app.UseCors();
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        app.UseRouting();
+        app.Use(WebEndpoints.SendBrowsersToSignIn);
+        app.Use(Access.AccessGate.InvokeAsync); // after routing: every endpoint's access marker is known here
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).Public();
         app.MapDicomWeb();
+        Api.AuditApi.MapAuditApi(app);
+        Api.BreakGlassApi.MapBreakGlassApi(app);
         app.MapWebPages();
         return app;
     }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Enamel.Server.Web;
 
 /// <summary>
-/// GET/POST /account/password. Two cases: the forced change after signing in with a one-time password (no session exists
+/// GET/POST /signin/password and /account/password. Two cases: the forced change after signing in with a one-time password (no session exists
 /// yet: the pending handle proves the password and second factor were just verified; a session starts once the new
 /// password is saved), and a signed-in user changing their own (the current password is asked again). Either way every
 /// other session of the user ends and this browser gets a new session id.
@@ -13,13 +13,39 @@ internal static class PasswordPage
 {
     public const string Path = "/account/password";
 
+    /// <summary>The forced change is part of signing in (no session yet), so it lives under /signin.</summary>
+    public const string ForcedPath = "/signin/password";
+
     public static async Task<IResult> GetAsync(HttpContext http, WebPages web)
     {
-        if (web.PeekPending(http, PendingStep.ChangePassword) is not null)
-            return ForcedForm(web, WebPages.PreSignIn(http), error: null);
         var (session, redirect) = await web.RequireSessionAsync(http, Path);
         if (session is null) return redirect!;
         return WebPage.Render("Change password", Form(web, session, error: null), header: session.Header(web.Csrf));
+    }
+
+    public static IResult GetForced(HttpContext http, WebPages web) =>
+        web.PeekPending(http, PendingStep.ChangePassword) is null ? WebPage.SeeOther("/signin") : ForcedForm(web, WebPages.PreSignIn(http), error: null);
+
+    public static async Task<IResult> PostForcedAsync(HttpContext http, WebPages web)
+    {
+        if (await WebPages.ReadFormAsync(http) is not { } form) return WebPages.BadForm();
+        string newPassword = form["new"].ToString(), confirm = form["confirm"].ToString();
+        var ct = http.RequestAborted;
+        var pre = WebCookies.Get(http.Request, WebCookies.PreSignIn);
+        if (!web.Csrf.IsValid(http, form, pre is null ? null : Csrf.PreSignInBinding(pre))) return Csrf.Refused();
+        if (web.PeekPending(http, PendingStep.ChangePassword) is null) return WebPage.SeeOther("/signin");
+        if (Check(newPassword, confirm) is { } problem) return ForcedForm(web, pre!, problem, StatusCodes.Status400BadRequest);
+        if (web.TakePending(http, PendingStep.ChangePassword) is not { } pending
+            || await web.Users.FindByIdAsync(pending.UserId, ct) is not { MustChangePassword: true, Disabled: false } user)
+            return WebPage.SeeOther("/signin");
+        if (web.Hasher.Verify(newPassword, user.PasswordHash))
+        {
+            web.StartPending(http, pending);
+            return ForcedForm(web, pre!, "Choose a password different from the one-time password.", StatusCodes.Status400BadRequest);
+        }
+        await web.Accounts.SetPasswordAsync(user, newPassword, ct);
+        var token = await web.SignIn.StartSessionAsync((await web.Users.FindByIdAsync(user.Id, ct))!, WebSession.Source(http), ct);
+        return await web.CompleteSignInAsync(http, token, pending.ReturnPath);
     }
 
     public static async Task<IResult> PostAsync(HttpContext http, WebPages web)
@@ -27,25 +53,6 @@ internal static class PasswordPage
         if (await WebPages.ReadFormAsync(http) is not { } form) return WebPages.BadForm();
         string newPassword = form["new"].ToString(), confirm = form["confirm"].ToString();
         var ct = http.RequestAborted;
-
-        if (WebCookies.Get(http.Request, WebCookies.Pending) is not null && web.PeekPending(http, PendingStep.ChangePassword) is not null)
-        {
-            var pre = WebCookies.Get(http.Request, WebCookies.PreSignIn)!;
-            if (!web.Csrf.IsValid(http, form, Csrf.PreSignInBinding(pre))) return Csrf.Refused();
-            if (Check(newPassword, confirm) is { } problem) return ForcedForm(web, pre, problem, StatusCodes.Status400BadRequest);
-            if (web.TakePending(http, PendingStep.ChangePassword) is not { } pending
-                || await web.Users.FindByIdAsync(pending.UserId, ct) is not { MustChangePassword: true, Disabled: false } user)
-                return WebPage.SeeOther("/signin");
-            if (web.Hasher.Verify(newPassword, user.PasswordHash))
-            {
-                web.StartPending(http, pending);
-                return ForcedForm(web, pre, "Choose a password different from the one-time password.", StatusCodes.Status400BadRequest);
-            }
-            await web.Accounts.SetPasswordAsync(user, newPassword, ct);
-            var token = await web.SignIn.StartSessionAsync((await web.Users.FindByIdAsync(user.Id, ct))!, WebSession.Source(http), ct);
-            return await web.CompleteSignInAsync(http, token, pending.ReturnPath);
-        }
-
         var (session, redirect) = await web.RequireSessionAsync(http, Path);
         if (session is null) return redirect!;
         if (!web.Csrf.IsValid(http, form, session.CsrfBinding)) return Csrf.Refused();
@@ -84,7 +91,7 @@ internal static class PasswordPage
         WebPage.Render("Choose your password", Html.Of($"""
             <p>You signed in with a one-time password. Choose your own before going on; nothing else is available until then.</p>
             {WebPage.Error(error)}
-            <form method="post" action="{Path}" class="stack">
+            <form method="post" action="{ForcedPath}" class="stack">
             {WebPage.CsrfField(web.Csrf.TokenFor(Csrf.PreSignInBinding(pre)))}
             <label>New password (at least {WebPages.MinPasswordLength} characters) <input name="new" type="password" autocomplete="new-password" required minlength="{WebPages.MinPasswordLength}" autofocus></label>
             <label>New password again <input name="confirm" type="password" autocomplete="new-password" required minlength="{WebPages.MinPasswordLength}"></label>

@@ -72,7 +72,7 @@ internal static class SignInPage
                 return WebPage.SeeOther("/signin/code");
             case SignInStatus.PasswordChangeRequired:
                 if (!web.StartPending(http, new PendingSignIn(result.User!.Id, PendingStep.ChangePassword, returnPath, SecretToken.Hash(pre), expires))) return Busy();
-                return WebPage.SeeOther(PasswordPage.Path);
+                return WebPage.SeeOther(PasswordPage.ForcedPath);
             case SignInStatus.LockedOut:
                 WebCookies.Delete(http.Response, WebCookies.Pending);
                 var until = result.LockedUntil!.Value;

@@ -49,7 +49,7 @@ internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signI
     {
         var session = await WebSession.FindAsync(http, sessions);
         if (session is null) return (null, WebPage.SeeOther("/signin?return=" + Uri.EscapeDataString(returnPath)));
-        if (session.User.MustChangePassword && returnPath != PasswordPage.Path) return (null, WebPage.SeeOther(PasswordPage.Path));
+        if (session.User.MustChangePassword) return (null, WebPage.SeeOther("/signin")); // SignIn starts no session for them: belt and braces
         return (session, null);
     }
 

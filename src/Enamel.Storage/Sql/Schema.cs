@@ -13,6 +13,7 @@ internal static class Schema
             sex TEXT NOT NULL,
             data_key TEXT NOT NULL,
             created TEXT NOT NULL,
+            clinic TEXT NOT NULL,
             UNIQUE (patient_id, issuer));
         CREATE TABLE IF NOT EXISTS studies (
             pk {d.IdentityColumn},
@@ -72,4 +73,14 @@ internal static class Schema
         CREATE INDEX IF NOT EXISTS ix_series_modality ON series (modality);
         CREATE INDEX IF NOT EXISTS ix_instances_series ON instances (series_pk);
         """;
+
+    /// <summary>
+    /// Databases created before patients belonged to a clinic: the column is added and every existing patient is put
+    /// in the configured default clinic (one transaction; run after <see cref="Create"/>, which leaves an old table as it is).
+    /// </summary>
+    public const string AddPatientClinic = "ALTER TABLE patients ADD COLUMN clinic TEXT NOT NULL DEFAULT ''";
+    public const string FillPatientClinic = "UPDATE patients SET clinic = @clinic WHERE clinic = ''";
+
+    /// <summary>Indexes on migrated columns, created once the column is there.</summary>
+    public const string MigratedIndexes = "CREATE INDEX IF NOT EXISTS ix_patients_clinic ON patients (clinic);";
 }

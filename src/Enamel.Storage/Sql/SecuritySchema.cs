@@ -88,6 +88,7 @@ internal static class SecuritySchema
             detail TEXT NOT NULL,
             hash TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_audit_patient ON audit_log (patient_key);
+        CREATE INDEX IF NOT EXISTS ix_audit_actor ON audit_log (actor_id);
         CREATE TABLE IF NOT EXISTS audit_checkpoints (
             seq BIGINT PRIMARY KEY,
             hash TEXT NOT NULL,

@@ -97,6 +97,29 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
 
     public int PageSize { get; init; } = 1000;
 
+    /// <summary>The filtered read in SQL (indexed by patient and actor); same answers as <see cref="AuditQuery.Matches"/>.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken ct)
+    {
+        var where = new List<string> { "seq > @after" };
+        var args = new List<(string, object?)> { ("@after", query.AfterSequence) };
+        void Add(string clause, string name, object value) { where.Add(clause); args.Add((name, value)); }
+        if (query.ActorId is { } actor) Add("actor_id = @actor", "@actor", actor);
+        if (query.PatientKey is { } patient) Add("patient_key = @patient", "@patient", patient);
+        if (query.Action is { } action) Add("action = @action", "@action", action);
+        if (query.Outcome is { } outcome) Add("outcome = @outcome", "@outcome", outcome.ToString());
+        // Prefix match without LIKE, whose wildcards (% _) would need escaping: compare the leading characters.
+        if (query.ObjectPrefix is { Length: > 0 } prefix) Add("substr(object, 1, @prefixLength) = @prefix", "@prefix", prefix);
+        if (query.ObjectPrefix is { Length: > 0 } p) args.Add(("@prefixLength", p.Length));
+        // Times are stored as UTC round-trip text of one width: text order is time order.
+        if (query.Since is { } since) Add("time >= @since", "@since", AuditChain.FormatTime(since));
+        if (query.Until is { } until) Add("time < @until", "@until", AuditChain.FormatTime(until));
+        int limit = Math.Clamp(query.Limit, 1, AuditQuery.MaxLimit);
+        return await db.QueryAsync($"""
+            SELECT seq, time, actor_id, actor_role, patient_key, object, action, outcome, purpose, source, detail, hash
+            FROM audit_log WHERE {string.Join(" AND ", where)} ORDER BY seq LIMIT {limit}
+            """, ReadRecord, ct, [.. args]);
+    }
+
     private static AuditRecord ReadRecord(DbDataReader r)
     {
         var e = new AuditEvent(AuditChain.ParseTime(r.GetString(1)), r.GetString(2), r.GetString(3), SqlDb.LongOrNull(r, 4), r.GetString(5),

@@ -18,6 +18,9 @@ public sealed class SqlBreakGlassStore : IBreakGlassStore
         (await db.QueryAsync(Select + " WHERE user_id = @u AND patient_key = @p", Read, ct, ("@u", userId), ("@p", patientKey)))
         .Where(g => g.IsActive(now)).OrderByDescending(g => g.Expires).FirstOrDefault();
 
+    public async Task<IReadOnlyList<BreakGlassGrant>> ListActiveAsync(string userId, DateTimeOffset now, CancellationToken ct) =>
+        [.. (await db.QueryAsync(Select + " WHERE user_id = @u", Read, ct, ("@u", userId))).Where(g => g.IsActive(now))];
+
     public async Task<IReadOnlyList<BreakGlassGrant>> ListUnreviewedAsync(CancellationToken ct) =>
         await db.QueryAsync(Select + " WHERE reviewed_by IS NULL ORDER BY granted", Read, ct);
 

@@ -36,6 +36,14 @@ public sealed partial class SqlStudyIndex
         if (query.Level >= QueryLevel.Series) sql.Append(" JOIN series se ON se.study_pk = st.pk");
         if (query.Level >= QueryLevel.Instance) sql.Append(" JOIN instances i ON i.series_pk = se.pk");
         sql.Append(" WHERE 1 = 1");
+        if (query.Reach is { } reach)
+        {
+            // Only patients the caller reaches: their clinics' patients and the patients named one by one.
+            var reachable = new List<string>();
+            if (reach.Clinics.Count > 0) reachable.Add($"p.clinic IN ({string.Join(", ", reach.Clinics.Order(StringComparer.Ordinal).Select(v => Add(args, v)))})");
+            if (reach.PatientKeys.Count > 0) reachable.Add($"p.pk IN ({string.Join(", ", reach.PatientKeys.Order().Select(k => AddValue(args, k)))})");
+            sql.Append(reachable.Count == 0 ? " AND 1 = 0" : $" AND ({string.Join(" OR ", reachable)})");
+        }
 
         foreach (var (tag, value) in query.Filters)
         {
@@ -121,6 +129,13 @@ public sealed partial class SqlStudyIndex
     private static string LikePattern(string value) => EscapeLike(value).Replace('*', '%').Replace('?', '_');
 
     private static string Add(List<(string, object)> args, string value)
+    {
+        var name = "@a" + args.Count.ToString(CultureInfo.InvariantCulture);
+        args.Add((name, value));
+        return name;
+    }
+
+    private static string AddValue(List<(string, object)> args, long value)
     {
         var name = "@a" + args.Count.ToString(CultureInfo.InvariantCulture);
         args.Add((name, value));

@@ -7,8 +7,11 @@ using Enamel.Dicom;
 
 namespace Enamel.Storage.Sql;
 
-/// <summary>The study index over SQLite or PostgreSQL (plain ADO.NET; one SQL text for both but for <see cref="SqlDialect"/>).</summary>
-public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time) : IStudyIndex
+/// <summary>
+/// The study index over SQLite or PostgreSQL (plain ADO.NET; one SQL text for both but for <see cref="SqlDialect"/>).
+/// <paramref name="defaultClinic"/> is the clinic patients of a database created before clinics existed are put in.
+/// </summary>
+public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time, string defaultClinic) : IStudyIndex
 {
     private readonly SqlDb db = new(dialect);
 
@@ -22,6 +25,35 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time)
         await using var cmd = c.CreateCommand();
         cmd.CommandText = Schema.Create(dialect);
         await cmd.ExecuteNonQueryAsync(ct);
+        await MigratePatientClinicAsync(c, ct);
+        await SqlDb.ExecuteAsync(c, null, Schema.MigratedIndexes, ct);
+    }
+
+    /// <summary>Adds patients.clinic to a database from before clinics, filled with the default clinic, in one transaction.</summary>
+    private async Task MigratePatientClinicAsync(DbConnection c, CancellationToken ct)
+    {
+        if (await HasColumnAsync(c, null, "patients", "clinic", ct)) return;
+        if (string.IsNullOrWhiteSpace(defaultClinic)) throw new InvalidOperationException("the default clinic (Enamel:Clinic) is empty: patients cannot be migrated into it");
+        await using var tx = await c.BeginTransactionAsync(ct);
+        try
+        {
+            await SqlDb.ExecuteAsync(c, tx, Schema.AddPatientClinic, ct);
+        }
+        catch (DbException)
+        {
+            // Another node or process migrating at the same time added it first.
+            await tx.RollbackAsync(ct);
+            if (await HasColumnAsync(c, null, "patients", "clinic", ct)) return;
+            throw;
+        }
+        await SqlDb.ExecuteAsync(c, tx, Schema.FillPatientClinic, ct, ("@clinic", defaultClinic));
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task<bool> HasColumnAsync(DbConnection c, DbTransaction? tx, string table, string column, CancellationToken ct)
+    {
+        await using var cmd = Command(c, tx, dialect.ColumnExistsQuery, ("@table", table), ("@column", column));
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) > 0;
     }
 
     public async Task<PatientRecord?> FindPatientAsync(string patientId, string issuer, CancellationToken ct)
@@ -32,12 +64,12 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time)
 
     private static async Task<PatientRecord?> FindPatientAsync(DbConnection c, DbTransaction? tx, string patientId, string issuer, CancellationToken ct)
     {
-        await using var cmd = Command(c, tx, "SELECT pk, patient_id, issuer, patient_name, birth_date, data_key FROM patients WHERE patient_id = @id AND issuer = @issuer",
+        await using var cmd = Command(c, tx, "SELECT pk, patient_id, issuer, patient_name, birth_date, data_key, clinic FROM patients WHERE patient_id = @id AND issuer = @issuer",
             ("@id", patientId), ("@issuer", issuer));
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         return new PatientRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
-            new DataKeyId(Guid.ParseExact(r.GetString(5), "N")));
+            new DataKeyId(Guid.ParseExact(r.GetString(5), "N")), r.GetString(6));
     }
 
     private const string InstanceSelect = """
@@ -45,12 +77,21 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time)
         FROM instances i JOIN series se ON i.series_pk = se.pk JOIN studies st ON se.study_pk = st.pk
         """;
 
-    public async Task<long?> FindStudyPatientKeyAsync(string studyInstanceUid, CancellationToken ct)
+    public async Task<StudyPatient?> FindPatientByKeyAsync(long patientKey, CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);
-        await using var cmd = Command(c, null, "SELECT patient_pk FROM studies WHERE study_uid = @uid", ("@uid", studyInstanceUid));
-        var v = await cmd.ExecuteScalarAsync(ct);
-        return v is null or DBNull ? null : Convert.ToInt64(v, CultureInfo.InvariantCulture);
+        await using var cmd = Command(c, null, "SELECT pk, clinic FROM patients WHERE pk = @pk", ("@pk", patientKey));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? new StudyPatient(r.GetInt64(0), r.GetString(1)) : null;
+    }
+
+    public async Task<StudyPatient?> FindStudyPatientAsync(string studyInstanceUid, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = Command(c, null, "SELECT p.pk, p.clinic FROM studies st JOIN patients p ON st.patient_pk = p.pk WHERE st.study_uid = @uid",
+            ("@uid", studyInstanceUid));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? new StudyPatient(r.GetInt64(0), r.GetString(1)) : null;
     }
 
     public async Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken ct)
@@ -81,8 +122,9 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time)
             new StoredBlob(new BlobId(r.GetString(4)), r.GetInt64(5), r.GetString(6), r.GetString(7)),
             new DataKeyId(Guid.ParseExact(r.GetString(8), "N")));
 
-    public async Task<IndexOutcome> AddInstanceAsync(InstanceAttributes a, StoredBlob blob, DataKeyId blobKey, CancellationToken ct)
+    public async Task<IndexOutcome> AddInstanceAsync(InstanceAttributes a, StoredBlob blob, DataKeyId blobKey, string clinic, CancellationToken ct)
     {
+        if (string.IsNullOrWhiteSpace(clinic)) throw new ArgumentException("a patient must belong to a clinic", nameof(clinic));
         await using var c = await OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
@@ -93,10 +135,10 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time)
         if (patient is null)
         {
             patientPk = await InsertReturningAsync(c, tx, """
-                INSERT INTO patients (patient_id, issuer, patient_name, birth_date, sex, data_key, created)
-                VALUES (@id, @issuer, @name, @birth, @sex, @key, @now) RETURNING pk
+                INSERT INTO patients (patient_id, issuer, patient_name, birth_date, sex, data_key, created, clinic)
+                VALUES (@id, @issuer, @name, @birth, @sex, @key, @now, @clinic) RETURNING pk
                 """, ct, ("@id", a.PatientId), ("@issuer", a.IssuerOfPatientId), ("@name", a.PatientName), ("@birth", a.PatientBirthDate),
-                ("@sex", a.PatientSex), ("@key", blobKey.ToString()), ("@now", now));
+                ("@sex", a.PatientSex), ("@key", blobKey.ToString()), ("@now", now), ("@clinic", clinic));
         }
         else
         {

@@ -27,7 +27,8 @@ public sealed class ImageImportTests : IDisposable
             "pan.tif,P-7,\"Chan^Tai Man\",19900102,M,PX,20260110\n");
         var data = Path.Combine(dir, "data");
 
-        var r = Enamel.Run("import", source, "--data", data, "--mapping", Path.Combine(dir, "map.csv"), "--report", Path.Combine(dir, "report.tsv"));
+        Enamel.AddUser(data, "importer", "hygienist");
+        var r = Enamel.Run("import", source, "--data", data, "--as", "importer", "--mapping", Path.Combine(dir, "map.csv"), "--report", Path.Combine(dir, "report.tsv"));
 
         Assert.Contains("imported: 2", r.StdOut);
         Assert.Contains("photo.jpg\tnotdicom\tplain image without a patient mapping", File.ReadAllText(Path.Combine(dir, "report.tsv")));

@@ -8,7 +8,8 @@ public sealed class KeysCommandTests : IDisposable
     public async Task Rotate_AfterImport_RewrapsKeys_DataStillReadable()
     {
         var data = Path.Combine(dir, "data");
-        var import = Enamel.Run("import", Enamel.Sample("CT_small.dcm"), "--data", data, "--report", Path.Combine(dir, "r.tsv"));
+        Enamel.AddUser(data, "importer", "dentist");
+        var import = Enamel.Run("import", Enamel.Sample("CT_small.dcm"), "--data", data, "--as", "importer", "--report", Path.Combine(dir, "r.tsv"));
         Assert.True(import.ExitCode == 0, import.StdErr + import.StdOut);
         var blobsBefore = Directory.GetFiles(Path.Combine(data, "store", "blobs"), "*.enb", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList();
 
@@ -22,6 +23,9 @@ public sealed class KeysCommandTests : IDisposable
         var verify = Enamel.Run("audit", "verify", "--data", data);
         Assert.True(verify.ExitCode == 0, verify.StdOut + verify.StdErr);
         Assert.Contains("version 1 -> 2", rotate.StdOut);
+        var trail = Enamel.Run("audit", "export", "--format", "atna", "--data", data);
+        Assert.True(trail.ExitCode == 0, trail.StdErr);
+        Assert.Contains("KeyRotate", trail.StdOut);
 
         var blobsAfter = Directory.GetFiles(Path.Combine(data, "store", "blobs"), "*.enb", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList();
         Assert.Equal(blobsBefore.Count, blobsAfter.Count);
@@ -53,10 +57,10 @@ public sealed class ConfigurationTests : IDisposable
     private readonly string dir = Enamel.TempDir();
 
     [Fact]
-    public void Import_DataFolderFromEnvironment_IsUsedWithoutFlag()
+    public void DataFolderFromEnvironment_IsUsedWithoutFlag()
     {
         var data = Path.Combine(dir, "from-env");
-        var psi = Enamel.StartInfo("import", Enamel.Sample("MR_small.dcm"), "--report", Path.Combine(dir, "r.tsv"));
+        var psi = Enamel.StartInfo("users", "list");
         psi.Environment["Enamel__DataDirectory"] = data;
         using var p = System.Diagnostics.Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEnd();

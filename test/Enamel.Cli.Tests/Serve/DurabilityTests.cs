@@ -31,16 +31,13 @@ public sealed class DurabilityTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             var pending = files.Where(f => !acknowledged.Contains(f)).ToList();
             if (pending.Count == 0) break;
-            int dicomPort = FreePort(), httpPort = FreePort();
-            using var server = StartServer(data, httpPort, dicomPort);
-            await WaitForPortAsync(dicomPort, server);
-            await WaitForPortAsync(httpPort, server);
-            var storescu = Process.Start(StoreScu(dicomPort, pending))!;
+            using var server = StartServer(data);
+            await server.WaitUntilListeningAsync();
+            var storescu = Process.Start(StoreScu(server.DicomPort, pending))!;
             var stdout = storescu.StandardOutput.ReadToEndAsync();
             var errors = storescu.StandardError.ReadToEndAsync();
             await Task.Delay(random.Next(100, 1200));
-            server.Kill(entireProcessTree: true); // SIGKILL: no shutdown code runs
-            await server.WaitForExitAsync();
+            await server.KillAsync(); // SIGKILL: no shutdown code runs
             if (!storescu.WaitForExit(60_000)) storescu.Kill();
             var log = await stdout + await errors;
             var acked = Acknowledged(log).ToList();
@@ -52,13 +49,9 @@ public sealed class DurabilityTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.NotEmpty(acknowledged);
         Assert.True(killedMidTransfer > 0, "no kill landed while storescu was still sending: the test proved nothing");
         // Restart cleanly: recovery runs, then every acknowledged instance must come back byte for byte.
-        int port = FreePort(), dport = FreePort();
-        using var final = StartServer(data, port, dport);
-        await WaitForPortAsync(dport, final);
-        await WaitForPortAsync(port, final);
-        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
-        { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ReaderToken(data));
+        using var final = StartServer(data);
+        await final.WaitUntilListeningAsync();
+        using var http = final.Client(ReaderToken(data));
         var bySop = files.ToDictionary(SopInstanceUid);
         foreach (var f in acknowledged)
         {
@@ -80,7 +73,7 @@ public sealed class DurabilityTests(Xunit.Abstractions.ITestOutputHelper output)
             var source = await File.ReadAllBytesAsync(bySop[sop]);
             Assert.True(Same(DatasetBytes(bytes), DatasetBytes(source)), $"indexed instance {sop} is not the complete object");
         }
-        final.Kill(entireProcessTree: true);
+        await final.KillAsync();
     }
 
     /// <summary>A dentist account and a read-only API token made with the admin commands, as a clinic would.</summary>
@@ -93,20 +86,9 @@ public sealed class DurabilityTests(Xunit.Abstractions.ITestOutputHelper output)
         return token.StdOut.Trim();
     }
 
-    private static Process StartServer(string data, int httpPort, int dicomPort)
-    {
-        var psi = Enamel.StartInfo("serve", "--data", data, "--listen", "127.0.0.1", "--http-port", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--dicom-port", dicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dicom-plain");
+    private static ServeProcess StartServer(string data) =>
         // The sensor's AE acts as a hygienist account (an unmapped AE may not store: deny by default).
-        psi.Environment["Enamel__DicomAes__0__AeTitle"] = "SENSOR";
-        psi.Environment["Enamel__DicomAes__0__User"] = "sensor";
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
+        ServeProcess.Start(data, new Dictionary<string, string> { ["Enamel__DicomAes__0__AeTitle"] = "SENSOR", ["Enamel__DicomAes__0__User"] = "sensor" });
 
     private static ProcessStartInfo StoreScu(int port, IEnumerable<string> files)
     {
@@ -130,22 +112,6 @@ public sealed class DurabilityTests(Xunit.Abstractions.ITestOutputHelper output)
                 current = null;
             }
         }
-    }
-
-    private static async Task WaitForPortAsync(int port, Process server)
-    {
-        for (int i = 0; i < 300; i++)
-        {
-            if (server.HasExited) throw new InvalidOperationException($"enamel serve exited with {server.ExitCode}");
-            try
-            {
-                using var c = new TcpClient();
-                await c.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) { await Task.Delay(100); }
-        }
-        throw new TimeoutException("enamel serve did not open its DIMSE port");
     }
 
     private static string[] GenerateInstances(string folder)
@@ -203,13 +169,6 @@ public sealed class DurabilityTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         using var f = DicomFile.Open(path, DicomReadOptions.HeaderOnly);
         return f.Dataset.GetString(DicomTags.SOPInstanceUID)!;
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);

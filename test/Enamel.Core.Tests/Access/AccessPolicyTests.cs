@@ -142,4 +142,64 @@ public sealed class AccessPolicyTests
         Assert.False(Operation.TryParse("Imaging:Fly", out _));
         Assert.False(Operation.TryParse("Imaging", out _));
     }
+
+    private Task<SearchDecision> Search(Actor actor, Operation op, Purpose purpose = Purpose.Treatment) =>
+        policy.SearchReachAsync(actor, op, purpose, "qido studies", Ct);
+
+    [Fact]
+    public async Task SearchReach_Staff_ReachesTheirClinics_PatientOwnAndDependants_RecipientShares()
+    {
+        var dentist = await Search(Staff(RoleTable.Dentist, "north", "west"), ReadImages);
+        Assert.True(dentist.Allowed);
+        Assert.Equal(["north", "west"], dentist.Reach.Clinics.Order());
+        Assert.Empty(dentist.Reach.PatientKeys);
+
+        var guardian = await Search(new Actor("g", "g", [RoleTable.Patient], new HashSet<string> { "north" }) { OwnPatientKey = 1, Dependants = new HashSet<long> { 5 } }, ReadImages);
+        Assert.True(guardian.Allowed);
+        Assert.Empty(guardian.Reach.Clinics); // a patient's clinic membership reaches no other patient
+        Assert.Equal([1L, 5L], guardian.Reach.PatientKeys.Order());
+
+        var recipient = await Search(new Actor("x", "x", [RoleTable.ExternalRecipient], new HashSet<string>()) { SharedPatients = new HashSet<long> { 7 } }, ReadImages);
+        Assert.Equal([7L], recipient.Reach.PatientKeys);
+        Assert.Equal(AuditOutcome.Success, audit.Records[^1].Event.Outcome);
+        Assert.Null(audit.Records[^1].Event.PatientKey);
+        Assert.Contains("search-reach", audit.Records[^1].Event.Detail);
+
+        // Roles combine: a dentist who is also a patient reaches their clinic and their own record.
+        var both = await Search(new Actor("dp", "dp", [RoleTable.Dentist, RoleTable.Patient], new HashSet<string> { "north" }) { OwnPatientKey = 42 }, ReadImages);
+        Assert.Equal(["north"], both.Reach.Clinics);
+        Assert.Equal([42L], both.Reach.PatientKeys);
+    }
+
+    [Fact]
+    public async Task SearchReach_IsDenied_WhenNoRolePermits_ForNonPatientRoles_OutsideTokenScope_OrDisabled()
+    {
+        var billing = await Search(Staff(RoleTable.Billing, "north"), ReadImages);
+        Assert.False(billing.Allowed);
+        Assert.Equal("no-role-permits", billing.Decision.Rule);
+        Assert.True(billing.Reach.IsEmpty);
+        Assert.Equal(AuditOutcome.Denied, audit.Records[^1].Event.Outcome);
+
+        var adminAudit = await Search(Staff(RoleTable.Admin, "north"), new(RecordCategory.Settings, RecordAction.Read));
+        Assert.False(adminAudit.Allowed);
+        Assert.Equal("not-a-patient-role", adminAudit.Decision.Rule);
+
+        var scoped = Staff(RoleTable.Dentist, "north") with { TokenScope = new HashSet<Operation> { ReadNotes } };
+        Assert.Equal("outside-token-scope", (await Search(scoped, ReadImages)).Decision.Rule);
+        Assert.Equal("account-disabled", (await Search(Staff(RoleTable.Dentist, "north") with { Disabled = true }, ReadImages)).Decision.Rule);
+        // A patient's token cannot search for what the patient role does not permit.
+        Assert.False((await Search(new Actor("p", "p", [RoleTable.Patient], new HashSet<string>()) { OwnPatientKey = 1 }, new(RecordCategory.Imaging, RecordAction.Create))).Allowed);
+    }
+
+    [Fact]
+    public async Task SearchReach_Emergency_AddsTheActorsActiveBreakGlassPatients_Only()
+    {
+        var dentist = Staff(RoleTable.Dentist, "north");
+        Assert.NotNull((await breakGlass.RequestAsync(dentist, 9, "patient collapsed in chair 2", TimeSpan.FromMinutes(30), Ct)).Grant);
+        Assert.Empty((await Search(dentist, ReadImages)).Reach.PatientKeys);
+        Assert.Equal([9L], (await Search(dentist, ReadImages, Purpose.Emergency)).Reach.PatientKeys);
+        Assert.Empty((await Search(Staff(RoleTable.Dentist, "north") with { UserId = "someone-else" }, ReadImages, Purpose.Emergency)).Reach.PatientKeys);
+        time.Advance(TimeSpan.FromMinutes(31));
+        Assert.Empty((await Search(dentist, ReadImages, Purpose.Emergency)).Reach.PatientKeys);
+    }
 }

@@ -40,6 +40,9 @@ public sealed class MemoryBreakGlassStore : IBreakGlassStore
     public Task<BreakGlassGrant?> FindActiveAsync(string userId, long patientKey, DateTimeOffset now, CancellationToken ct) =>
         Task.FromResult(Grants.FirstOrDefault(g => g.UserId == userId && g.PatientKey == patientKey && g.IsActive(now)));
 
+    public Task<IReadOnlyList<BreakGlassGrant>> ListActiveAsync(string userId, DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<BreakGlassGrant>>([.. Grants.Where(g => g.UserId == userId && g.IsActive(now))]);
+
     public Task<IReadOnlyList<BreakGlassGrant>> ListUnreviewedAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<BreakGlassGrant>>([.. Grants.Where(g => g.ReviewedBy is null)]);
 

@@ -27,10 +27,10 @@ public sealed class ImportArchiveTests : IDisposable
         var data = Path.Combine(root, "data");
         var master = MasterKeyFile.OpenOrCreate(Path.Combine(data, "master.key"), TimeProvider.System);
         var keyring = new FileKeyring(Path.Combine(data, "keys"), master, TimeProvider.System);
-        var index = new SqlStudyIndex(SqlDialect.Sqlite(Path.Combine(data, "index.db")), TimeProvider.System);
+        var index = new SqlStudyIndex(SqlDialect.Sqlite(Path.Combine(data, "index.db")), TimeProvider.System, "main");
         await index.InitializeAsync(Ct);
         var store = new StoreInstance(new FileSystemBlobStore(Path.Combine(data, "store"), keyring), keyring, index);
-        return (new ImportArchive(store, Path.Combine(data, "imports")), index);
+        return (new ImportArchive(store, new IngestTarget("main"), Path.Combine(data, "imports")), index);
     }
 
     [Fact]

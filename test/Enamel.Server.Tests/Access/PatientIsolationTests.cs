@@ -17,7 +17,7 @@ public class PatientIsolationTests(ServerFixture server) : IClassFixture<ServerF
         string Uid(DicomFile f, DicomTag t) => f.Dataset.GetString(t)!;
         var ownStudy = Uid(ct, DicomTags.StudyInstanceUID);
         var otherStudy = Uid(mr, DicomTags.StudyInstanceUID);
-        var patientKey = await server.Folder.Index.FindStudyPatientKeyAsync(ownStudy, default);
+        var patientKey = (await server.Folder.Index.FindStudyPatientAsync(ownStudy, default))?.PatientKey;
         Assert.NotNull(patientKey);
 
         // A patient account bound to the CT patient, with a token for reading images.
@@ -36,12 +36,29 @@ public class PatientIsolationTests(ServerFixture server) : IClassFixture<ServerF
             $"/dicom-web/studies/{otherStudy}", $"/dicom-web/studies/{otherStudy}/metadata", $"/dicom-web/studies/{otherStudy}/series",
             other, other + "/metadata", other + "/frames/1", other + "/rendered", other + "/thumbnail",
             $"/wado?requestType=WADO&studyUID={otherStudy}&seriesUID={Uid(mr, DicomTags.SeriesInstanceUID)}&objectUID={Uid(mr, DicomTags.SOPInstanceUID)}",
-            // Searching across patients is not a patient's operation either.
-            "/dicom-web/studies", $"/dicom-web/studies?PatientID={mr.Dataset.GetString(DicomTags.PatientID)}", "/dicom-web/instances",
+            $"/dicom-web/studies/{otherStudy}/instances", $"/dicom-web/studies/{otherStudy}/series/{Uid(mr, DicomTags.SeriesInstanceUID)}/instances",
         })
         {
             var response = await client.GetAsync(path);
             Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"patient A reached {path}: {(int)response.StatusCode}");
+        }
+        // A patient may search, but every search returns their own record only.
+        foreach (var path in new[] { "/dicom-web/studies", "/dicom-web/series", "/dicom-web/instances" })
+        {
+            var response = await client.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode}");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Contains(ownStudy, body);
+            Assert.DoesNotContain(otherStudy, body);
+        }
+        foreach (var path in new[]
+        {
+            $"/dicom-web/studies?PatientID={mr.Dataset.GetString(DicomTags.PatientID)}", $"/dicom-web/studies?StudyInstanceUID={otherStudy}",
+            $"/dicom-web/series?SeriesInstanceUID={Uid(mr, DicomTags.SeriesInstanceUID)}", $"/dicom-web/instances?SOPInstanceUID={Uid(mr, DicomTags.SOPInstanceUID)}",
+        })
+        {
+            var response = await client.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"patient A searched {path}: {(int)response.StatusCode}");
         }
         // Naming patient B's instance under patient A's study does not leak it either: nothing is found there.
         var mixed = $"/dicom-web/studies/{ownStudy}/series/{Uid(mr, DicomTags.SeriesInstanceUID)}/instances/{Uid(mr, DicomTags.SOPInstanceUID)}";

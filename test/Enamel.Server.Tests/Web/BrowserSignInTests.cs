@@ -77,7 +77,7 @@ public sealed class BrowserSignInTests(WebServerFixture server) : IClassFixture<
         Assert.Equal("rgb(31, 111, 235)", await page.EvalOnSelectorAsync<string>("button[type=submit]", "b => getComputedStyle(b).backgroundColor")); // the stylesheet loaded
         await page.FillAsync("input[name=username]", "admin");
         await page.FillAsync("input[name=password]", oneTime);
-        await ClickThenAsync(page, "button[type=submit]", "/account/password");
+        await ClickThenAsync(page, "button[type=submit]", "/signin/password");
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "__Host-enamel-session");
         await page.FillAsync("input[name=new]", NewPassword);
         await page.FillAsync("input[name=confirm]", NewPassword);

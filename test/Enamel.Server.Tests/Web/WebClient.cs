@@ -5,7 +5,7 @@ namespace Enamel.Server.Tests.Web;
 
 /// <summary>
 /// HTTP against the web pages the way a browser would, but with every cookie handled here in plain sight: no redirect
-/// is followed, Set-Cookie headers are kept raw (<see cref="SetCookies"/>) and applied to <see cref="Cookies"/>.
+/// is followed, every request says Accept: text/html, Set-Cookie headers are kept raw (<see cref="SetCookies"/>) and applied to <see cref="Cookies"/>.
 /// </summary>
 public sealed partial class WebClient : IDisposable
 {
@@ -45,6 +45,7 @@ public sealed partial class WebClient : IDisposable
 
     public async Task<(HttpResponseMessage Response, string Body)> SendAsync(HttpRequestMessage request, Action<HttpRequestMessage>? tweak = null)
     {
+        request.Headers.Add("Accept", "text/html"); // as a browser does
         if (Cookies.Count > 0) request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
         tweak?.Invoke(request);
         var response = await http.SendAsync(request);

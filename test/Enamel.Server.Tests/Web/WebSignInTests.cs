@@ -156,7 +156,7 @@ public sealed partial class WebSignInTests(WebServerFixture server) : IClassFixt
         var (user, oneTime) = await server.Accounts().CreateAsync(NewName("new"), "New", ["dentist"], new HashSet<string> { "main" }, "test", default);
         using var client = server.Client();
         var (response, _) = await client.SignInAsync(user.UserName, oneTime!);
-        WebClient.AssertSeeOther(response, "/account/password");
+        WebClient.AssertSeeOther(response, "/signin/password");
         Assert.Null(client.Session);
         Assert.True(client.Cookies.ContainsKey("__Host-enamel-pending"));
         Assert.DoesNotContain(oneTime!, client.Cookies["__Host-enamel-pending"], StringComparison.Ordinal);
@@ -165,11 +165,11 @@ public sealed partial class WebSignInTests(WebServerFixture server) : IClassFixt
         WebClient.AssertSeeOther((await client.GetAsync("/account")).Response, "/signin?return=%2Faccount");
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/dicom-web/studies")).Response.StatusCode);
 
-        var short1 = await client.SubmitAsync("/account/password", "/account/password", ("new", "too short"), ("confirm", "too short"));
+        var short1 = await client.SubmitAsync("/signin/password", "/signin/password", ("new", "too short"), ("confirm", "too short"));
         Assert.Equal(HttpStatusCode.BadRequest, short1.Response.StatusCode);
-        var same = await client.SubmitAsync("/account/password", "/account/password", ("new", oneTime!), ("confirm", oneTime!));
+        var same = await client.SubmitAsync("/signin/password", "/signin/password", ("new", oneTime!), ("confirm", oneTime!));
         Assert.Equal(HttpStatusCode.BadRequest, same.Response.StatusCode);
-        var done = await client.SubmitAsync("/account/password", "/account/password", ("new", "my own new password"), ("confirm", "my own new password"));
+        var done = await client.SubmitAsync("/signin/password", "/signin/password", ("new", "my own new password"), ("confirm", "my own new password"));
         WebClient.AssertSeeOther(done.Response, "/account");
         Assert.NotNull(client.Session);
         Assert.False(client.Cookies.ContainsKey("__Host-enamel-pending"));
@@ -285,6 +285,14 @@ public sealed partial class WebSignInTests(WebServerFixture server) : IClassFixt
         WebClient.AssertSeeOther((await anonymous.GetAsync("/")).Response, "/signin");
         var (client, _) = await SignedInAsync();
         WebClient.AssertSeeOther((await client.GetAsync("/")).Response, "/account");
+        // A script (no Accept: text/html) gets the access gate's 401 instead of the redirect.
+        using var script = new HttpClient(new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == server.Folder.Certificate.Thumbprint,
+        }) { BaseAddress = server.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/account")).StatusCode);
+        WebClient.AssertSeeOther((await anonymous.GetAsync("/account")).Response, "/signin?return=%2Faccount");
         var css = await anonymous.GetAsync("/static/enamel.css");
         Assert.Equal("text/css", css.Response.Content.Headers.ContentType!.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/static/..%2Fenamel.css")).Response.StatusCode);

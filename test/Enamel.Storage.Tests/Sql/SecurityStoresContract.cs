@@ -184,6 +184,34 @@ public abstract class SecurityStoresContract : IDisposable
     }
 
     [Fact]
+    public async Task Audit_Query_FiltersInTheDatabase_ExactlyAsTheQuerySays()
+    {
+        var (log, _) = await AuditWithAsync(40);
+        var all = await log.ReadAsync(1, Ct).ToListAsync(Ct);
+        AuditQuery[] queries =
+        [
+            new(),
+            new() { ActorId = "user1" },
+            new() { PatientKey = 7 },
+            new() { Outcome = AuditOutcome.Denied, ActorId = "user2" },
+            new() { Action = "Read", Since = T0.AddSeconds(10), Until = T0.AddSeconds(20) },
+            new() { ObjectPrefix = "Imaging study 1.2.1" },
+            new() { ObjectPrefix = "Imaging study 1.2.%" }, // a LIKE wildcard is matched literally
+            new() { AfterSequence = 30, Limit = 4 },
+            new() { ActorId = "nobody" },
+        ];
+        foreach (var q in queries)
+        {
+            var expected = all.Where(q.Matches).Take(q.Limit).Select(r => r.Sequence).ToList();
+            var actual = (await log.QueryAsync(q, Ct)).Select(r => r.Sequence).ToList();
+            Assert.Equal(expected, actual);
+        }
+        Assert.Equal([31L, 32L, 33L, 34L], (await log.QueryAsync(new AuditQuery { AfterSequence = 30, Limit = 4 }, Ct)).Select(r => r.Sequence));
+        Assert.Equal(11, (await log.QueryAsync(new AuditQuery { ObjectPrefix = "Imaging study 1.2.1" }, Ct)).Count); // 1, 10-19
+        Assert.Empty(await log.QueryAsync(new AuditQuery { ObjectPrefix = "Imaging study 1.2.%" }, Ct));
+    }
+
+    [Fact]
     public async Task Audit_ChangedField_IsReportedAtThatEntry()
     {
         var (log, dialect) = await AuditWithAsync(25);

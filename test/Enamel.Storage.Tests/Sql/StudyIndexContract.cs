@@ -1,3 +1,4 @@
+using Enamel.Core.Access;
 using Enamel.Core.Studies;
 using Enamel.Dicom;
 using Enamel.Storage.Blobs;
@@ -10,6 +11,7 @@ namespace Enamel.Storage.Tests.Sql;
 public abstract class StudyIndexContract : IDisposable
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
+    private static readonly IngestTarget Main = new("main");
     private readonly string root = Path.Combine(Path.GetTempPath(), "enamel-index-tests", Guid.NewGuid().ToString("N"));
 
     protected StudyIndexContract()
@@ -25,9 +27,11 @@ public abstract class StudyIndexContract : IDisposable
     private FileKeyring Keyring { get; }
     private FileSystemBlobStore Blobs { get; }
 
-    private async Task<(SqlStudyIndex Index, StoreInstance Store)> CreateAsync()
+    private Task<(SqlStudyIndex Index, StoreInstance Store)> CreateAsync() => CreateAsync(CreateDialect(root), "main");
+
+    private async Task<(SqlStudyIndex Index, StoreInstance Store)> CreateAsync(SqlDialect dialect, string defaultClinic)
     {
-        var index = new SqlStudyIndex(CreateDialect(root), TimeProvider.System);
+        var index = new SqlStudyIndex(dialect, TimeProvider.System, defaultClinic);
         await index.InitializeAsync(Ct);
         return (index, new StoreInstance(Blobs, Keyring, index));
     }
@@ -56,7 +60,7 @@ public abstract class StudyIndexContract : IDisposable
     {
         var (index, store) = await CreateAsync();
         var bytes = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1");
-        var result = await store.ExecuteAsync(new MemoryStream(bytes), Ct);
+        var result = await store.ExecuteAsync(new MemoryStream(bytes), Main, Ct);
         Assert.Equal(StoreStatus.Stored, result.Status);
 
         var stored = await index.FindInstanceAsync("1.2.3.1.1", Ct);
@@ -72,10 +76,10 @@ public abstract class StudyIndexContract : IDisposable
     {
         var (_, store) = await CreateAsync();
         var bytes = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1");
-        Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(bytes), Ct)).Status);
-        Assert.Equal(StoreStatus.AlreadyStored, (await store.ExecuteAsync(new MemoryStream(bytes), Ct)).Status);
+        Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(bytes), Main, Ct)).Status);
+        Assert.Equal(StoreStatus.AlreadyStored, (await store.ExecuteAsync(new MemoryStream(bytes), Main, Ct)).Status);
         var changed = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1", date: "20260106");
-        Assert.Equal(StoreStatus.Conflict, (await store.ExecuteAsync(new MemoryStream(changed), Ct)).Status);
+        Assert.Equal(StoreStatus.Conflict, (await store.ExecuteAsync(new MemoryStream(changed), Main, Ct)).Status);
     }
 
     [Fact]
@@ -85,9 +89,9 @@ public abstract class StudyIndexContract : IDisposable
         var store = new StoreInstance(Blobs, Keyring, index, keepVersions: true);
         var first = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1");
         var second = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1", date: "20260106");
-        Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(first), Ct)).Status);
-        Assert.Equal(StoreStatus.StoredNewVersion, (await store.ExecuteAsync(new MemoryStream(second), Ct)).Status);
-        Assert.Equal(StoreStatus.AlreadyStored, (await store.ExecuteAsync(new MemoryStream(second), Ct)).Status);
+        Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(first), Main, Ct)).Status);
+        Assert.Equal(StoreStatus.StoredNewVersion, (await store.ExecuteAsync(new MemoryStream(second), Main, Ct)).Status);
+        Assert.Equal(StoreStatus.AlreadyStored, (await store.ExecuteAsync(new MemoryStream(second), Main, Ct)).Status);
 
         var current = await index.FindInstanceAsync("1.2.3.1.1", Ct);
         await using (var s = await Blobs.OpenReadAsync(current!.Blob.Id, Ct))
@@ -105,8 +109,8 @@ public abstract class StudyIndexContract : IDisposable
     public async Task Store_SamePatientIdDifferentName_IsFlaggedNotMerged()
     {
         var (_, store) = await CreateAsync();
-        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), Ct);
-        var result = await store.ExecuteAsync(new MemoryStream(Instance("P1", "ROE^RICHARD", "1.2.4", "1.2.4.1", "1.2.4.1.1")), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), Main, Ct);
+        var result = await store.ExecuteAsync(new MemoryStream(Instance("P1", "ROE^RICHARD", "1.2.4", "1.2.4.1", "1.2.4.1.1")), Main, Ct);
         Assert.Equal(StoreStatus.StoredFlaggedForReview, result.Status);
     }
 
@@ -119,7 +123,7 @@ public abstract class StudyIndexContract : IDisposable
         ds.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, "1.2.9");
         var ms = new MemoryStream();
         DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(ms);
-        var ex = await Assert.ThrowsAsync<InvalidInstanceException>(() => store.ExecuteAsync(new MemoryStream(ms.ToArray()), Ct));
+        var ex = await Assert.ThrowsAsync<InvalidInstanceException>(() => store.ExecuteAsync(new MemoryStream(ms.ToArray()), Main, Ct));
         Assert.Contains("Study Instance UID", ex.Message);
         Assert.Empty(await index.ReferencedBlobIdsAsync(Ct));
         await foreach (var _ in Blobs.ListAsync(Ct)) Assert.Fail("a blob was left behind");
@@ -129,9 +133,9 @@ public abstract class StudyIndexContract : IDisposable
     public async Task Search_MatchingKinds_ReturnExpectedStudies()
     {
         var (index, store) = await CreateAsync();
-        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1", "IO", "20260105")), Ct);
-        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.2", "1.2.3.2.1", "PX", "20260105")), Ct);
-        await store.ExecuteAsync(new MemoryStream(Instance("P2", "SMITH^JOHN", "1.2.4", "1.2.4.1", "1.2.4.1.1", "CT", "20250301", "19700101")), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1", "IO", "20260105")), Main, Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.2", "1.2.3.2.1", "PX", "20260105")), Main, Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P2", "SMITH^JOHN", "1.2.4", "1.2.4.1", "1.2.4.1.1", "CT", "20250301", "19700101")), Main, Ct);
 
         async Task<string[]> Studies(params (DicomTag, string)[] filters) =>
             (await index.SearchAsync(new StudyQuery { Level = QueryLevel.Study, Filters = filters.ToDictionary(f => f.Item1, f => f.Item2) }, Ct))
@@ -158,6 +162,104 @@ public abstract class StudyIndexContract : IDisposable
         Assert.Equal(2, page.Count);
         await Assert.ThrowsAsync<InvalidQueryException>(() => index.SearchAsync(new StudyQuery
         { Level = QueryLevel.Study, Filters = new Dictionary<DicomTag, string> { [DicomTags.SOPInstanceUID] = "1" } }, Ct));
+    }
+
+    [Fact]
+    public async Task Store_NewPatient_BelongsToTheTargetClinic_ExistingPatientKeepsItsClinic()
+    {
+        var (index, store) = await CreateAsync();
+        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), new IngestTarget("north"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.4", "1.2.4.1", "1.2.4.1.1")), new IngestTarget("south"), Ct);
+        Assert.Equal("north", (await index.FindPatientAsync("P1", "", Ct))!.Clinic);
+        var owner = await index.FindStudyPatientAsync("1.2.4", Ct);
+        Assert.Equal("north", owner!.Clinic);
+        Assert.Equal((await index.FindPatientAsync("P1", "", Ct))!.Key, owner.PatientKey);
+        Assert.Null(await index.FindStudyPatientAsync("9.9.9", Ct));
+    }
+
+    [Fact]
+    public async Task Store_Authorize_IsAskedForEveryTouchedPatient_RefusalWritesNothing()
+    {
+        var (index, store) = await CreateAsync();
+        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), new IngestTarget("north"), Ct);
+        var asked = new List<ResourceScope>();
+        var southOnly = new IngestTarget("south") { Authorize = (scope, _) => { asked.Add(scope); return Task.FromResult(scope.Clinic == "south"); } };
+
+        // Into north's existing patient, into north's existing study under a new Patient ID, and the same SOP Instance UID again: all refused.
+        Assert.Equal(StoreStatus.Refused, (await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.5", "1.2.5.1", "1.2.5.1.1")), southOnly, Ct)).Status);
+        Assert.Equal(StoreStatus.Refused, (await store.ExecuteAsync(new MemoryStream(Instance("P9", "ROE^RICHARD", "1.2.3", "1.2.3.9", "1.2.3.9.1")), southOnly, Ct)).Status);
+        Assert.Equal(StoreStatus.Refused, (await store.ExecuteAsync(new MemoryStream(Instance("P8", "ROE^RICHARD", "1.2.8", "1.2.8.1", "1.2.3.1.1")), southOnly, Ct)).Status);
+        Assert.Contains(asked, s => s.PatientKey is null && s.Clinic == "south"); // the new patient P9 would have been south's
+        Assert.All(asked.Where(s => s.PatientKey is not null), s => Assert.Equal("north", s.Clinic));
+        Assert.Single(await index.ReferencedBlobIdsAsync(Ct));
+        Assert.Null(await index.FindPatientAsync("P9", "", Ct));
+
+        // A new patient in the caller's clinic is allowed.
+        Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(Instance("P2", "SMITH^JOHN", "1.2.6", "1.2.6.1", "1.2.6.1.1")), southOnly, Ct)).Status);
+        Assert.Equal("south", (await index.FindPatientAsync("P2", "", Ct))!.Clinic);
+    }
+
+    [Fact]
+    public async Task Search_Reach_RestrictsByClinicsAndByPatientKeys_AtEveryLevel()
+    {
+        var (index, store) = await CreateAsync();
+        await store.ExecuteAsync(new MemoryStream(Instance("N1", "NORTH^ONE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), new IngestTarget("north"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("S1", "SOUTH^ONE", "1.2.4", "1.2.4.1", "1.2.4.1.1")), new IngestTarget("south"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("S2", "SOUTH^TWO", "1.2.5", "1.2.5.1", "1.2.5.1.1")), new IngestTarget("south"), Ct);
+        var s2 = (await index.FindPatientAsync("S2", "", Ct))!.Key;
+
+        async Task<string[]> Search(QueryLevel level, PatientReach? reach, DicomTag key) =>
+            [.. (await index.SearchAsync(new StudyQuery { Level = level, Reach = reach }, Ct)).Select(r => r[key]).Order()];
+        var north = new PatientReach(new HashSet<string> { "north" }, new HashSet<long>());
+        var ownS2 = PatientReach.OnePatient(s2);
+        var both = new PatientReach(new HashSet<string> { "north" }, new HashSet<long> { s2 });
+
+        Assert.Equal(["N1", "S1", "S2"], await Search(QueryLevel.Patient, null, DicomTags.PatientID));
+        Assert.Equal(["N1"], await Search(QueryLevel.Patient, north, DicomTags.PatientID));
+        Assert.Equal(["1.2.3"], await Search(QueryLevel.Study, north, DicomTags.StudyInstanceUID));
+        Assert.Equal(["1.2.3.1"], await Search(QueryLevel.Series, north, DicomTags.SeriesInstanceUID));
+        Assert.Equal(["1.2.3.1.1"], await Search(QueryLevel.Instance, north, DicomTags.SOPInstanceUID));
+        Assert.Equal(["1.2.5"], await Search(QueryLevel.Study, ownS2, DicomTags.StudyInstanceUID));
+        Assert.Equal(["1.2.5.1.1"], await Search(QueryLevel.Instance, ownS2, DicomTags.SOPInstanceUID));
+        Assert.Equal(["1.2.3", "1.2.5"], await Search(QueryLevel.Study, both, DicomTags.StudyInstanceUID));
+        Assert.Empty(await Search(QueryLevel.Study, PatientReach.None, DicomTags.StudyInstanceUID));
+        Assert.Empty(await Search(QueryLevel.Instance, new PatientReach(new HashSet<string> { "east" }, new HashSet<long> { 424242 }), DicomTags.SOPInstanceUID));
+        // A filter naming another clinic's study finds nothing within the reach.
+        Assert.Empty(await index.SearchAsync(new StudyQuery { Reach = north, Filters = new Dictionary<DicomTag, string> { [DicomTags.StudyInstanceUID] = "1.2.4" } }, Ct));
+    }
+
+    [Fact]
+    public async Task Initialize_DatabaseFromBeforeClinics_AddsTheColumnFilledWithTheDefaultClinic()
+    {
+        var dialect = CreateDialect(root);
+        await using (var c = dialect.CreateConnection())
+        {
+            await c.OpenAsync(Ct);
+            await using var cmd = c.CreateCommand();
+            // The patients and studies tables as they were before patients had a clinic, with one patient and study.
+            cmd.CommandText = $"""
+                CREATE TABLE patients (pk {dialect.IdentityColumn}, patient_id TEXT NOT NULL, issuer TEXT NOT NULL, patient_name TEXT NOT NULL,
+                    birth_date TEXT NOT NULL, sex TEXT NOT NULL, data_key TEXT NOT NULL, created TEXT NOT NULL, UNIQUE (patient_id, issuer));
+                CREATE TABLE studies (pk {dialect.IdentityColumn}, patient_pk BIGINT NOT NULL REFERENCES patients (pk), study_uid TEXT NOT NULL UNIQUE,
+                    study_date TEXT NOT NULL, study_time TEXT NOT NULL, accession TEXT NOT NULL, study_id TEXT NOT NULL, study_description TEXT NOT NULL,
+                    referring_physician TEXT NOT NULL);
+                INSERT INTO patients (patient_id, issuer, patient_name, birth_date, sex, data_key, created)
+                    VALUES ('OLD1', '', 'OLD^PATIENT', '19500101', 'F', '{Guid.NewGuid():N}', '2020-01-01T00:00:00.0000000+00:00');
+                INSERT INTO studies (patient_pk, study_uid, study_date, study_time, accession, study_id, study_description, referring_physician)
+                    SELECT pk, '1.9.1', '20200101', '', '', '', '', '' FROM patients;
+                """;
+            await cmd.ExecuteNonQueryAsync(Ct);
+        }
+
+        var (index, store) = await CreateAsync(dialect, "legacy");
+        await index.InitializeAsync(Ct); // a second start finds the column and leaves it
+        Assert.Equal("legacy", (await index.FindPatientAsync("OLD1", "", Ct))!.Clinic);
+        Assert.Equal("legacy", (await index.FindStudyPatientAsync("1.9.1", Ct))!.Clinic);
+
+        await store.ExecuteAsync(new MemoryStream(Instance("NEW1", "NEW^PATIENT", "1.9.2", "1.9.2.1", "1.9.2.1.1")), new IngestTarget("north"), Ct);
+        var legacy = new PatientReach(new HashSet<string> { "legacy" }, new HashSet<long>());
+        Assert.Equal(["1.9.1"], (await index.SearchAsync(new StudyQuery { Reach = legacy }, Ct)).Select(r => r[DicomTags.StudyInstanceUID]).Order());
+        Assert.Equal("north", (await index.FindPatientAsync("NEW1", "", Ct))!.Clinic);
     }
 
     public void Dispose() => Directory.Delete(root, recursive: true);

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Enamel.Core.Access;
+
+namespace Enamel.Cli;
+
+/// <summary>
+/// The CLI's side of the one policy decision point: the record operation each command performs on the data folder.
+/// Commands that open the data folder are decided by <see cref="AccessPolicy"/> through
+/// <see cref="Admin.AdminContext.OpenAsync"/>; the rest work on files or on other DICOM nodes and never open the archive.
+/// A command missing from this table is refused at run time and fails the CLI policy test.
+/// </summary>
+internal static class CommandPolicy
+{
+    private static Operation Op(RecordCategory c, RecordAction a) => new(c, a);
+
+    /// <summary>Command path ("users add") → the operation it performs, or null for a command that does not touch the archive.</summary>
+    public static IReadOnlyDictionary<string, Operation?> Operations { get; } = new Dictionary<string, Operation?>(StringComparer.Ordinal)
+    {
+        ["import"] = Op(RecordCategory.Imaging, RecordAction.Create),
+        ["users add"] = Op(RecordCategory.Settings, RecordAction.Create),
+        ["users list"] = Op(RecordCategory.Settings, RecordAction.Read),
+        ["users disable"] = Op(RecordCategory.Settings, RecordAction.Amend),
+        ["users reset-mfa"] = Op(RecordCategory.Settings, RecordAction.Amend),
+        ["roles list"] = Op(RecordCategory.Settings, RecordAction.Read),
+        ["roles show"] = Op(RecordCategory.Settings, RecordAction.Read),
+        ["roles add"] = Op(RecordCategory.Settings, RecordAction.Create),
+        ["tokens create"] = Op(RecordCategory.Settings, RecordAction.Create),
+        ["tokens list"] = Op(RecordCategory.Settings, RecordAction.Read),
+        ["tokens revoke"] = Op(RecordCategory.Settings, RecordAction.Amend),
+        ["audit verify"] = Op(RecordCategory.Audit, RecordAction.Read),
+        ["audit export"] = Op(RecordCategory.Audit, RecordAction.Export),
+        ["keys rotate"] = Op(RecordCategory.Settings, RecordAction.Amend),
+        // The server decides every request itself (HTTP gate, DIMSE per AE).
+        ["serve"] = null,
+        // Files on disk and other DICOM nodes; the archive is not opened.
+        ["dicom dump"] = null, ["dicom json"] = null, ["dicom render"] = null, ["dicom transcode"] = null, ["dicom validate"] = null,
+        ["dicom echo"] = null, ["dicom send"] = null, ["dicom find"] = null, ["dicom move"] = null, ["dicom get"] = null, ["dicom scp"] = null,
+    };
+
+    /// <summary>"users add" for `enamel users add …`.</summary>
+    public static string PathOf(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, r.Command.Name);
+        return string.Join(' ', names);
+    }
+}

@@ -1,0 +1,21 @@
+using Enamel.Core.Access;
+
+namespace Enamel.Core.Studies;
+
+/// <summary>
+/// Where an ingested instance goes and who decides it may: <see cref="Clinic"/> is the clinic a patient not yet
+/// known is created in (an existing patient keeps its own), and <see cref="Authorize"/> is asked, once the instance's
+/// header is read and before anything is written or compared, for every patient record the instance would touch:
+/// the patient named by its Patient ID (existing, with that patient's clinic; or new, in <see cref="Clinic"/>), the
+/// patient owning its study if the study exists, and the patient owning an already stored instance with its SOP
+/// Instance UID.
+/// </summary>
+public sealed record IngestTarget(string Clinic)
+{
+    /// <summary>
+    /// The access decision for one patient scope (the caller's policy decision point); false refuses the instance with
+    /// <see cref="StoreStatus.Refused"/>. Every entry point sets it (STOW, C-STORE, <c>enamel import --as</c>); null
+    /// means no decision at all and is left to tests of the pipeline itself.
+    /// </summary>
+    public Func<ResourceScope, CancellationToken, Task<bool>>? Authorize { get; init; }
+}
