@@ -40,6 +40,14 @@ public sealed class Sessions(ISessionStore store, IUserStore users, AccountOptio
         return user;
     }
 
+    /// <summary>The user's live sessions (expired ones left out), newest first.</summary>
+    public async Task<IReadOnlyList<SessionRecord>> ListAsync(string userId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return [.. (await store.ListForUserAsync(userId, ct))
+            .Where(s => now - s.LastSeen < options.SessionIdleTimeout && now - s.Created < options.SessionAbsoluteTimeout)];
+    }
+
     public Task EndAsync(string token, CancellationToken ct) => store.DeleteAsync(SecretToken.Hash(token), ct);
 
     public Task<int> EndAllAsync(string userId, CancellationToken ct) => store.DeleteAllForUserAsync(userId, ct);

@@ -5,7 +5,8 @@ namespace Enamel.Core.Accounts;
 /// <summary>
 /// Password (+ second factor) sign-in with lockout: after <see cref="AccountOptions.FreeAttempts"/> consecutive failures
 /// the account is locked for an exponentially growing time; while locked, no password is even checked. Every attempt is
-/// audited (never with the password or the entered code).
+/// audited (never with the password or the entered code). An account that must change its password gets no session:
+/// <see cref="SignInStatus.PasswordChangeRequired"/>, and <see cref="StartSessionAsync"/> once the password is changed.
 /// </summary>
 public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher hasher, SecretProtector secrets, IAuditLog audit, AccountOptions options, TimeProvider time)
 {
@@ -32,14 +33,53 @@ public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher h
             await AuditAsync(user.Id, AuditOutcome.Denied, "account-disabled", source, ct);
             return new SignInResult(SignInStatus.Failed);
         }
+        if (hasher.NeedsRehash(user.PasswordHash))
+        {
+            user = user with { PasswordHash = hasher.Hash(password) };
+            await users.UpdateAsync(user, ct);
+        }
+        return await SecondFactorAsync(user, secondFactor, source, ct);
+    }
 
+    /// <summary>
+    /// The second step of a two-step sign-in: the user (whose password was verified by <see cref="ExecuteAsync"/>
+    /// moments ago, the caller keeping only their id) enters a TOTP or recovery code. Lockout and auditing as above.
+    /// </summary>
+    public async Task<SignInResult> SecondFactorAsync(string userId, string secondFactor, string source, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(userId, ct);
+        if (user is null) return new SignInResult(SignInStatus.Failed);
+        if (user.LockedUntil is { } until && until > time.GetUtcNow())
+        {
+            await AuditAsync(user.Id, AuditOutcome.Denied, "locked-out", source, ct);
+            return new SignInResult(SignInStatus.LockedOut, LockedUntil: until);
+        }
+        if (user.Disabled)
+        {
+            await AuditAsync(user.Id, AuditOutcome.Denied, "account-disabled", source, ct);
+            return new SignInResult(SignInStatus.Failed);
+        }
+        if (user.TotpSecret is null) return new SignInResult(SignInStatus.Failed); // nothing to complete
+        return await SecondFactorAsync(user, secondFactor, source, ct);
+    }
+
+    /// <summary>Starts a session for a user whose identity was just proven (after the forced password change) and audits the sign-in.</summary>
+    public async Task<string> StartSessionAsync(User user, string source, CancellationToken ct)
+    {
+        var token = await sessions.StartAsync(user, source, ct);
+        await AuditAsync(user.Id, AuditOutcome.Success, "signed-in", source, ct);
+        return token;
+    }
+
+    private async Task<SignInResult> SecondFactorAsync(User user, string? secondFactor, string source, CancellationToken ct)
+    {
         long lastStep = user.TotpLastStep;
         if (user.TotpSecret is not null)
         {
             if (string.IsNullOrWhiteSpace(secondFactor))
             {
                 await AuditAsync(user.Id, AuditOutcome.Success, "second-factor-required", source, ct);
-                return new SignInResult(SignInStatus.SecondFactorRequired);
+                return new SignInResult(SignInStatus.SecondFactorRequired, user);
             }
             var step = new TotpAuthenticator(time).Verify(secrets.Unprotect(user.TotpSecret), secondFactor, user.TotpLastStep);
             if (step is { } s) lastStep = s;
@@ -48,10 +88,13 @@ public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher h
         }
 
         user = user with { FailedLogins = 0, LockedUntil = null, TotpLastStep = lastStep };
-        if (hasher.NeedsRehash(user.PasswordHash)) user = user with { PasswordHash = hasher.Hash(password) };
         await users.UpdateAsync(user, ct);
-        var token = await sessions.StartAsync(user, source, ct);
-        await AuditAsync(user.Id, AuditOutcome.Success, "signed-in", source, ct);
+        if (user.MustChangePassword)
+        {
+            await AuditAsync(user.Id, AuditOutcome.Success, "password-change-required", source, ct);
+            return new SignInResult(SignInStatus.PasswordChangeRequired, user);
+        }
+        var token = await StartSessionAsync(user, source, ct);
         return new SignInResult(SignInStatus.Success, user, token);
     }
 

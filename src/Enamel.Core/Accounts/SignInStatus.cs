@@ -8,4 +8,6 @@ public enum SignInStatus
     /// <summary>Unknown user, wrong password or code, or disabled account: the caller is not told which.</summary>
     Failed,
     LockedOut,
+    /// <summary>Password (and second factor) were right, but the account must change its password first: no session was started.</summary>
+    PasswordChangeRequired,
 }

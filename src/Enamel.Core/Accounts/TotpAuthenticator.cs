@@ -24,10 +24,13 @@ public sealed class TotpAuthenticator(TimeProvider time)
     /// <summary>The current code (for tests and for showing enrolment worked).</summary>
     public string Compute(byte[] secret, DateTimeOffset? at = null) => new Totp(secret).ComputeTotp((at ?? time.GetUtcNow()).UtcDateTime);
 
+    /// <summary>The secret as an authenticator app's "enter a setup key" expects it: base32 without padding.</summary>
+    public static string SecretText(byte[] secret) => Base32Encoding.ToString(secret).TrimEnd('=');
+
     /// <summary>The otpauth:// URI an authenticator app scans (Key Uri Format).</summary>
     public static string Uri(string issuer, string account, byte[] secret) =>
         $"otpauth://totp/{System.Uri.EscapeDataString(issuer)}:{System.Uri.EscapeDataString(account)}" +
-        $"?secret={Base32Encoding.ToString(secret).TrimEnd('=')}&issuer={System.Uri.EscapeDataString(issuer)}&algorithm=SHA1&digits=6&period=30";
+        $"?secret={SecretText(secret)}&issuer={System.Uri.EscapeDataString(issuer)}&algorithm=SHA1&digits=6&period=30";
 
     public static string QrSvg(string otpauthUri)
     {

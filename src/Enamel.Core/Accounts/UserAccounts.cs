@@ -57,6 +57,23 @@ public sealed class UserAccounts(IUserStore users, ISessionStore sessions, IRole
         await AuditAsync(user.Id, "PasswordChange", user.Id, ct);
     }
 
+    /// <summary>
+    /// The user changes their own password, proving the current one; every session of the user ends (the caller starts a
+    /// new one). False, audited as a failure, when the current password is wrong.
+    /// </summary>
+    public async Task<bool> ChangePasswordAsync(User user, string currentPassword, string newPassword, CancellationToken ct)
+    {
+        if (newPassword.Length < 12) throw new ArgumentException("a password has at least 12 characters", nameof(newPassword));
+        if (!hasher.Verify(currentPassword, user.PasswordHash))
+        {
+            await audit.AppendAsync(new AuditEvent(time.GetUtcNow(), user.Id, "", null, $"user {user.Id}", "PasswordChange", AuditOutcome.Failure, "", "")
+                { Detail = "bad-current-password" }, ct);
+            return false;
+        }
+        await SetPasswordAsync(user, newPassword, ct);
+        return true;
+    }
+
     /// <summary>Disables the account and ends its sessions (its API tokens stop working too).</summary>
     public async Task DisableAsync(User user, string byUserId, CancellationToken ct)
     {

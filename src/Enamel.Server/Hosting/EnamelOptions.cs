@@ -66,6 +66,12 @@ public sealed class EnamelOptions
     /// <summary>Largest STOW-RS request body accepted, in bytes.</summary>
     public long MaxUploadBytes { get; set; } = 4L * 1024 * 1024 * 1024;
 
+    /// <summary>Sign-in attempts (password or code checks) allowed per client address (IPv6: per /64) per window; more get 429 with Retry-After.</summary>
+    public int SignInAttemptsPerWindow { get; set; } = 10;
+
+    /// <summary>The sign-in rate limit's fixed window, in seconds.</summary>
+    public int SignInWindowSeconds { get; set; } = 60;
+
     /// <summary>
     /// The settings every command uses: appsettings.json next to the binary, then Enamel__* environment variables, then
     /// <paramref name="overrides"/> (command-line flags). `serve`, `import`, `keys` and the admin commands agree on the data folder.

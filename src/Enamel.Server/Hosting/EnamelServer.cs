@@ -4,6 +4,7 @@ using Enamel.Core.Keys;
 using Enamel.Core.Studies;
 using Enamel.Server.Access;
 using Enamel.Server.DicomWeb;
+using Enamel.Server.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -43,6 +44,7 @@ public static class EnamelServer
         builder.Services.AddSingleton(new Enamel.Core.Access.AccessPolicy(security.Roles, security.BreakGlass, security.Audit, time));
         builder.Services.AddSingleton(new Enamel.Core.Access.BreakGlass(security.Roles, security.BreakGlass, security.Audit, time));
         builder.Services.AddSingleton<Access.RequestAuthentication>();
+        builder.Services.AddWebPages(options, folder);
         builder.Services.AddSingleton<Dimse.DimseService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Dimse.DimseService>());
         builder.Services.AddResponseCompression(c =>
@@ -77,11 +79,13 @@ public static class EnamelServer
         app.UseResponseCompression();
         if (options.CorsOrigins.Length > 0) app.UseCors();
         app.UseRouting();
+        app.Use(WebEndpoints.SendBrowsersToSignIn);
         app.Use(Access.AccessGate.InvokeAsync); // after routing: every endpoint's access marker is known here
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).Public();
         app.MapDicomWeb();
         Api.AuditApi.MapAuditApi(app);
         Api.BreakGlassApi.MapBreakGlassApi(app);
+        app.MapWebPages();
         return app;
     }
 

@@ -13,9 +13,15 @@ public sealed class SqlSessionStore : ISessionStore
             ("@h", s.IdHash), ("@u", s.UserId), ("@c", SqlDb.Time(s.Created)), ("@l", SqlDb.Time(s.LastSeen)), ("@s", s.Source));
 
     public async Task<SessionRecord?> FindAsync(string idHash, CancellationToken ct) =>
-        (await db.QueryAsync("SELECT id_hash, user_id, created, last_seen, source FROM sessions WHERE id_hash = @h",
-            r => new SessionRecord(r.GetString(0), r.GetString(1), SqlDb.Time(r.GetString(2)), SqlDb.Time(r.GetString(3)), r.GetString(4)), ct, ("@h", idHash)))
+        (await db.QueryAsync("SELECT id_hash, user_id, created, last_seen, source FROM sessions WHERE id_hash = @h", Read, ct, ("@h", idHash)))
         .SingleOrDefault();
+
+    // Times are UTC round-trip text of one fixed width: ordering the text orders the times, in SQLite and PostgreSQL alike.
+    public async Task<IReadOnlyList<SessionRecord>> ListForUserAsync(string userId, CancellationToken ct) =>
+        await db.QueryAsync("SELECT id_hash, user_id, created, last_seen, source FROM sessions WHERE user_id = @u ORDER BY created DESC, id_hash", Read, ct, ("@u", userId));
+
+    private static SessionRecord Read(System.Data.Common.DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), SqlDb.Time(r.GetString(2)), SqlDb.Time(r.GetString(3)), r.GetString(4));
 
     public Task TouchAsync(string idHash, DateTimeOffset lastSeen, CancellationToken ct) =>
         db.ExecuteAsync("UPDATE sessions SET last_seen = @l WHERE id_hash = @h", ct, ("@h", idHash), ("@l", SqlDb.Time(lastSeen)));

@@ -9,10 +9,48 @@ public sealed class SignInTests : IDisposable
     private static readonly CancellationToken Ct = CancellationToken.None;
     private readonly AccountsFixture f = new();
 
+    /// <summary>A user who has already replaced their one-time password.</summary>
     private async Task<(User User, string Password)> UserAsync(string name = "jdoe")
     {
-        var (user, password) = await f.Accounts.CreateAsync(name, "J Doe", [RoleTable.Dentist], new HashSet<string> { "north" }, "admin", Ct);
-        return (user, password!);
+        var (user, _) = await f.Accounts.CreateAsync(name, "J Doe", [RoleTable.Dentist], new HashSet<string> { "north" }, "admin", Ct);
+        const string password = "correct horse battery";
+        await f.Accounts.SetPasswordAsync(user, password, Ct);
+        return ((await f.Stores.Users.FindByIdAsync(user.Id, Ct))!, password);
+    }
+
+    [Fact]
+    public async Task SignIn_OneTimePassword_StartsNoSessionUntilChanged()
+    {
+        var (user, oneTime) = await f.Accounts.CreateAsync("newbie", "N", [RoleTable.Dentist], new HashSet<string> { "north" }, "admin", Ct);
+        var first = await f.SignIn.ExecuteAsync("newbie", oneTime!, null, "10.0.0.5", Ct);
+        Assert.Equal(SignInStatus.PasswordChangeRequired, first.Status);
+        Assert.Null(first.SessionToken);
+        Assert.Empty(await f.Sessions.ListAsync(user.Id, Ct));
+
+        Assert.False(await f.Accounts.ChangePasswordAsync(first.User!, "wrong", "a new long password", Ct));
+        Assert.True(await f.Accounts.ChangePasswordAsync(first.User!, oneTime!, "a new long password", Ct));
+        Assert.Equal(SignInStatus.Failed, (await f.SignIn.ExecuteAsync("newbie", oneTime!, null, "", Ct)).Status);
+        var second = await f.SignIn.ExecuteAsync("newbie", "a new long password", null, "10.0.0.5", Ct);
+        Assert.Equal(SignInStatus.Success, second.Status);
+        Assert.Equal([SecretToken.Hash(second.SessionToken!)], (await f.Sessions.ListAsync(user.Id, Ct)).Select(s => s.IdHash));
+    }
+
+    [Fact]
+    public async Task SecondFactor_AfterPasswordStep_StartsASession_WrongCodeCountsTowardsLockout()
+    {
+        var (user, password) = await UserAsync();
+        var secret = TotpAuthenticator.NewSecret();
+        var totp = new TotpAuthenticator(f.Time);
+        Assert.NotNull(await f.Accounts.EnrolTotpAsync(user, secret, totp.Compute(secret), Ct));
+        f.Time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(SignInStatus.SecondFactorRequired, (await f.SignIn.ExecuteAsync("jdoe", password, null, "", Ct)).Status);
+        Assert.Equal(SignInStatus.Failed, (await f.SignIn.SecondFactorAsync(user.Id, "not-a-code", "", Ct)).Status);
+        Assert.Equal(1, (await f.Stores.Users.FindByIdAsync(user.Id, Ct))!.FailedLogins);
+        var ok = await f.SignIn.SecondFactorAsync(user.Id, totp.Compute(secret), "", Ct);
+        Assert.Equal(SignInStatus.Success, ok.Status);
+        Assert.NotNull(await f.Sessions.ValidateAsync(ok.SessionToken!, Ct));
+        var (other, _) = await UserAsync("no-totp");
+        Assert.Equal(SignInStatus.Failed, (await f.SignIn.SecondFactorAsync(other.Id, "123456", "", Ct)).Status);
     }
 
     [Fact]
@@ -21,7 +59,6 @@ public sealed class SignInTests : IDisposable
         var (user, password) = await UserAsync();
         var result = await f.SignIn.ExecuteAsync("jdoe", password, null, "10.0.0.5", Ct);
         Assert.Equal(SignInStatus.Success, result.Status);
-        Assert.True(result.User!.MustChangePassword);
         Assert.Equal(user.Id, (await f.Sessions.ValidateAsync(result.SessionToken!, Ct))!.Id);
         // the store never holds the token itself
         Assert.Null(await f.Stores.Sessions.FindAsync(result.SessionToken!, Ct));
@@ -137,7 +174,7 @@ public sealed class SignInTests : IDisposable
         Assert.Equal([RoleTable.Admin], admin!.Roles);
         Assert.True(admin.MustChangePassword);
         Assert.DoesNotContain(password, admin.PasswordHash);
-        Assert.Equal(SignInStatus.Success, (await f.SignIn.ExecuteAsync("admin", password, null, "", Ct)).Status);
+        Assert.Equal(SignInStatus.PasswordChangeRequired, (await f.SignIn.ExecuteAsync("admin", password, null, "", Ct)).Status);
         await Assert.ThrowsAsync<ArgumentException>(() => f.Accounts.CreateAsync("x", "x", ["wizard"], new HashSet<string>(), "admin", Ct));
     }
 

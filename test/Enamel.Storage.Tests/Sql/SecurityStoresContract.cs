@@ -86,7 +86,12 @@ public abstract class SecurityStoresContract : IDisposable
         var user = NewUser("sess");
         await s.Users.AddAsync(user, Ct);
         await s.Sessions.AddAsync(new SessionRecord("h1", user.Id, T0, T0, "10.0.0.1"), Ct);
-        await s.Sessions.AddAsync(new SessionRecord("h2", user.Id, T0, T0, "10.0.0.2"), Ct);
+        await s.Sessions.AddAsync(new SessionRecord("h2", user.Id, T0.AddMinutes(1), T0.AddMinutes(1), "10.0.0.2"), Ct);
+        var other = NewUser("other");
+        await s.Users.AddAsync(other, Ct);
+        await s.Sessions.AddAsync(new SessionRecord("h3", other.Id, T0, T0, "10.0.0.3"), Ct);
+        Assert.Equal([new SessionRecord("h2", user.Id, T0.AddMinutes(1), T0.AddMinutes(1), "10.0.0.2"), new SessionRecord("h1", user.Id, T0, T0, "10.0.0.1")],
+            await s.Sessions.ListForUserAsync(user.Id, Ct)); // newest first, only this user's
         await s.Sessions.TouchAsync("h1", T0.AddMinutes(3), Ct);
         Assert.Equal(T0.AddMinutes(3), (await s.Sessions.FindAsync("h1", Ct))!.LastSeen);
         await s.Sessions.DeleteAsync("h1", Ct);

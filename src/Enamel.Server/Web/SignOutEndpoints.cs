@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Enamel.Server.Web;
+
+/// <summary>POST /signout ends this session; POST /signout/everywhere ends every session of the user (audited Logout by <see cref="Core.Accounts.SignOut"/>).</summary>
+internal static class SignOutEndpoints
+{
+    public static async Task<IResult> SignOutAsync(HttpContext http, WebPages web)
+    {
+        if (await WebPages.ReadFormAsync(http) is not { } form) return WebPages.BadForm();
+        var session = await WebSession.FindAsync(http, web.Sessions);
+        if (session is not null)
+        {
+            if (!web.Csrf.IsValid(http, form, session.CsrfBinding)) return Csrf.Refused();
+            await web.SignOut.ExecuteAsync(session.Token, WebSession.Source(http), http.RequestAborted);
+        }
+        WebCookies.Delete(http.Response, WebCookies.Session);
+        return WebPage.SeeOther("/signin");
+    }
+
+    public static async Task<IResult> EverywhereAsync(HttpContext http, WebPages web)
+    {
+        if (await WebPages.ReadFormAsync(http) is not { } form) return WebPages.BadForm();
+        var (session, redirect) = await web.RequireSessionAsync(http, AccountPage.Path);
+        if (session is null) return redirect!;
+        if (!web.Csrf.IsValid(http, form, session.CsrfBinding)) return Csrf.Refused();
+        await web.SignOut.EverywhereAsync(session.User.Id, WebSession.Source(http), http.RequestAborted);
+        WebCookies.Delete(http.Response, WebCookies.Session);
+        return WebPage.SeeOther("/signin");
+    }
+}

@@ -1,0 +1,116 @@
+using Enamel.Core.Access;
+using Enamel.Core.Accounts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Enamel.Server.Web;
+
+/// <summary>What the web pages work with, resolved once: the account services, the CSRF key and the short-lived state.</summary>
+internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signIn, SignOut signOut, UserAccounts accounts, ApiTokens tokens, IApiTokenStore tokenStore,
+    IRoleCatalog roles, PasswordHasher hasher, Csrf csrf, AccountOptions accountOptions, TimeProvider time)
+{
+    public IUserStore Users => users;
+    public Sessions Sessions => sessions;
+    public SignIn SignIn => signIn;
+    public SignOut SignOut => signOut;
+    public UserAccounts Accounts => accounts;
+    public ApiTokens Tokens => tokens;
+    public IApiTokenStore TokenStore => tokenStore;
+    public IRoleCatalog Roles => roles;
+    public PasswordHasher Hasher => hasher;
+    public Csrf Csrf => csrf;
+    public AccountOptions AccountOptions => accountOptions;
+    public TimeProvider Time => time;
+    public ShortLived<PendingSignIn> Pending { get; } = new(time);
+    public ShortLived<MfaEnrolment> Enrolments { get; } = new(time);
+
+    public const int MaxPasswordLength = 1000;
+    public const int MinPasswordLength = 12;
+
+    /// <summary>The posted form, or null when the request is not a form post (bodies are capped at 64 KiB here).</summary>
+    public static async Task<IFormCollection?> ReadFormAsync(HttpContext http)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = 64 * 1024;
+        if (!http.Request.HasFormContentType) return null;
+        try
+        {
+            return await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return null;
+        }
+    }
+
+    public static IResult BadForm() => WebPage.Render("Bad request", WebPage.Error("The request was not a form post."), StatusCodes.Status400BadRequest);
+
+    /// <summary>The user of the request's session, or a redirect to sign in (coming back to <paramref name="returnPath"/>).</summary>
+    public async Task<(WebSession? Session, IResult? Redirect)> RequireSessionAsync(HttpContext http, string returnPath)
+    {
+        var session = await WebSession.FindAsync(http, sessions);
+        if (session is null) return (null, WebPage.SeeOther("/signin?return=" + Uri.EscapeDataString(returnPath)));
+        if (session.User.MustChangePassword) return (null, WebPage.SeeOther("/signin")); // SignIn starts no session for them: belt and braces
+        return (session, null);
+    }
+
+    /// <summary>
+    /// The end of every successful sign-in: a NEW session id in the cookie, the session the browser presented before (if
+    /// any) ended (no session fixation), the pre-sign-in and pending cookies cleared, and a 303 to a local path only.
+    /// </summary>
+    public async Task<IResult> CompleteSignInAsync(HttpContext http, string sessionToken, string returnPath)
+    {
+        if (WebCookies.Get(http.Request, WebCookies.Session) is { } previous && previous != sessionToken)
+            await sessions.EndAsync(previous, http.RequestAborted);
+        WebCookies.Set(http.Response, WebCookies.Session, sessionToken);
+        WebCookies.Delete(http.Response, WebCookies.PreSignIn);
+        WebCookies.Delete(http.Response, WebCookies.Pending);
+        return WebPage.SeeOther(LocalPath.OrDefault(returnPath));
+    }
+
+    /// <summary>The pre-sign-in cookie's value, set now when the browser has none.</summary>
+    public static string PreSignIn(HttpContext http)
+    {
+        if (WebCookies.Get(http.Request, WebCookies.PreSignIn) is { } existing) return existing;
+        var fresh = SecretToken.New();
+        WebCookies.Set(http.Response, WebCookies.PreSignIn, fresh, TimeSpan.FromHours(1));
+        return fresh;
+    }
+
+    /// <summary>Starts a pending sign-in step: a new random handle in the pending cookie, the user id on the server.</summary>
+    public bool StartPending(HttpContext http, PendingSignIn pending)
+    {
+        var handle = SecretToken.New();
+        if (!Pending.Put(SecretToken.Hash(handle), pending, pending.Expires)) return false;
+        WebCookies.Set(http.Response, WebCookies.Pending, handle, pending.Expires - time.GetUtcNow());
+        return true;
+    }
+
+    /// <summary>The pending step the browser holds, when it is of <paramref name="step"/> and belongs to this browser's pre-sign-in cookie.</summary>
+    public PendingSignIn? PeekPending(HttpContext http, PendingStep step) => FindPending(http, step, take: false);
+
+    /// <summary>As <see cref="PeekPending"/>, but the handle is used up.</summary>
+    public PendingSignIn? TakePending(HttpContext http, PendingStep step) => FindPending(http, step, take: true);
+
+    private PendingSignIn? FindPending(HttpContext http, PendingStep step, bool take)
+    {
+        if (WebCookies.Get(http.Request, WebCookies.Pending) is not { } handle || WebCookies.Get(http.Request, WebCookies.PreSignIn) is not { } pre) return null;
+        var key = SecretToken.Hash(handle);
+        var pending = take ? Pending.Take(key) : Pending.Peek(key);
+        return pending is not null && pending.Step == step && pending.PreSignInHash == SecretToken.Hash(pre) ? pending : null;
+    }
+
+    /// <summary>The operations the user's roles permit: what a token of theirs may be scoped to.</summary>
+    public async Task<IReadOnlyList<Operation>> PermittedOperationsAsync(User user, CancellationToken ct)
+    {
+        var permitted = new HashSet<Operation>();
+        foreach (var name in user.Roles)
+            if (await roles.FindAsync(name, ct) is { } role) permitted.UnionWith(role.Permissions);
+        return [.. permitted.OrderBy(o => o.Category).ThenBy(o => o.Action)];
+    }
+}
+
+/// <summary>A TOTP secret generated for a session, waiting for its first code.</summary>
+internal sealed record MfaEnrolment(byte[] Secret)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+}
