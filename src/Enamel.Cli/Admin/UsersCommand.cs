@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Enamel.Core.Accounts;
 
 namespace Enamel.Cli.Admin;
 
@@ -17,17 +18,23 @@ internal static class UsersCommand
         var roles = new Option<string[]>("--role") { Description = "role (repeatable; see enamel roles list)", Required = true, AllowMultipleArgumentsPerToken = true };
         var clinics = new Option<string[]>("--clinic") { Description = "clinic the user belongs to (repeatable)", AllowMultipleArgumentsPerToken = true };
         var display = new Option<string?>("--display-name") { Description = "name shown in the UI and audit reports" };
+        var patient = new Option<string?>("--patient") { Description = "patient account: the Patient ID of the patient's own record" };
+        var dependants = new Option<string[]>("--dependant") { Description = "guardian: the Patient ID of a dependant's record (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var issuer = new Option<string>("--issuer") { Description = "Issuer of Patient ID for --patient and --dependant", DefaultValueFactory = _ => "" };
         var data = AdminContext.DataOption();
-        var cmd = new Command("add", "Add a user; prints a one-time password (changed at first sign-in)") { name, roles, clinics, display, data, AdminContext.AsOption() };
+        var cmd = new Command("add", "Add a user; prints a one-time password (changed at first sign-in)")
+            { name, roles, clinics, display, patient, dependants, issuer, data, AdminContext.AsOption() };
         cmd.SetAction(async (parse, ct) =>
         {
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
             var userName = parse.GetValue(name)!;
+            var link = await LinkAsync(ctx, parse.GetValue(patient), parse.GetValue(dependants) ?? [], parse.GetValue(issuer)!, ct);
+            if (link.Error is { } error) return error;
             try
             {
                 var (_, password) = await ctx.Accounts.CreateAsync(userName, parse.GetValue(display) ?? userName, parse.GetValue(roles) ?? [],
-                    new HashSet<string>(parse.GetValue(clinics) ?? []), ctx.ActorId, ct);
+                    new HashSet<string>(parse.GetValue(clinics) ?? []), link.Link, ctx.ActorId, ct);
                 if (password is null)
                 {
                     Console.Error.WriteLine($"E: user '{userName}' already exists");
@@ -47,6 +54,33 @@ internal static class UsersCommand
         return cmd;
     }
 
+    /// <summary>
+    /// Resolves --patient/--dependant Patient IDs to records; each must exist and belong to one of the acting user's
+    /// clinics (an account is never linked to another clinic's patient).
+    /// </summary>
+    private static async Task<(PatientLink Link, int? Error)> LinkAsync(AdminContext ctx, string? own, string[] dependants, string issuer, CancellationToken ct)
+    {
+        long? ownKey = null;
+        var keys = new HashSet<long>();
+        foreach (var (patientId, isOwn) in dependants.Select(d => (d, false)).Prepend((own ?? "", true)).Where(p => p.Item1.Length > 0))
+        {
+            var record = await ctx.Folder.Index.FindPatientAsync(patientId, issuer, ct);
+            if (record is null)
+            {
+                Console.Error.WriteLine($"E: no patient with Patient ID '{patientId}'{(issuer.Length > 0 ? $" (issuer '{issuer}')" : "")} in the archive");
+                return (PatientLink.None, ExitCodes.Invalid);
+            }
+            if (!ctx.Actor.Clinics.Contains(record.Clinic))
+            {
+                Console.Error.WriteLine($"E: patient '{patientId}' belongs to a clinic the acting user is not in");
+                return (PatientLink.None, ExitCodes.NotAuthorized);
+            }
+            if (isOwn) ownKey = record.Key;
+            else keys.Add(record.Key);
+        }
+        return (new PatientLink(ownKey, keys), null);
+    }
+
     private static Command List()
     {
         var data = AdminContext.DataOption();
@@ -63,6 +97,7 @@ internal static class UsersCommand
                 if (u.LockedUntil > now) status.Add("locked");
                 status.Add(u.TotpSecret is null ? "no-mfa" : "mfa");
                 if (u.MustChangePassword) status.Add("must-change-password");
+                if (u.PatientKey is not null || u.Dependants.Count > 0) status.Add($"patient-records:{u.Dependants.Count + (u.PatientKey is null ? 0 : 1)}");
                 Console.WriteLine($"{u.UserName}\t{string.Join(',', u.Roles)}\t{string.Join(',', u.Clinics.Order())}\t{string.Join(',', status)}");
             }
             return ExitCodes.Success;

@@ -23,21 +23,41 @@ public sealed class UserAccounts(IUserStore users, ISessionStore sessions, IRole
     }
 
     /// <summary>Creates the user with a one-time password (they must change it at first sign-in); null password when the name is taken.</summary>
+    public Task<(User User, string? Password)> CreateAsync(string userName, string displayName, IReadOnlyList<string> roleNames,
+        IReadOnlySet<string> clinics, string byUserId, CancellationToken ct) =>
+        CreateAsync(userName, displayName, roleNames, clinics, PatientLink.None, byUserId, ct);
+
+    /// <summary>
+    /// Creates the user; a patient or guardian account is linked to its own record and its dependants' (<paramref name="link"/>),
+    /// which needs a role that reaches the own record (the built-in "patient" or a custom role like it). Each link is
+    /// audited with the patient's key, so it appears in that patient's account of access.
+    /// </summary>
     public async Task<(User User, string? Password)> CreateAsync(string userName, string displayName, IReadOnlyList<string> roleNames,
-        IReadOnlySet<string> clinics, string byUserId, CancellationToken ct)
+        IReadOnlySet<string> clinics, PatientLink link, string byUserId, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(userName) || userName.Length > 100 || userName.Any(char.IsWhiteSpace))
             throw new ArgumentException("a user name is 1-100 characters without spaces", nameof(userName));
+        var reachesOwnRecord = false;
         foreach (var r in roleNames)
-            if (await roles.FindAsync(r, ct) is null) throw new ArgumentException($"unknown role '{r}' (see enamel roles list)", nameof(roleNames));
+        {
+            var role = await roles.FindAsync(r, ct) ?? throw new ArgumentException($"unknown role '{r}' (see enamel roles list)", nameof(roleNames));
+            reachesOwnRecord |= role.Reach == RoleReach.OwnRecord;
+        }
+        if (!link.IsEmpty && !reachesOwnRecord)
+            throw new ArgumentException("a patient record can be linked only to an account with a role that reaches its own record (e.g. patient)", nameof(link));
         var password = NewPassword();
         var user = new User(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), userName, displayName, roleNames, clinics, time.GetUtcNow())
         {
             PasswordHash = hasher.Hash(password),
             MustChangePassword = true,
+            PatientKey = link.Own,
+            Dependants = link.Dependants,
         };
         if (!await users.AddAsync(user, ct)) return (user, null);
         await AuditAsync(byUserId, "UserCreate", user.Id, ct);
+        foreach (var patient in link.All)
+            await audit.AppendAsync(new AuditEvent(time.GetUtcNow(), byUserId, "", patient, $"user {user.Id}", "UserLink", AuditOutcome.Success, "", "")
+                { Detail = patient == link.Own ? "own-record" : "dependant" }, ct);
         return (user, password);
     }
 

@@ -13,7 +13,7 @@ public static class AuditCoding
         "Export" or "Share" => ("110106", "Export"),
         "Login" or "Logout" => ("110114", "User Authentication"),
         "BreakGlass" or "BreakGlassReview" or "KeyRotate" => ("110113", "Security Alert"),
-        "UserCreate" or "RoleDefine" or "UserDisable" or "MfaReset" or "MfaEnrol" or "PasswordChange" or "TokenCreate" or "TokenRevoke"
+        "UserCreate" or "UserLink" or "RoleDefine" or "UserDisable" or "MfaReset" or "MfaEnrol" or "PasswordChange" or "TokenCreate" or "TokenRevoke"
             => ("110137", "User Security Attributes Changed"),
         _ => ("110110", "Patient Record"),
     };
