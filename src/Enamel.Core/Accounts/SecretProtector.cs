@@ -47,4 +47,17 @@ public sealed class SecretProtector
         gcm.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(12, plaintext.Length), sealedBytes.AsSpan(12 + plaintext.Length), plaintext);
         return plaintext;
     }
+
+    /// <summary>As <see cref="Unprotect"/>, but null for text that does not open (tampered, malformed, or sealed under a retired key version).</summary>
+    public byte[]? TryUnprotect(string sealedText)
+    {
+        try
+        {
+            return Unprotect(sealedText);
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            return null;
+        }
+    }
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Enamel.Server.Web;
 
 /// <summary>
-/// POST /account/mfa/start: a new TOTP secret, kept on the server for this session for ten minutes, shown as a QR code
+/// POST /account/mfa/start: a new TOTP secret, kept on the server (sealed, in the database) for this session for ten minutes, shown as a QR code
 /// (PNG data URI: the CSP allows img-src data:) and as text. POST /account/mfa/confirm: a valid code from the app turns
 /// it on (audited MfaEnrol by <see cref="UserAccounts.EnrolTotpAsync"/>) and the recovery codes are shown, once.
 /// </summary>
@@ -19,8 +19,7 @@ internal static class MfaEnrolmentPage
         if (session.User.TotpSecret is not null)
             return await AccountPage.RenderAsync(http, web, session, null, "Two-factor sign-in is already on.", StatusCodes.Status409Conflict);
         var enrolment = new MfaEnrolment(TotpAuthenticator.NewSecret());
-        if (!web.Enrolments.Put(SecretToken.Hash(session.Token), enrolment, web.Time.GetUtcNow() + MfaEnrolment.Lifetime))
-            return await AccountPage.RenderAsync(http, web, session, null, "The server is busy: try again in a few minutes.", StatusCodes.Status503ServiceUnavailable);
+        await web.Enrolments.PutAsync(SecretToken.Hash(session.Token), enrolment, web.Time.GetUtcNow() + MfaEnrolment.Lifetime, http.RequestAborted);
         return Render(web, session, enrolment, error: null);
     }
 
@@ -31,12 +30,12 @@ internal static class MfaEnrolmentPage
         if (session is null) return redirect!;
         if (!web.Csrf.IsValid(http, form, session.CsrfBinding)) return Csrf.Refused();
         var key = SecretToken.Hash(session.Token);
-        if (session.User.TotpSecret is not null || web.Enrolments.Peek(key) is not { } enrolment)
+        if (session.User.TotpSecret is not null || await web.Enrolments.PeekAsync(key, http.RequestAborted) is not { } enrolment)
             return await AccountPage.RenderAsync(http, web, session, null, "That set-up expired or is already done: start again.", StatusCodes.Status400BadRequest);
         var code = form["code"].ToString();
         var recovery = code.Length > 20 ? null : await web.Accounts.EnrolTotpAsync(session.User, enrolment.Secret, code, http.RequestAborted);
         if (recovery is null) return Render(web, session, enrolment, "That code is not right: check the phone's clock and try the next code.", StatusCodes.Status400BadRequest);
-        web.Enrolments.Remove(key);
+        await web.Enrolments.RemoveAsync(key, http.RequestAborted);
         var items = Html.Join(recovery.Select(c => Html.Of($"<li><code>{c}</code></li>")));
         return WebPage.Render("Two-factor sign-in is on", Html.Of($"""
             <p>Keep these recovery codes somewhere safe (printed, or in a password manager). Each works once instead of a code

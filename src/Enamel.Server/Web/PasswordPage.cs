@@ -23,8 +23,8 @@ internal static class PasswordPage
         return WebPage.Render("Change password", Form(web, session, error: null), header: session.Header(web.Csrf));
     }
 
-    public static IResult GetForced(HttpContext http, WebPages web) =>
-        web.PeekPending(http, PendingStep.ChangePassword) is null ? WebPage.SeeOther("/signin") : ForcedForm(web, WebPages.PreSignIn(http), error: null);
+    public static async Task<IResult> GetForcedAsync(HttpContext http, WebPages web) =>
+        await web.PeekPendingAsync(http, PendingStep.ChangePassword) is null ? WebPage.SeeOther("/signin") : ForcedForm(web, WebPages.PreSignIn(http), error: null);
 
     public static async Task<IResult> PostForcedAsync(HttpContext http, WebPages web)
     {
@@ -33,14 +33,14 @@ internal static class PasswordPage
         var ct = http.RequestAborted;
         var pre = WebCookies.Get(http.Request, WebCookies.PreSignIn);
         if (!web.Csrf.IsValid(http, form, pre is null ? null : Csrf.PreSignInBinding(pre))) return Csrf.Refused();
-        if (web.PeekPending(http, PendingStep.ChangePassword) is null) return WebPage.SeeOther("/signin");
+        if (await web.PeekPendingAsync(http, PendingStep.ChangePassword) is null) return WebPage.SeeOther("/signin");
         if (Check(newPassword, confirm) is { } problem) return ForcedForm(web, pre!, problem, StatusCodes.Status400BadRequest);
-        if (web.TakePending(http, PendingStep.ChangePassword) is not { } pending
+        if (await web.TakePendingAsync(http, PendingStep.ChangePassword) is not { } pending
             || await web.Users.FindByIdAsync(pending.UserId, ct) is not { MustChangePassword: true, Disabled: false } user)
             return WebPage.SeeOther("/signin");
         if (web.Hasher.Verify(newPassword, user.PasswordHash))
         {
-            web.StartPending(http, pending);
+            await web.StartPendingAsync(http, pending);
             return ForcedForm(web, pre!, "Choose a password different from the one-time password.", StatusCodes.Status400BadRequest);
         }
         await web.Accounts.SetPasswordAsync(user, newPassword, ct);

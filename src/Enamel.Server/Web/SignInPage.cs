@@ -34,9 +34,9 @@ internal static class SignInPage
         return await NextAsync(http, web, result, pre!, returnPath, userName);
     }
 
-    public static IResult GetCode(HttpContext http, WebPages web)
+    public static async Task<IResult> GetCodeAsync(HttpContext http, WebPages web)
     {
-        if (web.PeekPending(http, PendingStep.SecondFactor) is null) return WebPage.SeeOther("/signin");
+        if (await web.PeekPendingAsync(http, PendingStep.SecondFactor) is null) return WebPage.SeeOther("/signin");
         return CodeForm(web, WebPages.PreSignIn(http), error: null);
     }
 
@@ -46,7 +46,7 @@ internal static class SignInPage
         var pre = WebCookies.Get(http.Request, WebCookies.PreSignIn);
         if (!web.Csrf.IsValid(http, form, pre is null ? null : Csrf.PreSignInBinding(pre))) return Csrf.Refused();
         // Single use: whatever happens next, this handle is gone.
-        if (web.TakePending(http, PendingStep.SecondFactor) is not { } pending)
+        if (await web.TakePendingAsync(http, PendingStep.SecondFactor) is not { } pending)
         {
             WebCookies.Delete(http.Response, WebCookies.Pending);
             return Form(web, pre!, LocalPath.Default, "", "That sign-in took too long or was already used: please start again.", StatusCodes.Status401Unauthorized);
@@ -54,9 +54,11 @@ internal static class SignInPage
         var code = form["code"].ToString();
         if (code.Length > 40) code = "";
         var result = await web.SignIn.SecondFactorAsync(pending.UserId, code, WebSession.Source(http), http.RequestAborted);
-        if (result.Status == SignInStatus.Failed && pending.Attempts + 1 < PendingSignIn.MaxAttempts && web.Time.GetUtcNow() < pending.Expires
-            && web.StartPending(http, pending with { Attempts = pending.Attempts + 1 }))
+        if (result.Status == SignInStatus.Failed && pending.Attempts + 1 < PendingSignIn.MaxAttempts && web.Time.GetUtcNow() < pending.Expires)
+        {
+            await web.StartPendingAsync(http, pending with { Attempts = pending.Attempts + 1 });
             return CodeForm(web, pre!, GenericFailure, StatusCodes.Status401Unauthorized);
+        }
         return await NextAsync(http, web, result, pre!, pending.ReturnPath, "");
     }
 
@@ -68,10 +70,10 @@ internal static class SignInPage
             case SignInStatus.Success:
                 return await web.CompleteSignInAsync(http, result.SessionToken!, returnPath);
             case SignInStatus.SecondFactorRequired:
-                if (!web.StartPending(http, new PendingSignIn(result.User!.Id, PendingStep.SecondFactor, returnPath, SecretToken.Hash(pre), expires))) return Busy();
+                await web.StartPendingAsync(http, new PendingSignIn(result.User!.Id, PendingStep.SecondFactor, returnPath, SecretToken.Hash(pre), expires));
                 return WebPage.SeeOther("/signin/code");
             case SignInStatus.PasswordChangeRequired:
-                if (!web.StartPending(http, new PendingSignIn(result.User!.Id, PendingStep.ChangePassword, returnPath, SecretToken.Hash(pre), expires))) return Busy();
+                await web.StartPendingAsync(http, new PendingSignIn(result.User!.Id, PendingStep.ChangePassword, returnPath, SecretToken.Hash(pre), expires));
                 return WebPage.SeeOther(PasswordPage.ForcedPath);
             case SignInStatus.LockedOut:
                 WebCookies.Delete(http.Response, WebCookies.Pending);
@@ -85,9 +87,6 @@ internal static class SignInPage
                 return Form(web, pre, returnPath, userName, GenericFailure, StatusCodes.Status401Unauthorized);
         }
     }
-
-    private static IResult Busy() => WebPage.Render("Sign in", WebPage.Error("The server is busy with sign-ins: please try again in a few minutes."),
-        StatusCodes.Status503ServiceUnavailable);
 
     private static IResult Form(WebPages web, string pre, string returnPath, string userName, string? error, int status = StatusCodes.Status200OK) =>
         WebPage.Render("Sign in", Html.Of($"""

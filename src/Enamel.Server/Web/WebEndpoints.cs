@@ -24,7 +24,8 @@ internal static class WebEndpoints
             new SignIn(s.Users, sp.GetRequiredService<Sessions>(), hasher, folder.Secrets, s.Audit, accountOptions, sp.GetRequiredService<TimeProvider>()),
             new SignOut(sp.GetRequiredService<Sessions>(), s.Audit, sp.GetRequiredService<TimeProvider>()),
             new UserAccounts(s.Users, s.Sessions, s.Roles, hasher, folder.Secrets, s.Audit, sp.GetRequiredService<TimeProvider>()),
-            sp.GetRequiredService<ApiTokens>(), s.Tokens, s.Roles, hasher, new Csrf(folder.Master.Current), accountOptions, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ApiTokens>(), s.Tokens, s.Roles, hasher, new Csrf(folder.Master.Current), accountOptions,
+            s.PendingSteps, folder.Secrets, sp.GetRequiredService<TimeProvider>()));
         SignInRateLimit.Add(services, options);
         return services;
     }
@@ -37,9 +38,9 @@ internal static class WebEndpoints
             WebPage.SeeOther(await WebSession.FindAsync(http, web.Sessions) is null ? "/signin" : AccountPage.Path)).Public();
         app.MapGet("/signin", SignInPage.Get).Public();
         app.MapPost("/signin", SignInPage.PostAsync).Public().RequireRateLimiting(SignInRateLimit.Policy);
-        app.MapGet("/signin/code", SignInPage.GetCode).Public();
+        app.MapGet("/signin/code", SignInPage.GetCodeAsync).Public();
         app.MapPost("/signin/code", SignInPage.PostCodeAsync).Public().RequireRateLimiting(SignInRateLimit.Policy);
-        app.MapGet(PasswordPage.ForcedPath, PasswordPage.GetForced).Public();
+        app.MapGet(PasswordPage.ForcedPath, PasswordPage.GetForcedAsync).Public();
         app.MapPost(PasswordPage.ForcedPath, PasswordPage.PostForcedAsync).Public().RequireRateLimiting(SignInRateLimit.Policy);
         app.MapGet("/static/{name}", (string name) => StaticAssets.Get(name)).Public();
         // Signed in: the account's own pages (the handlers also insist on a session cookie, not an API token).

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Enamel.Core.Access;
 using Enamel.Core.Accounts;
 using Microsoft.AspNetCore.Http;
@@ -7,7 +8,7 @@ namespace Enamel.Server.Web;
 
 /// <summary>What the web pages work with, resolved once: the account services, the CSRF key and the short-lived state.</summary>
 internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signIn, SignOut signOut, UserAccounts accounts, ApiTokens tokens, IApiTokenStore tokenStore,
-    IRoleCatalog roles, PasswordHasher hasher, Csrf csrf, AccountOptions accountOptions, TimeProvider time)
+    IRoleCatalog roles, PasswordHasher hasher, Csrf csrf, AccountOptions accountOptions, IPendingStepStore pendingSteps, SecretProtector secrets, TimeProvider time)
 {
     public IUserStore Users => users;
     public Sessions Sessions => sessions;
@@ -21,8 +22,12 @@ internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signI
     public Csrf Csrf => csrf;
     public AccountOptions AccountOptions => accountOptions;
     public TimeProvider Time => time;
-    public ShortLived<PendingSignIn> Pending { get; } = new(time);
-    public ShortLived<MfaEnrolment> Enrolments { get; } = new(time);
+    public PendingSteps<PendingSignIn> Pending { get; } = new(pendingSteps, "signin",
+        p => JsonSerializer.Serialize(p), json => JsonSerializer.Deserialize<PendingSignIn>(json), time);
+
+    /// <summary>The TOTP secret is sealed by the master key while it waits (as it is in the user record afterwards).</summary>
+    public PendingSteps<MfaEnrolment> Enrolments { get; } = new(pendingSteps, "mfa-enrolment",
+        e => secrets.Protect(e.Secret), text => secrets.TryUnprotect(text) is { } secret ? new MfaEnrolment(secret) : null, time);
 
     public const int MaxPasswordLength = 1000;
     public const int MinPasswordLength = 12;
@@ -77,25 +82,24 @@ internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signI
     }
 
     /// <summary>Starts a pending sign-in step: a new random handle in the pending cookie, the user id on the server.</summary>
-    public bool StartPending(HttpContext http, PendingSignIn pending)
+    public async Task StartPendingAsync(HttpContext http, PendingSignIn pending)
     {
         var handle = SecretToken.New();
-        if (!Pending.Put(SecretToken.Hash(handle), pending, pending.Expires)) return false;
+        await Pending.PutAsync(SecretToken.Hash(handle), pending, pending.Expires, http.RequestAborted);
         WebCookies.Set(http.Response, WebCookies.Pending, handle, pending.Expires - time.GetUtcNow());
-        return true;
     }
 
     /// <summary>The pending step the browser holds, when it is of <paramref name="step"/> and belongs to this browser's pre-sign-in cookie.</summary>
-    public PendingSignIn? PeekPending(HttpContext http, PendingStep step) => FindPending(http, step, take: false);
+    public Task<PendingSignIn?> PeekPendingAsync(HttpContext http, PendingStep step) => FindPendingAsync(http, step, take: false);
 
-    /// <summary>As <see cref="PeekPending"/>, but the handle is used up.</summary>
-    public PendingSignIn? TakePending(HttpContext http, PendingStep step) => FindPending(http, step, take: true);
+    /// <summary>As <see cref="PeekPendingAsync"/>, but the handle is used up.</summary>
+    public Task<PendingSignIn?> TakePendingAsync(HttpContext http, PendingStep step) => FindPendingAsync(http, step, take: true);
 
-    private PendingSignIn? FindPending(HttpContext http, PendingStep step, bool take)
+    private async Task<PendingSignIn?> FindPendingAsync(HttpContext http, PendingStep step, bool take)
     {
         if (WebCookies.Get(http.Request, WebCookies.Pending) is not { } handle || WebCookies.Get(http.Request, WebCookies.PreSignIn) is not { } pre) return null;
         var key = SecretToken.Hash(handle);
-        var pending = take ? Pending.Take(key) : Pending.Peek(key);
+        var pending = take ? await Pending.TakeAsync(key, http.RequestAborted) : await Pending.PeekAsync(key, http.RequestAborted);
         return pending is not null && pending.Step == step && pending.PreSignInHash == SecretToken.Hash(pre) ? pending : null;
     }
 

@@ -46,6 +46,13 @@ internal static class SecuritySchema
             last_seen TEXT NOT NULL,
             source TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_sessions_user ON sessions (user_id);
+        CREATE TABLE IF NOT EXISTS pending_steps (
+            kind TEXT NOT NULL,
+            key_hash TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            expires TEXT NOT NULL,
+            PRIMARY KEY (kind, key_hash));
+        CREATE INDEX IF NOT EXISTS ix_pending_steps_expires ON pending_steps (expires);
         CREATE TABLE IF NOT EXISTS api_tokens (
             id TEXT PRIMARY KEY,
             hash TEXT NOT NULL UNIQUE,

@@ -10,6 +10,7 @@ public sealed class SqlSecurityStores(SqlDialect dialect, AuditCheckpointSigner 
     public SqlApiTokenStore Tokens { get; } = new(dialect);
     public SqlRoleCatalog Roles { get; } = new(dialect);
     public SqlBreakGlassStore BreakGlass { get; } = new(dialect);
+    public SqlPendingStepStore PendingSteps { get; } = new(dialect);
     public SqlAuditLog Audit { get; } = new(dialect, signer, time);
 
     public async Task InitializeAsync(CancellationToken ct)

@@ -24,9 +24,15 @@ public class WebServerFixture : IAsyncLifetime
     public IServiceProvider Services => app!.Services;
     public DataFolder Folder => Services.GetRequiredService<DataFolder>();
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => (app, BaseAddress) = await StartNodeAsync();
+
+    /// <summary>
+    /// Another Enamel server over the same data folder (and so the same database and master key), as a second node of a
+    /// group behind a load balancer would be. The caller stops and disposes it.
+    /// </summary>
+    public async Task<(WebApplication App, Uri BaseAddress)> StartNodeAsync()
     {
-        app = await EnamelServer.BuildAsync([], o =>
+        var node = await EnamelServer.BuildAsync([], o =>
         {
             o.DataDirectory = DataDirectory;
             o.ListenAddress = "127.0.0.1";
@@ -35,9 +41,9 @@ public class WebServerFixture : IAsyncLifetime
             o.SignInAttemptsPerWindow = SignInAttemptsPerWindow;
             o.SignInWindowSeconds = 60;
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        await node.StartAsync();
+        var address = node.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (node, new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)));
     }
 
     public UserAccounts Accounts()

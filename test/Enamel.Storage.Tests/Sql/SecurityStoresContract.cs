@@ -101,6 +101,33 @@ public abstract class SecurityStoresContract : IDisposable
     }
 
     [Fact]
+    public async Task PendingSteps_TakeOnce_AcrossConcurrentTakers_ExpiredNeverReturned_KindsApart()
+    {
+        var (s, _) = await CreateAsync();
+        var store = s.PendingSteps;
+        await store.PutAsync("signin", "h1", "one", T0.AddMinutes(5), T0, Ct);
+        await store.PutAsync("mfa-enrolment", "h1", "other kind", T0.AddMinutes(5), T0, Ct);
+        Assert.Equal("one", await store.PeekAsync("signin", "h1", T0.AddMinutes(1), Ct));
+        Assert.Null(await store.PeekAsync("signin", "h1", T0.AddMinutes(5), Ct)); // at expiry: gone
+
+        // Replacing keeps one entry; of eight concurrent takers exactly one gets it.
+        await store.PutAsync("signin", "h1", "two", T0.AddMinutes(6), T0, Ct);
+        var takers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.TakeAsync("signin", "h1", T0.AddMinutes(1), Ct))));
+        Assert.Equal("two", Assert.Single(takers, t => t is not null));
+        Assert.Null(await store.TakeAsync("signin", "h1", T0.AddMinutes(1), Ct));
+        Assert.Equal("other kind", await store.TakeAsync("mfa-enrolment", "h1", T0.AddMinutes(1), Ct));
+
+        // An expired entry is not taken, and a later write purges it.
+        await store.PutAsync("signin", "old", "stale", T0.AddMinutes(1), T0, Ct);
+        Assert.Null(await store.TakeAsync("signin", "old", T0.AddMinutes(2), Ct));
+        await store.PutAsync("signin", "old2", "stale", T0.AddMinutes(1), T0, Ct);
+        await store.PutAsync("signin", "new", "fresh", T0.AddMinutes(9), T0.AddMinutes(2), Ct);
+        Assert.Null(await store.PeekAsync("signin", "old2", T0, Ct)); // purged, even asked as of a time it was live
+        await store.RemoveAsync("signin", "new", Ct);
+        Assert.Null(await store.PeekAsync("signin", "new", T0.AddMinutes(3), Ct));
+    }
+
+    [Fact]
     public async Task Tokens_Revoke_IsRecordedOnce()
     {
         var (s, _) = await CreateAsync();
