@@ -73,6 +73,13 @@ public sealed class EnamelOptions
     public int SignInWindowSeconds { get; set; } = 60;
 
     /// <summary>
+    /// Reverse proxies (addresses or CIDR networks, e.g. "10.0.0.5", "10.0.0.0/24") whose X-Forwarded-For is believed:
+    /// the client address then comes from it (audit source, sign-in rate limit). Empty (the default): the header is ignored.
+    /// Only the hops these proxies added are used, so a client cannot choose its address by sending the header itself.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>
     /// The settings every command uses: appsettings.json next to the binary, then Enamel__* environment variables, then
     /// <paramref name="overrides"/> (command-line flags). `serve`, `import`, `keys` and the admin commands agree on the data folder.
     /// </summary>

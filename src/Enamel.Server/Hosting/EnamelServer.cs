@@ -6,6 +6,7 @@ using Enamel.Server.Access;
 using Enamel.Server.DicomWeb;
 using Enamel.Server.Web;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -75,6 +76,7 @@ public static class EnamelServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var app = builder.Build();
+        if (options.TrustedProxies.Length > 0) app.UseForwardedHeaders(ForwardedFrom(options.TrustedProxies));
         app.Use(SecurityHeaders);
         app.UseResponseCompression();
         if (options.CorsOrigins.Length > 0) app.UseCors();
@@ -102,8 +104,28 @@ public static class EnamelServer
         return next();
     }
 
+    /// <summary>X-Forwarded-For from exactly these proxies (the framework's loopback defaults removed), walked right to left over trusted hops.</summary>
+    private static ForwardedHeadersOptions ForwardedFrom(string[] proxies)
+    {
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = null };
+        forwarded.KnownProxies.Clear();
+        forwarded.KnownIPNetworks.Clear();
+        foreach (var p in proxies)
+            forwarded.KnownIPNetworks.Add(ProxyNetwork(p) ?? throw new InvalidOperationException($"Enamel:TrustedProxies entry '{p}' is not valid"));
+        return forwarded;
+    }
+
+    /// <summary>"10.0.0.0/24" as it is, "10.0.0.5" as a network of that one address; null when neither.</summary>
+    private static System.Net.IPNetwork? ProxyNetwork(string text) =>
+        System.Net.IPNetwork.TryParse(text, out var network) ? network
+        : IPAddress.TryParse(text, out var address) ? new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
+        : null;
+
     private static void Validate(EnamelOptions o)
     {
+        foreach (var p in o.TrustedProxies)
+            if (ProxyNetwork(p) is null)
+                throw new InvalidOperationException($"Enamel:TrustedProxies entry '{p}' is neither an IP address nor a CIDR network");
         if (!IPAddress.TryParse(o.ListenAddress, out _)) throw new InvalidOperationException($"Enamel:ListenAddress '{o.ListenAddress}' is not an IP address");
         if (o.HttpsPort is < 0 or > 65535) throw new InvalidOperationException($"Enamel:HttpsPort {o.HttpsPort} is out of range");
         if (o.DicomPeers.Any(p => p.AeTitle.Length is 0 or > 16 || p.Host.Length == 0 || p.Port is < 1 or > 65535))

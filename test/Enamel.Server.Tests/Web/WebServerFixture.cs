@@ -30,7 +30,7 @@ public class WebServerFixture : IAsyncLifetime
     /// Another Enamel server over the same data folder (and so the same database and master key), as a second node of a
     /// group behind a load balancer would be. The caller stops and disposes it.
     /// </summary>
-    public async Task<(WebApplication App, Uri BaseAddress)> StartNodeAsync()
+    public async Task<(WebApplication App, Uri BaseAddress)> StartNodeAsync(Action<EnamelOptions>? configure = null)
     {
         var node = await EnamelServer.BuildAsync([], o =>
         {
@@ -40,6 +40,7 @@ public class WebServerFixture : IAsyncLifetime
             o.DicomEnabled = false;
             o.SignInAttemptsPerWindow = SignInAttemptsPerWindow;
             o.SignInWindowSeconds = 60;
+            configure?.Invoke(o);
         });
         await node.StartAsync();
         var address = node.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
