@@ -51,4 +51,14 @@ public sealed class Sessions(ISessionStore store, IUserStore users, AccountOptio
     public Task EndAsync(string token, CancellationToken ct) => store.DeleteAsync(SecretToken.Hash(token), ct);
 
     public Task<int> EndAllAsync(string userId, CancellationToken ct) => store.DeleteAllForUserAsync(userId, ct);
+
+    /// <summary>Ends the user's own session named by <see cref="SessionRecord.Reference"/>; false when the user has none by that reference.</summary>
+    public async Task<bool> EndByReferenceAsync(string userId, string reference, CancellationToken ct)
+    {
+        if (reference.Length != 16) return false;
+        var session = (await store.ListForUserAsync(userId, ct)).FirstOrDefault(s => s.Reference == reference);
+        if (session is null) return false;
+        await store.DeleteAsync(session.IdHash, ct);
+        return true;
+    }
 }

@@ -21,6 +21,14 @@ public sealed class SignOut(Sessions sessions, IAuditLog audit, TimeProvider tim
         return ended;
     }
 
+    /// <summary>Ends one other session of the user (a browser left signed in elsewhere); false when it is not theirs or already ended.</summary>
+    public async Task<bool> OtherSessionAsync(string userId, string reference, string source, CancellationToken ct)
+    {
+        if (!await sessions.EndByReferenceAsync(userId, reference, ct)) return false;
+        await AuditAsync(userId, "ended-other-session", source, ct);
+        return true;
+    }
+
     private Task AuditAsync(string actorId, string detail, string source, CancellationToken ct) =>
         audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actorId, "", null, "session", "Logout", AuditOutcome.Success, "", source) { Detail = detail }, ct);
 }

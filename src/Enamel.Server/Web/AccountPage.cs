@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Http;
 namespace Enamel.Server.Web;
 
 /// <summary>
-/// GET /account: who you are, password change, two-factor sign-in, your active sessions (this one marked) with
-/// sign-out-everywhere, and your API tokens (create, revoke).
+/// GET /account: who you are, password change, two-factor sign-in, your active sessions (this one marked; any other
+/// can be ended) with sign-out-everywhere, and your API tokens (create, revoke).
 /// </summary>
 internal static class AccountPage
 {
@@ -19,6 +19,7 @@ internal static class AccountPage
         {
             "password" => "Your password was changed; every other session of yours has ended.",
             "revoked" => "The token was revoked.",
+            "session" => "That session has ended: the browser that held it has to sign in again.",
             _ => null,
         };
         return await RenderAsync(http, web, session, notice, error: null);
@@ -36,7 +37,8 @@ internal static class AccountPage
         var now = web.Time.GetUtcNow();
 
         var sessionRows = Html.Join(sessions.Select(s => Html.Of($"""
-            <tr{(s.IdHash == currentHash ? Html.Of($" class=\"current\"") : Html.Empty)}><td>{Html.Time(s.Created)}</td><td>{Html.Time(s.LastSeen)}</td><td>{s.Source}</td><td>{(s.IdHash == currentHash ? "this browser" : "")}</td></tr>
+            <tr{(s.IdHash == currentHash ? Html.Of($" class=\"current\"") : Html.Empty)} data-session="{s.Reference}"><td>{Html.Time(s.Created)}</td><td>{Html.Time(s.LastSeen)}</td><td>{s.Source}</td>
+            <td>{(s.IdHash == currentHash ? Html.Of($"this browser") : Html.Of($"""<form method="post" action="/account/sessions/end" class="inline">{WebPage.CsrfField(token)}<input type="hidden" name="session" value="{s.Reference}"><button type="submit" data-confirm="End this session? That browser will have to sign in again.">End</button></form>"""))}</td></tr>
             """)));
         var tokenRows = Html.Join(tokens.OrderByDescending(t => t.Created).Select(t => Html.Of($"""
             <tr data-token-id="{t.Id}"><td>{t.Name}</td><td>{string.Join(", ", t.Scope.Select(o => o.ToString()).Order(StringComparer.Ordinal))}</td><td>{Html.Time(t.Created)}</td><td>{Html.Time(t.Expires)}</td>

@@ -1,8 +1,12 @@
+using Enamel.Core.Accounts;
 using Microsoft.AspNetCore.Http;
 
 namespace Enamel.Server.Web;
 
-/// <summary>POST /signout ends this session; POST /signout/everywhere ends every session of the user (audited Logout by <see cref="Core.Accounts.SignOut"/>).</summary>
+/// <summary>
+/// POST /signout ends this session; POST /signout/everywhere ends every session of the user; POST /account/sessions/end
+/// ends one other session of the user (audited Logout by <see cref="Core.Accounts.SignOut"/>).
+/// </summary>
 internal static class SignOutEndpoints
 {
     public static async Task<IResult> SignOutAsync(HttpContext http, WebPages web)
@@ -27,5 +31,19 @@ internal static class SignOutEndpoints
         await web.SignOut.EverywhereAsync(session.User.Id, WebSession.Source(http), http.RequestAborted);
         WebCookies.Delete(http.Response, WebCookies.Session);
         return WebPage.SeeOther("/signin");
+    }
+
+    public static async Task<IResult> EndOtherAsync(HttpContext http, WebPages web)
+    {
+        if (await WebPages.ReadFormAsync(http) is not { } form) return WebPages.BadForm();
+        var (session, redirect) = await web.RequireSessionAsync(http, AccountPage.Path);
+        if (session is null) return redirect!;
+        if (!web.Csrf.IsValid(http, form, session.CsrfBinding)) return Csrf.Refused();
+        var reference = form["session"].ToString();
+        if (reference == SessionRecord.ReferenceOf(SecretToken.Hash(session.Token)))
+            return await AccountPage.RenderAsync(http, web, session, null, "That is this browser's session: use Sign out.", StatusCodes.Status400BadRequest);
+        if (!await web.SignOut.OtherSessionAsync(session.User.Id, reference, WebSession.Source(http), http.RequestAborted))
+            return await AccountPage.RenderAsync(http, web, session, null, "That session has already ended.", StatusCodes.Status404NotFound);
+        return WebPage.SeeOther(AccountPage.Path + "?done=session");
     }
 }

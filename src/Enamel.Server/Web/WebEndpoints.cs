@@ -46,6 +46,7 @@ internal static class WebEndpoints
         // Signed in: the account's own pages (the handlers also insist on a session cookie, not an API token).
         app.MapPost("/signout", SignOutEndpoints.SignOutAsync).SignedIn();
         app.MapPost("/signout/everywhere", SignOutEndpoints.EverywhereAsync).SignedIn();
+        app.MapPost("/account/sessions/end", SignOutEndpoints.EndOtherAsync).SignedIn();
         app.MapGet(AccountPage.Path, AccountPage.GetAsync).SignedIn();
         app.MapGet(PasswordPage.Path, PasswordPage.GetAsync).SignedIn();
         app.MapPost(PasswordPage.Path, PasswordPage.PostAsync).SignedIn().RequireRateLimiting(SignInRateLimit.Policy);

@@ -279,6 +279,44 @@ public sealed partial class WebSignInTests(WebServerFixture server) : IClassFixt
     }
 
     [Fact]
+    public async Task EndOneSession_FromTheAccountPage_OnlyTheUsersOwn_NotThisOne()
+    {
+        var user = await server.CreateUserAsync(NewName("lost-laptop"), Password);
+        using var desk = server.Client();
+        using var laptop = server.Client();
+        foreach (var c in new[] { desk, laptop }) await c.SignInAsync(user.UserName, Password);
+        var (other, _) = await SignedInAsync("someone-else");
+
+        var (_, page) = await desk.GetAsync("/account");
+        var references = SessionReference().Matches(page).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, references.Count);
+        var own = SessionReference().Match(Regex.Match(page, "<tr class=\"current\"[^>]*>").Value).Groups[1].Value;
+        var laptopReference = Assert.Single(references, r => r != own);
+        var (_, otherPage) = await other.GetAsync("/account");
+        var otherReference = SessionReference().Match(otherPage).Groups[1].Value;
+        var csrf = WebClient.CsrfToken(page);
+
+        // Another user's session, and this browser's own: refused, nothing ends.
+        var foreign = await desk.PostAsync("/account/sessions/end", [new("csrf", csrf), new("session", otherReference)]);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/account")).Response.StatusCode);
+        var self = await desk.PostAsync("/account/sessions/end", [new("csrf", csrf), new("session", own)]);
+        Assert.Equal(HttpStatusCode.BadRequest, self.Response.StatusCode);
+        var noToken = await desk.PostAsync("/account/sessions/end", [new("session", laptopReference)]);
+        Assert.Equal(HttpStatusCode.Forbidden, noToken.Response.StatusCode);
+
+        var ended = await desk.PostAsync("/account/sessions/end", [new("csrf", csrf), new("session", laptopReference)]);
+        WebClient.AssertSeeOther(ended.Response, "/account?done=session");
+        WebClient.AssertSeeOther((await laptop.GetAsync("/account")).Response, "/signin?return=%2Faccount");
+        Assert.Equal(HttpStatusCode.OK, (await desk.GetAsync("/account")).Response.StatusCode);
+        var logouts = await server.Folder.Security.Audit.QueryAsync(new AuditQuery { ActorId = user.Id, Action = "Logout" }, default);
+        Assert.Equal("ended-other-session", Assert.Single(logouts).Event.Detail);
+    }
+
+    [GeneratedRegex("data-session=\"([0-9a-f]{16})\"")]
+    private static partial Regex SessionReference();
+
+    [Fact]
     public async Task Root_RedirectsToSignInOrAccount_AndStaticAssetsAreServed()
     {
         using var anonymous = server.Client();
