@@ -24,10 +24,13 @@ public interface IStudyIndex
     /// <summary>
     /// Records the instance (creating patient, study and series rows as needed) in one transaction; a new patient
     /// gets <paramref name="blobKey"/>, the data key the blob was encrypted under, as its data key, and belongs to
-    /// <paramref name="clinic"/> (an existing patient keeps its clinic). Returns the
-    /// outcome; a concurrent insert of the same SOP Instance UID is reported as <see cref="IndexOutcome.AlreadyStored"/>.
+    /// <see cref="IngestOwner.Clinic"/> (an existing patient keeps its clinic). The caller decided access for
+    /// <paramref name="owner"/>; when the database says otherwise inside the transaction (the Patient ID was created
+    /// meanwhile, perhaps in another clinic, or the study belongs to a patient nobody decided on), nothing is written and
+    /// the outcome is <see cref="IndexOutcome.OwnerChanged"/>: the caller decides again. A concurrent insert of the same
+    /// SOP Instance UID is reported as <see cref="IndexOutcome.AlreadyStored"/>.
     /// </summary>
-    Task<IndexOutcome> AddInstanceAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId blobKey, string clinic, CancellationToken ct);
+    Task<IndexOutcome> AddInstanceAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId blobKey, IngestOwner owner, CancellationToken ct);
 
     /// <summary>
     /// Keeps versions: the current blob of <paramref name="sopInstanceUid"/> moves to the version history and
@@ -61,4 +64,13 @@ public enum IndexOutcome
     Added,
     AddedPatientFlaggedForReview,
     AlreadyStored,
+    /// <summary>The patient or study owner is no longer the one the access decision was made for: nothing was written.</summary>
+    OwnerChanged,
 }
+
+/// <summary>
+/// The owners an ingest decision was made for: the patient of the Patient ID (<see cref="PatientKey"/>; null: a new
+/// patient, created in <see cref="Clinic"/>) and the patient the study already belonged to (<see cref="StudyPatientKey"/>;
+/// null: the study was new).
+/// </summary>
+public sealed record IngestOwner(string Clinic, long? PatientKey, long? StudyPatientKey);

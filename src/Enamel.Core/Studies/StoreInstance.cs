@@ -45,59 +45,103 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
 
         var whole = new ConcatReadStream(head, part10);
         var existing = await index.FindInstanceAsync(attributes.SopInstanceUid, ct);
-        var patient = await index.FindPatientAsync(attributes.PatientId, attributes.IssuerOfPatientId, ct);
-        if (target.Authorize is { } authorize && !await AuthorizeAsync(authorize, attributes, existing, patient, target.Clinic, ct))
+        if (await DecideAsync(attributes, existing, target, ct) is not { } decision)
             return new StoreResult(StoreStatus.Refused, attributes, null, syntax);
         if (existing is not null && !keepVersions) return await CompareWithExistingAsync(whole, existing, attributes, syntax, ct);
         if (existing is not null) return await StoreVersionAsync(whole, existing, attributes, syntax, ct);
 
-        var key = patient?.DataKey ?? await keyring.CreateDataKeyAsync(ct);
+        var key = decision.Patient?.DataKey ?? await keyring.CreateDataKeyAsync(ct);
         var hashing = new HashingStream(whole);
         var blobId = await blobs.PutAsync(hashing, key, ct);
         var blob = new StoredBlob(blobId, hashing.BytesRead, hashing.HashHex(), syntax);
         IndexOutcome outcome;
         try
         {
-            outcome = await index.AddInstanceAsync(attributes, blob, key, target.Clinic, ct);
+            (outcome, blob) = await IndexAsync(attributes, blob, key, decision, target, ct);
         }
         catch
         {
-            await blobs.DeleteAsync(blobId, ct); // no row refers to it; the start-up sweep would remove it too
+            await blobs.DeleteAsync(blob.Id, ct); // no row refers to it; the start-up sweep would remove it too
             throw;
+        }
+        if (outcome == IndexOutcome.OwnerChanged)
+        {
+            await blobs.DeleteAsync(blob.Id, ct);
+            return new StoreResult(StoreStatus.Refused, attributes, null, syntax);
         }
         if (outcome == IndexOutcome.AlreadyStored)
         {
             // Lost a race with a concurrent store of the same instance.
-            await blobs.DeleteAsync(blobId, ct);
+            await blobs.DeleteAsync(blob.Id, ct);
             var winner = await index.FindInstanceAsync(attributes.SopInstanceUid, ct);
             var same = winner is not null && winner.Blob.Sha256 == blob.Sha256;
             return new StoreResult(same ? StoreStatus.AlreadyStored : StoreStatus.Conflict, attributes, winner?.Blob.Id, syntax);
         }
         return new StoreResult(outcome == IndexOutcome.AddedPatientFlaggedForReview ? StoreStatus.StoredFlaggedForReview : StoreStatus.Stored,
-            attributes, blobId, syntax);
+            attributes, blob.Id, syntax);
+    }
+
+    private sealed record OwnerDecision(IngestOwner Owner, PatientRecord? Patient);
+
+    /// <summary>How many times the owners may change under a store before it gives up (each change is decided again).</summary>
+    private const int MaxOwnerChanges = 3;
+
+    /// <summary>
+    /// Indexes the blob for the decided owners. When another store changed them meanwhile (<see cref="IndexOutcome.OwnerChanged"/>),
+    /// decides again for the owners as they are now; refused then, <see cref="IndexOutcome.OwnerChanged"/> is returned (and after
+    /// <see cref="MaxOwnerChanges"/> changes the store fails, nothing written). When the
+    /// patient now exists under another data key, the blob is re-encrypted under it first (one data key per patient).
+    /// </summary>
+    private async Task<(IndexOutcome Outcome, StoredBlob Blob)> IndexAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId key,
+        OwnerDecision decision, IngestTarget target, CancellationToken ct)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var outcome = await index.AddInstanceAsync(attributes, blob, key, decision.Owner, ct);
+            if (outcome != IndexOutcome.OwnerChanged) return (outcome, blob);
+            if (attempt == MaxOwnerChanges)
+                throw new InvalidOperationException($"the patient record changed under this store {MaxOwnerChanges} times: nothing was stored, send it again");
+            if (await DecideAsync(attributes, existing: null, target, ct) is not { } again) return (IndexOutcome.OwnerChanged, blob);
+            decision = again;
+            if (decision.Patient is { } patient && patient.DataKey != key)
+            {
+                BlobId moved;
+                await using (var plain = await blobs.OpenReadAsync(blob.Id, ct))
+                    moved = await blobs.PutAsync(plain, patient.DataKey, ct);
+                await blobs.DeleteAsync(blob.Id, ct);
+                (blob, key) = (blob with { Id = moved }, patient.DataKey);
+            }
+        }
     }
 
     /// <summary>
-    /// Asks the caller's decision for every patient record the instance touches (see <see cref="IngestTarget"/>):
-    /// the patient of its Patient ID (or a new one in <paramref name="clinic"/>), the owner of its study, and the
-    /// owner of an instance already stored under its SOP Instance UID.
+    /// Decides, for the caller (see <see cref="IngestTarget"/>), every patient record the instance touches: the patient
+    /// of its Patient ID (or a new one in the target's clinic), the owner of its study, and the owner of an instance
+    /// already stored under its SOP Instance UID. Null when any is refused; otherwise the owners decided on.
     /// </summary>
-    private async Task<bool> AuthorizeAsync(Func<ResourceScope, CancellationToken, Task<bool>> authorize,
-        InstanceAttributes attributes, StoredInstance? existing, PatientRecord? patient, string clinic, CancellationToken ct)
+    private async Task<OwnerDecision?> DecideAsync(InstanceAttributes attributes, StoredInstance? existing, IngestTarget target, CancellationToken ct)
     {
+        var patient = await index.FindPatientAsync(attributes.PatientId, attributes.IssuerOfPatientId, ct);
+        var studyOwner = await index.FindStudyPatientAsync(attributes.StudyInstanceUid, ct);
+        var decision = new OwnerDecision(new IngestOwner(target.Clinic, patient?.Key, studyOwner?.PatientKey), patient);
+        if (target.Authorize is not { } authorize) return decision;
+
         var obj = $"study {attributes.StudyInstanceUid}";
         var scopes = new List<ResourceScope>
         {
-            patient is null ? ResourceScope.ForClinic(clinic, obj)
-                : ResourceScope.ForPatient(patient.Key, patient.Clinic, obj),
+            patient is null ? ResourceScope.ForClinic(target.Clinic, obj) : ResourceScope.ForPatient(patient.Key, patient.Clinic, obj),
         };
-        string[] studies = existing is null ? [attributes.StudyInstanceUid] : [attributes.StudyInstanceUid, existing.StudyInstanceUid];
-        foreach (var study in studies.Distinct())
-            if (await index.FindStudyPatientAsync(study, ct) is { } owner && !scopes.Any(s => s.PatientKey == owner.PatientKey))
+        void Add(StudyPatient? owner, string study)
+        {
+            if (owner is not null && !scopes.Any(s => s.PatientKey == owner.PatientKey))
                 scopes.Add(ResourceScope.ForPatient(owner.PatientKey, owner.Clinic, $"study {study}"));
+        }
+        Add(studyOwner, attributes.StudyInstanceUid);
+        if (existing is not null && existing.StudyInstanceUid != attributes.StudyInstanceUid)
+            Add(await index.FindStudyPatientAsync(existing.StudyInstanceUid, ct), existing.StudyInstanceUid);
         foreach (var scope in scopes)
-            if (!await authorize(scope, ct)) return false;
-        return true;
+            if (!await authorize(scope, ct)) return null;
+        return decision;
     }
 
     /// <summary>Keeps versions: identical bytes are still idempotent; different bytes become the current version, the old one is kept.</summary>

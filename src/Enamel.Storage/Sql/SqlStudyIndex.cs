@@ -122,23 +122,34 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
             new StoredBlob(new BlobId(r.GetString(4)), r.GetInt64(5), r.GetString(6), r.GetString(7)),
             new DataKeyId(Guid.ParseExact(r.GetString(8), "N")));
 
-    public async Task<IndexOutcome> AddInstanceAsync(InstanceAttributes a, StoredBlob blob, DataKeyId blobKey, string clinic, CancellationToken ct)
+    public async Task<IndexOutcome> AddInstanceAsync(InstanceAttributes a, StoredBlob blob, DataKeyId blobKey, IngestOwner owner, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(clinic)) throw new ArgumentException("a patient must belong to a clinic", nameof(clinic));
+        if (string.IsNullOrWhiteSpace(owner.Clinic)) throw new ArgumentException("a patient must belong to a clinic", nameof(owner));
         await using var c = await OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
         var outcome = IndexOutcome.Added;
 
+        async Task<IndexOutcome> OwnerChangedAsync()
+        {
+            await tx.RollbackAsync(ct);
+            return IndexOutcome.OwnerChanged;
+        }
+
         var patient = await FindPatientAsync(c, tx, a.PatientId, a.IssuerOfPatientId, ct);
+        if (patient?.Key != owner.PatientKey) return await OwnerChangedAsync();
         long patientPk;
         if (patient is null)
         {
-            patientPk = await InsertReturningAsync(c, tx, """
+            // DO NOTHING: a concurrent transaction (PostgreSQL) created this Patient ID first; it was not decided on.
+            await using var insert = Command(c, tx, """
                 INSERT INTO patients (patient_id, issuer, patient_name, birth_date, sex, data_key, created, clinic)
-                VALUES (@id, @issuer, @name, @birth, @sex, @key, @now, @clinic) RETURNING pk
-                """, ct, ("@id", a.PatientId), ("@issuer", a.IssuerOfPatientId), ("@name", a.PatientName), ("@birth", a.PatientBirthDate),
-                ("@sex", a.PatientSex), ("@key", blobKey.ToString()), ("@now", now), ("@clinic", clinic));
+                VALUES (@id, @issuer, @name, @birth, @sex, @key, @now, @clinic) ON CONFLICT (patient_id, issuer) DO NOTHING RETURNING pk
+                """, ("@id", a.PatientId), ("@issuer", a.IssuerOfPatientId), ("@name", a.PatientName), ("@birth", a.PatientBirthDate),
+                ("@sex", a.PatientSex), ("@key", blobKey.ToString()), ("@now", now), ("@clinic", owner.Clinic));
+            var inserted = await insert.ExecuteScalarAsync(ct);
+            if (inserted is null or DBNull) return await OwnerChangedAsync();
+            patientPk = Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
         }
         else
         {
@@ -162,6 +173,11 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
             VALUES (@parent, @uid, @date, @time, @acc, @sid, @desc, @ref) ON CONFLICT (study_uid) DO NOTHING RETURNING pk
             """, ct, ("@parent", patientPk), ("@uid", a.StudyInstanceUid), ("@date", a.StudyDate), ("@time", a.StudyTime), ("@acc", a.AccessionNumber),
             ("@sid", a.StudyId), ("@desc", a.StudyDescription), ("@ref", a.ReferringPhysicianName));
+        await using (var studyOwner = Command(c, tx, "SELECT patient_pk FROM studies WHERE pk = @pk", ("@pk", studyPk)))
+        {
+            var ownerPk = Convert.ToInt64(await studyOwner.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            if (ownerPk != patientPk && ownerPk != owner.StudyPatientKey) return await OwnerChangedAsync();
+        }
         long seriesPk = await UpsertAsync(c, tx, "series", "series_uid", a.SeriesInstanceUid, """
             INSERT INTO series (study_pk, series_uid, modality, series_number, series_description, body_part)
             VALUES (@parent, @uid, @mod, @num, @desc, @body) ON CONFLICT (series_uid) DO NOTHING RETURNING pk
@@ -228,12 +244,6 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
         }
         await using var sel = Command(c, tx, $"SELECT pk FROM {table} WHERE {uidColumn} = @uid", ("@uid", uid));
         return Convert.ToInt64(await sel.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<long> InsertReturningAsync(DbConnection c, DbTransaction tx, string sql, CancellationToken ct, params (string, object?)[] args)
-    {
-        await using var cmd = Command(c, tx, sql, args);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 
     private static Task<int> ExecuteAsync(DbConnection c, DbTransaction? tx, string sql, CancellationToken ct, params (string, object?)[] args) =>

@@ -199,6 +199,86 @@ public abstract class StudyIndexContract : IDisposable
         Assert.Equal("south", (await index.FindPatientAsync("P2", "", Ct))!.Clinic);
     }
 
+    /// <summary>Every blob in the store is referenced by the index: nothing half-done is left behind.</summary>
+    private async Task AssertNoOrphanBlobsAsync(SqlStudyIndex index)
+    {
+        var files = new List<string>();
+        await foreach (var b in Blobs.ListAsync(Ct)) files.Add(b.Id.Value);
+        Assert.Equal((await index.ReferencedBlobIdsAsync(Ct)).Order(), files.Order());
+    }
+
+    /// <summary>A target whose first decision lets another store create <paramref name="patientId"/> in "north" (the race window).</summary>
+    private IngestTarget RacedTarget(StoreInstance store, string patientId, Func<ResourceScope, bool> allow, List<ResourceScope> asked)
+    {
+        var raced = false;
+        return new IngestTarget("south")
+        {
+            Authorize = async (scope, ct) =>
+            {
+                asked.Add(scope);
+                if (!raced)
+                {
+                    raced = true;
+                    var other = await store.ExecuteAsync(new MemoryStream(Instance(patientId, "DOE^JANE", "1.2.40", "1.2.40.1", "1.2.40.1.1")), new IngestTarget("north"), ct);
+                    Assert.Equal(StoreStatus.Stored, other.Status);
+                }
+                return allow(scope);
+            },
+        };
+    }
+
+    [Fact]
+    public async Task Store_PatientCreatedElsewhereAfterTheDecision_IsDecidedAgain_RefusedWritesNothing()
+    {
+        var (index, store) = await CreateAsync();
+        var asked = new List<ResourceScope>();
+        var southOnly = RacedTarget(store, "P1", scope => scope.Clinic == "south", asked);
+        var result = await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.41", "1.2.41.1", "1.2.41.1.1")), southOnly, Ct);
+
+        Assert.Equal(StoreStatus.Refused, result.Status);
+        Assert.Equal(2, asked.Count); // a new patient in south, then, decided again, north's P1
+        Assert.Equal("north", asked[1].Clinic);
+        Assert.Null(await index.FindInstanceAsync("1.2.41.1.1", Ct));
+        Assert.Null(await index.FindStudyPatientAsync("1.2.41", Ct));
+        await AssertNoOrphanBlobsAsync(index);
+    }
+
+    [Fact]
+    public async Task Store_PatientCreatedElsewhereAfterTheDecision_AllowedAgain_JoinsIt_UnderItsDataKey()
+    {
+        var (index, store) = await CreateAsync();
+        var bytes = Instance("P1", "DOE^JANE", "1.2.42", "1.2.42.1", "1.2.42.1.1");
+        var both = RacedTarget(store, "P1", _ => true, []);
+        Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(bytes), both, Ct)).Status);
+
+        var patient = (await index.FindPatientAsync("P1", "", Ct))!;
+        Assert.Equal("north", patient.Clinic);
+        Assert.Equal(patient.Key, (await index.FindStudyPatientAsync("1.2.42", Ct))!.PatientKey);
+        var stored = (await index.FindInstanceAsync("1.2.42.1.1", Ct))!;
+        Assert.Equal(patient.DataKey, stored.DataKey); // re-encrypted under the patient's key: one data key per patient
+        await using (var s = await Blobs.OpenReadAsync(stored.Blob.Id, Ct))
+        {
+            var back = new MemoryStream();
+            await s.CopyToAsync(back);
+            Assert.Equal(bytes, back.ToArray());
+        }
+        await AssertNoOrphanBlobsAsync(index);
+    }
+
+    [Fact]
+    public async Task Store_ConcurrentInstancesOfOneNewPatient_AllStored_OnePatient_OneDataKey()
+    {
+        var (index, store) = await CreateAsync();
+        var results = await Task.WhenAll(Enumerable.Range(1, 8).Select(i => Task.Run(() =>
+            store.ExecuteAsync(new MemoryStream(Instance("P7", "ROE^JANE", "1.2.7", "1.2.7.1", $"1.2.7.1.{i}")), Main, Ct))));
+        Assert.All(results, r => Assert.Equal(StoreStatus.Stored, r.Status));
+        var patient = (await index.FindPatientAsync("P7", "", Ct))!;
+        var instances = await index.ListInstancesAsync("1.2.7", null, null, Ct);
+        Assert.Equal(8, instances.Count);
+        Assert.All(instances, i => Assert.Equal(patient.DataKey, i.DataKey));
+        await AssertNoOrphanBlobsAsync(index);
+    }
+
     [Fact]
     public async Task Search_Reach_RestrictsByClinicsAndByPatientKeys_AtEveryLevel()
     {
