@@ -17,6 +17,8 @@ internal static class CommandPolicy
     public static IReadOnlyDictionary<string, Operation?> Operations { get; } = new Dictionary<string, Operation?>(StringComparer.Ordinal)
     {
         ["import"] = Op(RecordCategory.Imaging, RecordAction.Create),
+        // Decided for the destination clinic here, and again for the patient where they are now.
+        ["patients move"] = Op(RecordCategory.Demographics, RecordAction.Amend),
         ["users add"] = Op(RecordCategory.Settings, RecordAction.Create),
         ["users list"] = Op(RecordCategory.Settings, RecordAction.Read),
         ["users disable"] = Op(RecordCategory.Settings, RecordAction.Amend),

@@ -13,6 +13,7 @@ internal static class EnamelCommands
         root.Subcommands.Add(Serve.ServeCommand.Create());
         root.Subcommands.Add(Import.ImportCommand.Create());
         root.Subcommands.Add(Keys.KeysCommand.Create());
+        root.Subcommands.Add(Patients.PatientsCommand.Create());
         root.Subcommands.Add(Admin.UsersCommand.Create());
         root.Subcommands.Add(Admin.RolesCommand.Create());
         root.Subcommands.Add(Admin.TokensCommand.Create());

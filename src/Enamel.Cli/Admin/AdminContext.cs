@@ -58,7 +58,8 @@ internal sealed class AdminContext
     /// Opens the data folder and asks the policy whether the actor may run this command; null (with the reason on
     /// stderr) when refused or the account is unknown. The command's exit code is then <see cref="ExitCodes.NotAuthorized"/>.
     /// </summary>
-    public static async Task<AdminContext?> OpenAsync(ParseResult parse, CancellationToken ct)
+    /// <param name="clinic">The clinic the command acts in (default <c>Enamel:Clinic</c>), e.g. the destination of a patient move.</param>
+    public static async Task<AdminContext?> OpenAsync(ParseResult parse, CancellationToken ct, string? clinic = null)
     {
         var path = CommandPolicy.PathOf(parse);
         var options = EnamelOptions.Load(o => { if (parse.GetValue<string?>("--data") is { } d) o.DataDirectory = d; });
@@ -81,7 +82,7 @@ internal sealed class AdminContext
             return null;
         }
         var policy = new AccessPolicy(folder.Security.Roles, folder.Security.BreakGlass, folder.Security.Audit, TimeProvider.System);
-        var decision = await policy.DecideAsync(actor, operation.Value, ResourceScope.ForClinic(options.Clinic, $"cli {path}"),
+        var decision = await policy.DecideAsync(actor, operation.Value, ResourceScope.ForClinic(clinic ?? options.Clinic, $"cli {path}"),
             operation.Value.Category == RecordCategory.Audit ? Purpose.Compliance : Purpose.Operations, ct);
         if (!decision.Allowed)
         {

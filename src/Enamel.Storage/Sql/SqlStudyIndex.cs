@@ -122,6 +122,13 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
             new StoredBlob(new BlobId(r.GetString(4)), r.GetInt64(5), r.GetString(6), r.GetString(7)),
             new DataKeyId(Guid.ParseExact(r.GetString(8), "N")));
 
+    public async Task<bool> MovePatientAsync(long patientKey, string clinic, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(clinic)) throw new ArgumentException("a patient must belong to a clinic", nameof(clinic));
+        await using var c = await OpenAsync(ct);
+        return await ExecuteAsync(c, null, "UPDATE patients SET clinic = @clinic WHERE pk = @pk", ct, ("@clinic", clinic), ("@pk", patientKey)) == 1;
+    }
+
     public async Task<IndexOutcome> AddInstanceAsync(InstanceAttributes a, StoredBlob blob, DataKeyId blobKey, IngestOwner owner, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(owner.Clinic)) throw new ArgumentException("a patient must belong to a clinic", nameof(owner));

@@ -45,6 +45,7 @@ public sealed class CommandPolicyTests : IDisposable
     {
         "import" => ["import", Enamel.Sample("CT_small.dcm"), "--report", Path.Combine(data, "..", $"report-{tag}.tsv")],
         "users add" => ["users", "add", $"new-{tag}", "--role", "billing", "--clinic", "main"],
+        "patients move" => ["patients", "move", "NO-SUCH-PATIENT", "--to", "main"],
         "users disable" => ["users", "disable", "nobody"],
         "users reset-mfa" => ["users", "reset-mfa", "nobody"],
         "roles show" => ["roles", "show", "dentist"],
