@@ -115,14 +115,14 @@ public sealed class DicomClientAssociation : IAsyncDisposable
         if (DimseCommand.Field(command) != DimseCommandField.CStoreRequest) return new BoundedMemoryStream(16 << 20);
         var pc = Accept.PresentationContexts.FirstOrDefault(p => p.Id == pcId && p.Result == PresentationContextResult.Acceptance)
             ?? throw new DicomNetworkException($"C-STORE on presentation context {pcId}, which was not accepted");
-        return Part10Sink.Create(options.TempDirectory, command, DicomTransferSyntax.FromUid(pc.AcceptedTransferSyntax!), Accept.CalledAeTitle);
+        return Part10Sink.Create(options.TempDirectory, PlainDicomSpool.Instance, command, DicomTransferSyntax.FromUid(pc.AcceptedTransferSyntax!), Accept.CalledAeTitle);
     }
 
     private async Task ServeStoreAsync(DimseMessage msg, DicomTransferSyntax syntax, Func<CStoreRequest, ValueTask<ushort>>? onStore, CancellationToken ct)
     {
-        var fs = (FileStream)msg.Data!;
-        var path = fs.Name;
-        await fs.DisposeAsync().ConfigureAwait(false);
+        var sink = (SpoolSink)msg.Data!;
+        var path = sink.Path;
+        await sink.DisposeAsync().ConfigureAwait(false);
         ushort status = DimseStatus.SopClassNotSupported;
         try
         {

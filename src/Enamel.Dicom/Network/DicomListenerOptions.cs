@@ -37,6 +37,9 @@ public sealed class DicomListenerOptions
     /// <summary>Where incoming C-STORE objects are streamed before the handler takes them (same volume as the store is best).</summary>
     public string TempDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "enamel-scp");
 
+    /// <summary>How incoming C-STORE objects are written to <see cref="TempDirectory"/> and read back (plain files by default).</summary>
+    public IDicomSpool Spool { get; init; } = PlainDicomSpool.Instance;
+
     /// <summary>Largest C-FIND/C-MOVE/C-GET identifier accepted.</summary>
     public int MaxIdentifierLength { get; init; } = 1 << 20;
 

@@ -19,7 +19,7 @@ internal sealed class ArchiveStoreHandler(StoreInstance store, DimseAccess acces
         var target = await access.StoreTargetAsync(request.Association, ct);
         try
         {
-            await using var file = new FileStream(request.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            await using var file = request.OpenRead(); // decrypted from the spool as it is read
             var result = await store.ExecuteAsync(file, target, ct);
             return result.Status switch
             {

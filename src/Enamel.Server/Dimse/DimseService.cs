@@ -16,6 +16,7 @@ internal sealed class DimseService(EnamelOptions options, DataFolder folder, Sto
     Enamel.Core.Access.AccessPolicy policy, ILoggerFactory loggers) : IHostedService
 {
     private DicomListener? listener;
+    private readonly EphemeralSpool spool = new();
 
     /// <summary>The bound port (after binding port 0 in tests).</summary>
     public int? Port => listener?.Port;
@@ -24,7 +25,7 @@ internal sealed class DimseService(EnamelOptions options, DataFolder folder, Sto
     {
         if (!options.DicomEnabled) return Task.CompletedTask;
         var temp = Path.Combine(folder.Root, "tmp", "dimse");
-        // Spooled objects are plaintext until ingested: anything left by a crash is removed before serving.
+        // Spooled objects are encrypted under a key of this process only: anything a crash left is unreadable; removed before serving.
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         Directory.CreateDirectory(temp);
         var peers = options.DicomPeers.ToDictionary(p => p.AeTitle, p => new DicomPeer(p.AeTitle, p.Host, p.Port), StringComparer.Ordinal);
@@ -37,6 +38,7 @@ internal sealed class DimseService(EnamelOptions options, DataFolder folder, Sto
             AllowedCallingAeTitles = options.AllowedCallingAeTitles,
             MaxAssociations = options.MaxAssociations,
             TempDirectory = temp,
+            Spool = spool,
             Tls = options.DicomPlainText ? null : new DicomTlsOptions { Certificate = folder.Certificate },
             StoreHandler = new ArchiveStoreHandler(store, access),
             FindHandler = query,
@@ -52,5 +54,6 @@ internal sealed class DimseService(EnamelOptions options, DataFolder folder, Sto
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (listener is not null) await listener.StopAsync();
+        spool.Dispose();
     }
 }

@@ -39,9 +39,9 @@ internal sealed partial class AssociationEngine
 
     private async Task StoreAsync(DimseMessage msg, DicomTransferSyntax syntax, CancellationToken ct)
     {
-        var fs = (FileStream)msg.Data!;
-        var path = fs.Name;
-        await fs.DisposeAsync().ConfigureAwait(false);
+        var sink = (SpoolSink)msg.Data!;
+        var path = sink.Path;
+        await sink.DisposeAsync().ConfigureAwait(false);
         var sopClass = msg.Command.GetString(DicomTags.AffectedSOPClassUID) ?? "";
         ushort status = DimseStatus.SopClassNotSupported;
         try
@@ -50,7 +50,7 @@ internal sealed partial class AssociationEngine
             {
                 var rq = new CStoreRequest(info, DimseCommand.MessageId(msg.Command), sopClass,
                     msg.Command.GetString(DicomTags.AffectedSOPInstanceUID) ?? "", syntax, path,
-                    msg.Command.GetString(DicomTags.MoveOriginatorApplicationEntityTitle));
+                    msg.Command.GetString(DicomTags.MoveOriginatorApplicationEntityTitle)) { Spool = o.Spool };
                 try { status = await handler.StoreAsync(rq, ct).ConfigureAwait(false); }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -165,7 +165,7 @@ internal sealed partial class AssociationEngine
         var pc = ContextOf(pcId);
         var syntax = DicomTransferSyntax.FromUid(pc.AcceptedTransferSyntax!);
         return DimseCommand.Field(command) == DimseCommandField.CStoreRequest
-            ? Part10Sink.Create(o.TempDirectory, command, syntax, info.CallingAeTitle)
+            ? Part10Sink.Create(o.TempDirectory, o.Spool, command, syntax, info.CallingAeTitle)
             : new BoundedMemoryStream(o.MaxIdentifierLength);
     }
 }

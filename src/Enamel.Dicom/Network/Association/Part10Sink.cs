@@ -1,17 +1,17 @@
 namespace Enamel.Dicom.Network;
 
 /// <summary>
-/// Receives a C-STORE data set straight into a temporary Part 10 file: preamble and File Meta Information are
-/// written first from the command and the presentation context, then the data set bytes as they arrive. The
-/// object is never held whole in memory and never re-encoded.
+/// Receives a C-STORE data set straight into a temporary Part 10 file through an <see cref="IDicomSpool"/>: preamble
+/// and File Meta Information are written first from the command and the presentation context, then the data set bytes
+/// as they arrive. The object is never held whole in memory and never re-encoded.
 /// </summary>
 internal static class Part10Sink
 {
-    public static FileStream Create(string directory, DicomDataset command, DicomTransferSyntax syntax, string sourceAe)
+    public static SpoolSink Create(string directory, IDicomSpool spool, DicomDataset command, DicomTransferSyntax syntax, string sourceAe)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "." + Guid.NewGuid().ToString("N") + ".part");
-        var fs = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16, FileOptions.None);
+        var file = spool.Create(path);
         try
         {
             var meta = new DicomDataset();
@@ -23,14 +23,14 @@ internal static class Part10Sink
             meta.SetString(DicomTags.ImplementationClassUID, DicomVR.UI, DicomImplementation.ClassUid);
             meta.SetString(DicomTags.ImplementationVersionName, DicomVR.SH, DicomImplementation.VersionName);
             if (sourceAe.Length > 0) meta.SetString(DicomTags.SourceApplicationEntityTitle, DicomVR.AE, sourceAe);
-            fs.Write(new byte[128]);
-            fs.Write("DICM"u8);
-            new DicomWriter(fs, DicomTransferSyntax.ExplicitVRLittleEndian).Write(meta);
-            return fs;
+            file.Write(new byte[128]);
+            file.Write("DICM"u8);
+            new DicomWriter(file, DicomTransferSyntax.ExplicitVRLittleEndian).Write(meta);
+            return new SpoolSink(file, path);
         }
         catch
         {
-            fs.Dispose();
+            file.Dispose();
             File.Delete(path);
             throw;
         }
@@ -39,11 +39,42 @@ internal static class Part10Sink
     /// <summary>Closes the sink and removes its file (used when the transfer failed, so nothing partial is kept).</summary>
     public static void Discard(Stream? sink)
     {
-        if (sink is not FileStream fs) { sink?.Dispose(); return; }
-        var path = fs.Name;
-        fs.Dispose();
-        try { File.Delete(path); }
+        if (sink is not SpoolSink spooled) { sink?.Dispose(); return; }
+        spooled.Dispose();
+        try { File.Delete(spooled.Path); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>The write side of one spooled object: the spool's stream, and the file it goes to.</summary>
+internal sealed class SpoolSink(Stream inner, string path) : Stream
+{
+    public string Path => path;
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
+    public override void Flush() => inner.Flush();
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
     }
 }

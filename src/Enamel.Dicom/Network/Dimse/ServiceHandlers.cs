@@ -5,11 +5,18 @@ namespace Enamel.Dicom.Network;
 /// <summary>Who is on the other end of an association (no patient data; the identity's secret is never logged).</summary>
 public sealed record AssociationInfo(string CallingAeTitle, string CalledAeTitle, EndPoint? Remote, UserIdentity? Identity);
 
-/// <summary>A received C-STORE: the object is already on disk as a complete Part 10 file at <see cref="FilePath"/>.
-/// The handler may move the file away; whatever is left there is deleted after the handler returns.</summary>
+/// <summary>A received C-STORE: the object is already on disk as a complete Part 10 file at <see cref="FilePath"/>,
+/// written through <see cref="Spool"/>: read it with <see cref="OpenRead"/> (with the default plain spool the handler may
+/// also move the file away). Whatever is left there is deleted after the handler returns.</summary>
 public sealed record CStoreRequest(
     AssociationInfo Association, ushort MessageId, string SopClassUid, string SopInstanceUid,
-    DicomTransferSyntax TransferSyntax, string FilePath, string? MoveOriginatorAeTitle);
+    DicomTransferSyntax TransferSyntax, string FilePath, string? MoveOriginatorAeTitle)
+{
+    public IDicomSpool Spool { get; init; } = PlainDicomSpool.Instance;
+
+    /// <summary>The received Part 10 file, from its start.</summary>
+    public Stream OpenRead() => Spool.OpenRead(FilePath);
+}
 
 /// <summary>A C-FIND request: the SOP class (information model), and the identifier with its query keys.</summary>
 public sealed record CFindRequest(AssociationInfo Association, string SopClassUid, DicomDataset Identifier)
