@@ -12,10 +12,9 @@ internal static class MfaEnrolmentPage
 {
     public static async Task<IResult> StartAsync(HttpContext http, WebPages web)
     {
-        if (await WebPages.ReadFormAsync(http) is not { } form) return WebPages.BadForm();
-        var (session, redirect) = await web.RequireSessionAsync(http, AccountPage.Path);
-        if (session is null) return redirect!;
-        if (!web.Csrf.IsValid(http, form, session.CsrfBinding)) return Csrf.Refused();
+        var post = await web.SignedInPostAsync(http, AccountPage.Path);
+        if (post.Refusal is { } refusal) return refusal;
+        var (form, session) = (post.Form, post.Session);
         if (session.User.TotpSecret is not null)
             return await AccountPage.RenderAsync(http, web, session, null, "Two-factor sign-in is already on.", StatusCodes.Status409Conflict);
         var enrolment = new MfaEnrolment(TotpAuthenticator.NewSecret());
@@ -25,10 +24,9 @@ internal static class MfaEnrolmentPage
 
     public static async Task<IResult> ConfirmAsync(HttpContext http, WebPages web)
     {
-        if (await WebPages.ReadFormAsync(http) is not { } form) return WebPages.BadForm();
-        var (session, redirect) = await web.RequireSessionAsync(http, AccountPage.Path);
-        if (session is null) return redirect!;
-        if (!web.Csrf.IsValid(http, form, session.CsrfBinding)) return Csrf.Refused();
+        var post = await web.SignedInPostAsync(http, AccountPage.Path);
+        if (post.Refusal is { } refusal) return refusal;
+        var (form, session) = (post.Form, post.Session);
         var key = SecretToken.Hash(session.Token);
         if (session.User.TotpSecret is not null || await web.Enrolments.PeekAsync(key, http.RequestAborted) is not { } enrolment)
             return await AccountPage.RenderAsync(http, web, session, null, "That set-up expired or is already done: start again.", StatusCodes.Status400BadRequest);

@@ -50,12 +50,11 @@ internal static class PasswordPage
 
     public static async Task<IResult> PostAsync(HttpContext http, WebPages web)
     {
-        if (await WebPages.ReadFormAsync(http) is not { } form) return WebPages.BadForm();
+        var post = await web.SignedInPostAsync(http, Path);
+        if (post.Refusal is { } refusal) return refusal;
+        var (form, session) = (post.Form, post.Session);
         string newPassword = form["new"].ToString(), confirm = form["confirm"].ToString();
         var ct = http.RequestAborted;
-        var (session, redirect) = await web.RequireSessionAsync(http, Path);
-        if (session is null) return redirect!;
-        if (!web.Csrf.IsValid(http, form, session.CsrfBinding)) return Csrf.Refused();
         var header = session.Header(web.Csrf);
         if (Check(newPassword, confirm) is { } error)
             return WebPage.Render("Change password", Form(web, session, error), StatusCodes.Status400BadRequest, header);

@@ -24,10 +24,9 @@ internal static class SignOutEndpoints
 
     public static async Task<IResult> EverywhereAsync(HttpContext http, WebPages web)
     {
-        if (await WebPages.ReadFormAsync(http) is not { } form) return WebPages.BadForm();
-        var (session, redirect) = await web.RequireSessionAsync(http, AccountPage.Path);
-        if (session is null) return redirect!;
-        if (!web.Csrf.IsValid(http, form, session.CsrfBinding)) return Csrf.Refused();
+        var post = await web.SignedInPostAsync(http, AccountPage.Path);
+        if (post.Refusal is { } refusal) return refusal;
+        var (form, session) = (post.Form, post.Session);
         await web.SignOut.EverywhereAsync(session.User.Id, WebSession.Source(http), http.RequestAborted);
         WebCookies.Delete(http.Response, WebCookies.Session);
         return WebPage.SeeOther("/signin");
@@ -35,10 +34,9 @@ internal static class SignOutEndpoints
 
     public static async Task<IResult> EndOtherAsync(HttpContext http, WebPages web)
     {
-        if (await WebPages.ReadFormAsync(http) is not { } form) return WebPages.BadForm();
-        var (session, redirect) = await web.RequireSessionAsync(http, AccountPage.Path);
-        if (session is null) return redirect!;
-        if (!web.Csrf.IsValid(http, form, session.CsrfBinding)) return Csrf.Refused();
+        var post = await web.SignedInPostAsync(http, AccountPage.Path);
+        if (post.Refusal is { } refusal) return refusal;
+        var (form, session) = (post.Form, post.Session);
         var reference = form["session"].ToString();
         if (reference == SessionRecord.ReferenceOf(SecretToken.Hash(session.Token)))
             return await AccountPage.RenderAsync(http, web, session, null, "That is this browser's session: use Sign out.", StatusCodes.Status400BadRequest);

@@ -13,10 +13,9 @@ internal static class TokenEndpoints
 {
     public static async Task<IResult> CreateAsync(HttpContext http, WebPages web)
     {
-        if (await WebPages.ReadFormAsync(http) is not { } form) return WebPages.BadForm();
-        var (session, redirect) = await web.RequireSessionAsync(http, AccountPage.Path);
-        if (session is null) return redirect!;
-        if (!web.Csrf.IsValid(http, form, session.CsrfBinding)) return Csrf.Refused();
+        var post = await web.SignedInPostAsync(http, AccountPage.Path);
+        if (post.Refusal is { } refusal) return refusal;
+        var (form, session) = (post.Form, post.Session);
         var ct = http.RequestAborted;
 
         var name = form["name"].ToString().Trim();
@@ -46,10 +45,9 @@ internal static class TokenEndpoints
 
     public static async Task<IResult> RevokeAsync(HttpContext http, WebPages web)
     {
-        if (await WebPages.ReadFormAsync(http) is not { } form) return WebPages.BadForm();
-        var (session, redirect) = await web.RequireSessionAsync(http, AccountPage.Path);
-        if (session is null) return redirect!;
-        if (!web.Csrf.IsValid(http, form, session.CsrfBinding)) return Csrf.Refused();
+        var post = await web.SignedInPostAsync(http, AccountPage.Path);
+        if (post.Refusal is { } refusal) return refusal;
+        var (form, session) = (post.Form, post.Session);
         var id = form["id"].ToString();
         // Only the user's own tokens: another user's token id is "not found", not revoked.
         if (!(await web.TokenStore.ListForUserAsync(session.User.Id, http.RequestAborted)).Any(t => t.Id == id))

@@ -49,6 +49,20 @@ internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signI
 
     public static IResult BadForm() => WebPage.Render("Bad request", WebPage.Error("The request was not a form post."), StatusCodes.Status400BadRequest);
 
+    /// <summary>
+    /// The start of every signed-in form post: the form (capped), the session (else a redirect to sign in, coming back to
+    /// <paramref name="returnPath"/>) and a valid CSRF token for it (else 403). <see cref="SignedInPost.Refusal"/> is the
+    /// answer to send when any of them is missing.
+    /// </summary>
+    public async Task<SignedInPost> SignedInPostAsync(HttpContext http, string returnPath)
+    {
+        if (await ReadFormAsync(http) is not { } form) return SignedInPost.Refused(BadForm());
+        var (session, redirect) = await RequireSessionAsync(http, returnPath);
+        if (session is null) return SignedInPost.Refused(redirect!);
+        if (!csrf.IsValid(http, form, session.CsrfBinding)) return SignedInPost.Refused(Csrf.Refused());
+        return new SignedInPost(form, session, null);
+    }
+
     /// <summary>The user of the request's session, or a redirect to sign in (coming back to <paramref name="returnPath"/>).</summary>
     public async Task<(WebSession? Session, IResult? Redirect)> RequireSessionAsync(HttpContext http, string returnPath)
     {
@@ -117,4 +131,10 @@ internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signI
 internal sealed record MfaEnrolment(byte[] Secret)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>A signed-in form post: <see cref="Form"/> and <see cref="Session"/> are set when <see cref="Refusal"/> is null.</summary>
+internal sealed record SignedInPost(IFormCollection Form, WebSession Session, IResult? Refusal)
+{
+    public static SignedInPost Refused(IResult refusal) => new(null!, null!, refusal);
 }
