@@ -98,6 +98,25 @@ public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher h
         return new SignInResult(SignInStatus.Success, user, token);
     }
 
+    /// <summary>
+    /// A signed-in user proves their current second factor again (before replacing their authenticator): a TOTP code
+    /// (never a step already used) or a recovery code (used up). A wrong code counts towards the lockout like a sign-in
+    /// failure; false when wrong, when the account has no second factor, or while it is locked.
+    /// </summary>
+    public async Task<bool> ConfirmSecondFactorAsync(User user, string code, string source, CancellationToken ct)
+    {
+        if (await users.FindByIdAsync(user.Id, ct) is not { TotpSecret: { } sealedSecret } current) return false;
+        if (current.LockedUntil is { } until && until > time.GetUtcNow()) return false;
+        var step = new TotpAuthenticator(time).Verify(secrets.Unprotect(sealedSecret), code, current.TotpLastStep);
+        if (step is null && !await users.ConsumeRecoveryCodeAsync(current.Id, RecoveryCodes.Hash(code), ct))
+        {
+            await FailAsync(current, "bad-second-factor-confirmation", source, ct);
+            return false;
+        }
+        await users.UpdateAsync(current with { TotpLastStep = step ?? current.TotpLastStep, FailedLogins = 0 }, ct);
+        return true;
+    }
+
     private async Task<SignInResult> FailAsync(User user, string rule, string source, CancellationToken ct)
     {
         var now = time.GetUtcNow();

@@ -68,7 +68,12 @@ internal static class AccountPage
             <section>
             <h2>Two-factor sign-in</h2>
             {(user.TotpSecret is not null
-                ? Html.Of($"""<p id="mfa-on">On: signing in asks for a code from your authenticator app. Lost the phone and the recovery codes? An administrator can reset it (<code>enamel users reset-mfa</code>).</p>""")
+                ? Html.Of($"""
+                    <p id="mfa-on">On: signing in asks for a code from your authenticator app. Lost the phone and the recovery codes? An administrator can reset it (<code>enamel users reset-mfa</code>).</p>
+                    <form method="post" action="/account/mfa/replace" class="stack">{WebPage.CsrfField(token)}
+                    <label>New phone? Enter a code from the current app (or a recovery code) <input name="code" autocomplete="one-time-code" required maxlength="40"></label>
+                    <button type="submit">Replace authenticator</button></form>
+                    """)
                 : Html.Of($"""
                     <p id="mfa-off">Off. Turn it on to protect this account with a code from an authenticator app.</p>
                     <form method="post" action="/account/mfa/start">{WebPage.CsrfField(token)}<button type="submit">Set up two-factor sign-in</button></form>

@@ -7,6 +7,8 @@ namespace Enamel.Server.Web;
 /// POST /account/mfa/start: a new TOTP secret, kept on the server (sealed, in the database) for this session for ten minutes, shown as a QR code
 /// (PNG data URI: the CSP allows img-src data:) and as text. POST /account/mfa/confirm: a valid code from the app turns
 /// it on (audited MfaEnrol by <see cref="UserAccounts.EnrolTotpAsync"/>) and the recovery codes are shown, once.
+/// POST /account/mfa/replace: the same, for a user who proves their current second factor (new phone); confirming replaces
+/// the secret and the recovery codes.
 /// </summary>
 internal static class MfaEnrolmentPage
 {
@@ -17,7 +19,26 @@ internal static class MfaEnrolmentPage
         var (form, session) = (post.Form, post.Session);
         if (session.User.TotpSecret is not null)
             return await AccountPage.RenderAsync(http, web, session, null, "Two-factor sign-in is already on.", StatusCodes.Status409Conflict);
-        var enrolment = new MfaEnrolment(TotpAuthenticator.NewSecret());
+        return await BeginAsync(http, web, session, replaces: false);
+    }
+
+    /// <summary>POST /account/mfa/replace: with a current code (or a recovery code) the user sets up a new authenticator; the old one works until the new one is confirmed.</summary>
+    public static async Task<IResult> ReplaceAsync(HttpContext http, WebPages web)
+    {
+        var post = await web.SignedInPostAsync(http, AccountPage.Path);
+        if (post.Refusal is { } refusal) return refusal;
+        var (form, session) = (post.Form, post.Session);
+        if (session.User.TotpSecret is null)
+            return await AccountPage.RenderAsync(http, web, session, null, "Two-factor sign-in is off: set it up instead.", StatusCodes.Status409Conflict);
+        var code = form["code"].ToString().Trim();
+        if (code.Length is 0 or > 40 || !await web.SignIn.ConfirmSecondFactorAsync(session.User, code, WebSession.Source(http), http.RequestAborted))
+            return await AccountPage.RenderAsync(http, web, session, null, "That code is not right (wrong, already used, or the account is locked for a while).", StatusCodes.Status400BadRequest);
+        return await BeginAsync(http, web, session, replaces: true);
+    }
+
+    private static async Task<IResult> BeginAsync(HttpContext http, WebPages web, WebSession session, bool replaces)
+    {
+        var enrolment = new MfaEnrolment(TotpAuthenticator.NewSecret(), replaces);
         await web.Enrolments.PutAsync(SecretToken.Hash(session.Token), enrolment, web.Time.GetUtcNow() + MfaEnrolment.Lifetime, http.RequestAborted);
         return Render(web, session, enrolment, error: null);
     }
@@ -28,7 +49,7 @@ internal static class MfaEnrolmentPage
         if (post.Refusal is { } refusal) return refusal;
         var (form, session) = (post.Form, post.Session);
         var key = SecretToken.Hash(session.Token);
-        if (session.User.TotpSecret is not null || await web.Enrolments.PeekAsync(key, http.RequestAborted) is not { } enrolment)
+        if (await web.Enrolments.PeekAsync(key, http.RequestAborted) is not { } enrolment || (session.User.TotpSecret is not null && !enrolment.Replaces))
             return await AccountPage.RenderAsync(http, web, session, null, "That set-up expired or is already done: start again.", StatusCodes.Status400BadRequest);
         var code = form["code"].ToString();
         var recovery = code.Length > 20 ? null : await web.Accounts.EnrolTotpAsync(session.User, enrolment.Secret, code, http.RequestAborted);

@@ -52,6 +52,7 @@ internal static class WebEndpoints
         app.MapPost(PasswordPage.Path, PasswordPage.PostAsync).SignedIn().RequireRateLimiting(SignInRateLimit.Policy);
         app.MapPost("/account/mfa/start", MfaEnrolmentPage.StartAsync).SignedIn();
         app.MapPost("/account/mfa/confirm", MfaEnrolmentPage.ConfirmAsync).SignedIn();
+        app.MapPost("/account/mfa/replace", MfaEnrolmentPage.ReplaceAsync).SignedIn().RequireRateLimiting(SignInRateLimit.Policy);
         app.MapPost("/account/tokens", TokenEndpoints.CreateAsync).SignedIn();
         app.MapPost("/account/tokens/revoke", TokenEndpoints.RevokeAsync).SignedIn();
         return app;

@@ -27,7 +27,9 @@ internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signI
 
     /// <summary>The TOTP secret is sealed by the master key while it waits (as it is in the user record afterwards).</summary>
     public PendingSteps<MfaEnrolment> Enrolments { get; } = new(pendingSteps, "mfa-enrolment",
-        e => secrets.Protect(e.Secret), text => secrets.TryUnprotect(text) is { } secret ? new MfaEnrolment(secret) : null, time);
+        e => (e.Replaces ? "replace:" : "new:") + secrets.Protect(e.Secret),
+        text => text.Split(':', 2) is [var kind and ("replace" or "new"), var sealedSecret] && secrets.TryUnprotect(sealedSecret) is { } secret
+            ? new MfaEnrolment(secret, kind == "replace") : null, time);
 
     public const int MaxPasswordLength = 1000;
     public const int MinPasswordLength = 12;
@@ -127,8 +129,11 @@ internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signI
     }
 }
 
-/// <summary>A TOTP secret generated for a session, waiting for its first code.</summary>
-internal sealed record MfaEnrolment(byte[] Secret)
+/// <summary>
+/// A TOTP secret generated for a session, waiting for its first code; <see cref="Replaces"/> when the user proved their
+/// current second factor to replace it (a lost or new phone).
+/// </summary>
+internal sealed record MfaEnrolment(byte[] Secret, bool Replaces = false)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 }

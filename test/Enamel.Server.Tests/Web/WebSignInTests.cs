@@ -313,6 +313,39 @@ public sealed partial class WebSignInTests(WebServerFixture server) : IClassFixt
         Assert.Equal("ended-other-session", Assert.Single(logouts).Event.Detail);
     }
 
+    [Fact]
+    public async Task ReplaceAuthenticator_NeedsTheCurrentCode_ThenTheNewSecretAndNewRecoveryCodesReplaceTheOld()
+    {
+        var user = await server.CreateUserAsync(NewName("new-phone"), Password);
+        var oldSecret = TotpAuthenticator.NewSecret();
+        var totp = new TotpAuthenticator(TimeProvider.System);
+        var oldRecovery = (await server.Accounts().EnrolTotpAsync(user, oldSecret, totp.Compute(oldSecret), default))!;
+        using var client = server.Client();
+        await client.SignInAsync(user.UserName, Password);
+        WebClient.AssertSeeOther((await client.SubmitAsync("/signin/code", "/signin/code", ("code", totp.Compute(oldSecret, DateTimeOffset.UtcNow.AddSeconds(30))))).Response, "/account");
+
+        // Without a current code nothing starts, the failure counts, and confirming without a started replacement is refused.
+        var wrong = await client.SubmitAsync("/account", "/account/mfa/replace", ("code", "000000"));
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.Response.StatusCode);
+        Assert.Equal(1, (await server.Folder.Security.Users.FindByIdAsync(user.Id, default))!.FailedLogins);
+        var unstarted = await client.SubmitAsync("/account", "/account/mfa/confirm", ("code", "123456"));
+        Assert.Equal(HttpStatusCode.BadRequest, unstarted.Response.StatusCode);
+
+        // A recovery code proves the current factor (and is used up); the new app's code turns the new secret on.
+        var started = await client.SubmitAsync("/account", "/account/mfa/replace", ("code", oldRecovery[0]));
+        Assert.Equal(HttpStatusCode.OK, started.Response.StatusCode);
+        var newSecret = OtpNet.Base32Encoding.ToBytes(Regex.Match(started.Body, "id=\"totp-secret\">([A-Z2-7]+)<").Groups[1].Value);
+        var done = await client.SubmitAsync("/account", "/account/mfa/confirm", ("code", totp.Compute(newSecret)));
+        Assert.Equal(HttpStatusCode.OK, done.Response.StatusCode);
+        Assert.Contains("recovery-codes", done.Body, StringComparison.Ordinal);
+
+        var after = (await server.Folder.Security.Users.FindByIdAsync(user.Id, default))!;
+        Assert.Equal(newSecret, server.Folder.Secrets.Unprotect(after.TotpSecret!));
+        Assert.Equal(0, after.FailedLogins);
+        foreach (var old in oldRecovery.Skip(1))
+            Assert.False(await server.Folder.Security.Users.ConsumeRecoveryCodeAsync(user.Id, RecoveryCodes.Hash(old), default)); // replaced
+    }
+
     [GeneratedRegex("data-session=\"([0-9a-f]{16})\"")]
     private static partial Regex SessionReference();
 

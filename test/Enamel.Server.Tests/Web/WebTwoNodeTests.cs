@@ -33,7 +33,7 @@ public sealed partial class WebTwoNodeTests(WebServerFixture server) : IClassFix
             var enrolmentKey = SecretToken.Hash(first.Session!);
             var sealedSecret = await server.Folder.Security.PendingSteps.PeekAsync("mfa-enrolment", enrolmentKey, DateTimeOffset.UtcNow, default);
             Assert.NotNull(sealedSecret);
-            Assert.StartsWith("v1:", sealedSecret, StringComparison.Ordinal);
+            Assert.StartsWith("new:v1:", sealedSecret, StringComparison.Ordinal); // the kind of set-up, then the sealed secret
             Assert.DoesNotContain(secretText, sealedSecret, StringComparison.Ordinal);
 
             Follow(second, first);
