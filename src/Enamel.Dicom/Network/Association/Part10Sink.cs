@@ -40,7 +40,8 @@ internal static class Part10Sink
     public static void Discard(Stream? sink)
     {
         if (sink is not SpoolSink spooled) { sink?.Dispose(); return; }
-        spooled.Dispose();
+        try { spooled.Dispose(); } // a spool that seals on close may fail here (disk full): the file goes anyway
+        catch (IOException) { }
         try { File.Delete(spooled.Path); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
