@@ -50,6 +50,21 @@ public static class Enamel
         return r.StdOut.Trim();
     }
 
+    /// <summary>
+    /// `enamel import` of one sample (copied into its own folder under <paramref name="work"/>) by <paramref name="asUser"/>
+    /// into <paramref name="clinic"/>; returns the sample's Patient ID.
+    /// </summary>
+    public static string ImportSample(string data, string work, string sample, string asUser, string clinic)
+    {
+        var source = Path.Combine(work, "import-" + sample);
+        Directory.CreateDirectory(source);
+        File.Copy(Sample(sample), Path.Combine(source, sample));
+        var r = Run("import", source, "--data", data, "--as", asUser, "--clinic", clinic, "--report", Path.Combine(work, sample + ".tsv"));
+        if (r.ExitCode != 0) throw new InvalidOperationException($"import {sample} failed ({r.ExitCode}): {r.StdErr}");
+        using var f = global::Enamel.Dicom.DicomFile.Open(Sample(sample));
+        return f.Dataset.GetString(global::Enamel.Dicom.DicomTags.PatientID)!;
+    }
+
     public static string TempDir()
     {
         var d = Path.Combine(Path.GetTempPath(), "enamel-cli-tests", Guid.NewGuid().ToString("N"));

@@ -17,16 +17,7 @@ public sealed class PatientAccountTests : IDisposable
     public async Task PatientAccount_ReachesOwnRecordAndDependants_Only_AndBadLinksAreRefused()
     {
         var data = Path.Combine(dir, "data");
-        string Import(string sample, string clinic)
-        {
-            var source = Path.Combine(dir, sample);
-            Directory.CreateDirectory(source);
-            File.Copy(Enamel.Sample(sample), Path.Combine(source, sample));
-            var r = Enamel.Run("import", source, "--data", data, "--as", "dr-both", "--clinic", clinic, "--report", Path.Combine(dir, sample + ".tsv"));
-            Assert.True(r.ExitCode == 0, r.StdErr);
-            using var f = DicomFile.Open(Enamel.Sample(sample));
-            return f.Dataset.GetString(DicomTags.PatientID)!;
-        }
+        string Import(string sample, string clinic) => Enamel.ImportSample(data, dir, sample, "dr-both", clinic);
         var both = Enamel.Run("users", "add", "dr-both", "--role", "dentist", "--clinic", "main", "--clinic", "north", "--data", data);
         Assert.True(both.ExitCode == 0, both.StdErr);
         var ct = Import("CT_small.dcm", "main");

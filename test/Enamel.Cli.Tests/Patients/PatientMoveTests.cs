@@ -24,11 +24,7 @@ public sealed class PatientMoveTests : IDisposable
         Add("rec-main", "receptionist", "main");
         Add("rec-both", "receptionist", "main", "north");
         Add("hyg-both", "hygienist", "main", "north");
-        var source = Path.Combine(dir, "ct");
-        Directory.CreateDirectory(source);
-        File.Copy(Enamel.Sample("CT_small.dcm"), Path.Combine(source, "ct.dcm"));
-        var imported = Enamel.Run("import", source, "--data", data, "--as", "dr-both", "--clinic", "main", "--report", Path.Combine(dir, "r.tsv"));
-        Assert.True(imported.ExitCode == 0, imported.StdErr);
+        Assert.Equal("1CT1", Enamel.ImportSample(data, dir, "CT_small.dcm", "dr-both", "main"));
 
         Enamel.Result Move(string user, string to, string id = "1CT1") => Enamel.Run("patients", "move", id, "--to", to, "--data", data, "--as", user);
         Assert.Equal(ExitCodes.NotAuthorized, Move("rec-main", "north").ExitCode); // not a member of the destination
