@@ -54,10 +54,7 @@ internal static class ImportCommand
             var folder = ctx.Folder;
             var actor = ctx.Actor;
             var clinicCode = parse.GetValue(clinic) is { Length: > 0 } c ? c.Trim() : actor.Clinics.Count == 1 ? actor.Clinics.Single() : ctx.Options.Clinic;
-            var target = new IngestTarget(clinicCode)
-            {
-                Authorize = async (scope, token) => (await ctx.Policy.DecideAsync(actor, new Operation(RecordCategory.Imaging, RecordAction.Create), scope, Purpose.Operations, token)).Allowed,
-            };
+            var target = IngestTarget.For(ctx.Policy, actor, new Operation(RecordCategory.Imaging, RecordAction.Create), Purpose.Operations, clinicCode);
             var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, ctx.Options.KeepVersions), target, Path.Combine(folder.Root, "imports"), images);
 
             IReadOnlyList<ImportLine> lines;

@@ -22,9 +22,9 @@ internal static class PatientsCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var clinic = parse.GetValue(to)!.Trim();
-            if (clinic.Length is 0 or > 64 || clinic.Any(char.IsWhiteSpace))
+            if (!ClinicCode.IsValid(clinic))
             {
-                Console.Error.WriteLine("E: --to takes a clinic code (1-64 characters, no spaces)");
+                Console.Error.WriteLine($"E: --to takes a clinic code ({ClinicCode.Rule})");
                 return ExitCodes.Usage;
             }
             // Decided first for the destination: the actor must be able to amend demographics there.

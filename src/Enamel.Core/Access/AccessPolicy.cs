@@ -21,6 +21,15 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
     }
 
     /// <summary>
+    /// A data event that follows an allowed decision but could not be named by it (e.g. the patient record a store has
+    /// just created): appended as a success with <paramref name="detail"/>; nothing is decided.
+    /// </summary>
+    public Task RecordAsync(Actor actor, Operation operation, ResourceScope resource, Purpose purpose, string detail, CancellationToken ct) =>
+        audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actor.UserId, string.Join(',', actor.Roles), resource.PatientKey,
+            resource.Object.Length > 0 ? $"{operation.Category} {resource.Object}" : operation.Category.ToString(), operation.Action.ToString(),
+            AuditOutcome.Success, PurposeCodes.Code(purpose), actor.Source) { Detail = detail }, ct);
+
+    /// <summary>
     /// A search names no single patient: decides whether any of the actor's roles permits the operation, and returns
     /// the union of what those roles reach (staff: their clinics' patients; a patient: own record and dependants; an
     /// external recipient: the patients shared with them; with <see cref="Purpose.Emergency"/>, a clinical role also

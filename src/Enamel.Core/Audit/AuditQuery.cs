@@ -10,6 +10,9 @@ public sealed record AuditQuery
 
     public string? ActorId { get; init; }
     public long? PatientKey { get; init; }
+
+    /// <summary>Only entries about one of these patients (entries naming no patient excluded; an empty set matches nothing).</summary>
+    public IReadOnlySet<long>? PatientKeys { get; init; }
     public string? Action { get; init; }
     public AuditOutcome? Outcome { get; init; }
 
@@ -31,6 +34,7 @@ public sealed record AuditQuery
         return record.Sequence > AfterSequence
             && (ActorId is null || e.ActorId == ActorId)
             && (PatientKey is null || e.PatientKey == PatientKey)
+            && (PatientKeys is null || (e.PatientKey is { } key && PatientKeys.Contains(key)))
             && (Action is null || e.Action == Action)
             && (Outcome is null || e.Outcome == Outcome)
             && (ObjectPrefix is null || e.Object.StartsWith(ObjectPrefix, StringComparison.Ordinal))

@@ -18,6 +18,9 @@ public interface IStudyIndex
     /// <summary>The patient with this key and its clinic; null when there is none.</summary>
     Task<StudyPatient?> FindPatientByKeyAsync(long patientKey, CancellationToken ct);
 
+    /// <summary>The keys of every patient of <paramref name="clinic"/>.</summary>
+    Task<IReadOnlySet<long>> ListPatientKeysAsync(string clinic, CancellationToken ct);
+
     /// <summary>Moves the patient (with every study) to <paramref name="clinic"/>; false when there is no such patient.</summary>
     Task<bool> MovePatientAsync(long patientKey, string clinic, CancellationToken ct);
 

@@ -18,4 +18,21 @@ public sealed record IngestTarget(string Clinic)
     /// means no decision at all and is left to tests of the pipeline itself.
     /// </summary>
     public Func<ResourceScope, CancellationToken, Task<bool>>? Authorize { get; init; }
+
+    /// <summary>
+    /// Called once this store created a new patient record (the decision before it could name no patient), with the new
+    /// patient's scope, so the patient's own accounting shows who created their record.
+    /// </summary>
+    public Func<ResourceScope, CancellationToken, Task>? PatientCreated { get; init; }
+
+    /// <summary>
+    /// The target of every entry point: each touched patient decided by <paramref name="policy"/> for
+    /// <paramref name="actor"/> (<paramref name="operation"/>, normally Imaging:Create), and a new patient's creation
+    /// recorded in the audit trail under that patient.
+    /// </summary>
+    public static IngestTarget For(AccessPolicy policy, Actor actor, Operation operation, Purpose purpose, string clinic) => new(clinic)
+    {
+        Authorize = async (scope, ct) => (await policy.DecideAsync(actor, operation, scope, purpose, ct)).Allowed,
+        PatientCreated = (scope, ct) => policy.RecordAsync(actor, operation, scope, purpose, "new-patient-record", ct),
+    };
 }

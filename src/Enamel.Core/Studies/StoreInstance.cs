@@ -57,7 +57,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         IndexOutcome outcome;
         try
         {
-            (outcome, blob) = await IndexAsync(attributes, blob, key, decision, target, ct);
+            (outcome, blob, decision) = await IndexAsync(attributes, blob, key, decision, target, ct);
         }
         catch
         {
@@ -77,6 +77,9 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
             var same = winner is not null && winner.Blob.Sha256 == blob.Sha256;
             return new StoreResult(same ? StoreStatus.AlreadyStored : StoreStatus.Conflict, attributes, winner?.Blob.Id, syntax);
         }
+        if (target.PatientCreated is { } created && decision.Owner.PatientKey is null
+            && await index.FindPatientAsync(attributes.PatientId, attributes.IssuerOfPatientId, ct) is { } newPatient)
+            await created(ResourceScope.ForPatient(newPatient.Key, newPatient.Clinic, $"study {attributes.StudyInstanceUid}"), ct);
         return new StoreResult(outcome == IndexOutcome.AddedPatientFlaggedForReview ? StoreStatus.StoredFlaggedForReview : StoreStatus.Stored,
             attributes, blob.Id, syntax);
     }
@@ -92,16 +95,16 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
     /// <see cref="MaxOwnerChanges"/> changes the store fails, nothing written). When the
     /// patient now exists under another data key, the blob is re-encrypted under it first (one data key per patient).
     /// </summary>
-    private async Task<(IndexOutcome Outcome, StoredBlob Blob)> IndexAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId key,
+    private async Task<(IndexOutcome Outcome, StoredBlob Blob, OwnerDecision Decision)> IndexAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId key,
         OwnerDecision decision, IngestTarget target, CancellationToken ct)
     {
         for (int attempt = 1; ; attempt++)
         {
             var outcome = await index.AddInstanceAsync(attributes, blob, key, decision.Owner, ct);
-            if (outcome != IndexOutcome.OwnerChanged) return (outcome, blob);
+            if (outcome != IndexOutcome.OwnerChanged) return (outcome, blob, decision);
             if (attempt == MaxOwnerChanges)
                 throw new InvalidOperationException($"the patient record changed under this store {MaxOwnerChanges} times: nothing was stored, send it again");
-            if (await DecideAsync(attributes, existing: null, target, ct) is not { } again) return (IndexOutcome.OwnerChanged, blob);
+            if (await DecideAsync(attributes, existing: null, target, ct) is not { } again) return (IndexOutcome.OwnerChanged, blob, decision);
             decision = again;
             if (decision.Patient is { } patient && patient.DataKey != key)
             {

@@ -24,6 +24,12 @@ public sealed record OperationEndpoint(Operation Operation, string? StudyQueryPa
 {
     /// <summary>How the gate scopes the decision; <see cref="EndpointScope.Study"/> unless the endpoint says otherwise.</summary>
     public EndpointScope Scope { get; init; } = EndpointScope.Study;
+
+    /// <summary>
+    /// A query parameter naming the clinic a request that names no patient is decided for (e.g. <c>/api/audit?clinic=north</c>);
+    /// without it, or without the parameter in the request, the server's own clinic (<c>Enamel:Clinic</c>).
+    /// </summary>
+    public string? ClinicQueryParameter { get; init; }
 }
 
 /// <summary>What an <see cref="OperationEndpoint"/>'s decision is scoped to.</summary>
@@ -59,9 +65,9 @@ public static class EndpointAccessExtensions
         builder.WithMetadata(access);
 
     public static TBuilder Requires<TBuilder>(this TBuilder builder, RecordCategory category, RecordAction action, string? studyQueryParameter = null,
-        EndpointScope scope = EndpointScope.Study)
+        EndpointScope scope = EndpointScope.Study, string? clinicQueryParameter = null)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new OperationEndpoint(new Operation(category, action), studyQueryParameter) { Scope = scope });
+        builder.WithMetadata(new OperationEndpoint(new Operation(category, action), studyQueryParameter) { Scope = scope, ClinicQueryParameter = clinicQueryParameter });
 
     /// <summary>The authenticated actor of this request (set by <see cref="AccessGate"/>); null on public endpoints.</summary>
     public static Actor? GetActor(this HttpContext http) => http.Features.Get<Actor>();

@@ -97,7 +97,10 @@ internal static class AccessGate
             http.Features.Set(search.Reach);
             return null;
         }
-        var clinic = owner?.Clinic ?? services.GetRequiredService<EnamelOptions>().Clinic;
+        string? named = endpoint.ClinicQueryParameter is { } cp && http.Request.Query[cp].ToString() is { Length: > 0 } c ? c : null;
+        if (named is not null && !ClinicCode.IsValid(named))
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: $"{endpoint.ClinicQueryParameter} must be a clinic code ({ClinicCode.Rule})");
+        var clinic = owner?.Clinic ?? named ?? services.GetRequiredService<EnamelOptions>().Clinic;
         var scope = new ResourceScope(owner?.PatientKey, clinic) { Object = !string.IsNullOrEmpty(study) ? $"study {study}" : owner is { } o ? $"patient {o.PatientKey}" : http.Request.Path.Value ?? "" };
         var decision = await policy.DecideAsync(actor, endpoint.Operation, scope, purpose, http.RequestAborted);
         if (decision.Allowed && owner is not null && endpoint.Scope == EndpointScope.Search)

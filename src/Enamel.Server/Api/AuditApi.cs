@@ -11,7 +11,8 @@ using Microsoft.AspNetCore.Routing;
 namespace Enamel.Server.Api;
 
 /// <summary>
-/// The audit query API: <c>GET /api/audit</c> (the clinic's trail: privacy officer, admin) and
+/// The audit query API: <c>GET /api/audit</c> (the group's trail: privacy officer, admin of <c>Enamel:Clinic</c>;
+/// <c>?clinic=CODE</c> one clinic's patients, for that clinic's privacy officer) and
 /// <c>GET /api/patients/{patient}/audit</c> (one patient's accounting of who touched their record — the patient
 /// themself, a guardian, the privacy officer). Filters: actor (user name or id), action, outcome, object (prefix),
 /// since, until (ISO 8601), after (sequence cursor), limit (≤ 1000). JSON by default; a FHIR R4 Bundle of AuditEvent
@@ -19,10 +20,16 @@ namespace Enamel.Server.Api;
 /// </summary>
 internal static class AuditApi
 {
+    /// <summary>
+    /// <c>/api/audit?clinic=CODE</c>: one clinic's part of the trail — decided for that clinic, and only entries about its
+    /// patients — for a privacy officer of that clinic who is not one of the whole group's (<c>Enamel:Clinic</c>).
+    /// </summary>
+    public const string ClinicParameter = "clinic";
+
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/audit", (HttpContext http, DataFolder folder, EnamelOptions options) => QueryAsync(http, folder, options, null))
-            .Requires(RecordCategory.Audit, RecordAction.Read);
+            .Requires(RecordCategory.Audit, RecordAction.Read, clinicQueryParameter: ClinicParameter);
         app.MapGet("/api/patients/{patient:long}/audit", (HttpContext http, DataFolder folder, EnamelOptions options, long patient) => QueryAsync(http, folder, options, patient))
             .Requires(RecordCategory.Audit, RecordAction.Read);
         return app;
@@ -37,9 +44,11 @@ internal static class AuditApi
             string? actor = q["actor"].ToString() is { Length: > 0 } a
                 ? (await folder.Security.Users.FindByNameAsync(a, http.RequestAborted))?.Id ?? a
                 : null;
+            var clinic = patient is null && q[ClinicParameter].ToString() is { Length: > 0 } c && c != options.Clinic ? c : null;
             query = new AuditQuery
             {
                 PatientKey = patient,
+                PatientKeys = clinic is null ? null : await folder.Index.ListPatientKeysAsync(clinic, http.RequestAborted),
                 ActorId = actor,
                 Action = Text(q, "action"),
                 ObjectPrefix = Text(q, "object"),

@@ -44,10 +44,7 @@ internal static class StowRs
         }
         var operation = new Operation(RecordCategory.Imaging, RecordAction.Create);
         var purpose = http.GetPurpose();
-        var target = new IngestTarget(clinic)
-        {
-            Authorize = async (scope, ct) => (await policy.DecideAsync(actor, operation, scope, purpose, ct)).Allowed,
-        };
+        var target = IngestTarget.For(policy, actor, operation, purpose, clinic);
         var contentType = http.Request.ContentType ?? "";
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
         {

@@ -74,10 +74,7 @@ internal sealed class DimseAccess(EnamelOptions options, DataFolder folder, Acce
         var clinic = caller.Mapping?.Clinic is { Length: > 0 } configured ? configured
             : caller.Actor.Clinics.Count == 1 ? caller.Actor.Clinics.Single() : options.Clinic;
         var actor = caller.Actor;
-        return new IngestTarget(clinic)
-        {
-            Authorize = async (scope, c) => (await policy.DecideAsync(actor, Of<ICStoreHandler>(), scope, Purpose.Treatment, c)).Allowed,
-        };
+        return IngestTarget.For(policy, actor, Of<ICStoreHandler>(), Purpose.Treatment, clinic);
     }
 
     private static DimseRefusedException Refused(AssociationInfo association, Operation operation, string what) =>

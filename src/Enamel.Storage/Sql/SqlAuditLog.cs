@@ -105,6 +105,8 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
         void Add(string clause, string name, object value) { where.Add(clause); args.Add((name, value)); }
         if (query.ActorId is { } actor) Add("actor_id = @actor", "@actor", actor);
         if (query.PatientKey is { } patient) Add("patient_key = @patient", "@patient", patient);
+        if (query.PatientKeys is { } keys)
+            Add(dialect.InJsonIntegers("patient_key", "@patients"), "@patients", "[" + string.Join(',', keys.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]");
         if (query.Action is { } action) Add("action = @action", "@action", action);
         if (query.Outcome is { } outcome) Add("outcome = @outcome", "@outcome", outcome.ToString());
         // Prefix match without LIKE, whose wildcards (% _) would need escaping: compare the leading characters.

@@ -12,6 +12,9 @@ public abstract class SqlDialect
     public abstract string StringAggregate(string expression);
     public abstract DbConnection CreateConnection();
     public abstract bool IsUniqueViolation(DbException ex);
+
+    /// <summary>"<paramref name="column"/> is one of the integers in the JSON array bound to <paramref name="parameter"/>" (one parameter, any count).</summary>
+    public abstract string InJsonIntegers(string column, string parameter);
     /// <summary>A query counting the columns named @column of table @table (1 when it exists).</summary>
     public abstract string ColumnExistsQuery { get; }
     /// <summary>Statements run on every new connection (pragmas).</summary>
@@ -36,6 +39,7 @@ public abstract class SqlDialect
         public override string StringAggregate(string expression) => $"group_concat(DISTINCT {expression})";
         public override DbConnection CreateConnection() => new SqliteConnection(connectionString);
         public override bool IsUniqueViolation(DbException ex) => ex is SqliteException { SqliteErrorCode: 19 };
+        public override string InJsonIntegers(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
         public override string ColumnExistsQuery => "SELECT count(*) FROM pragma_table_info(@table) WHERE name = @column";
         // WAL: readers never block the writer; synchronous=FULL so a committed transaction survives power loss.
         public override string ConnectionSetup => "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
@@ -48,6 +52,7 @@ public abstract class SqlDialect
         public override string StringAggregate(string expression) => $"string_agg(DISTINCT {expression}, ',')";
         public override DbConnection CreateConnection() => new NpgsqlConnection(connectionString);
         public override bool IsUniqueViolation(DbException ex) => ex is PostgresException { SqlState: "23505" };
+        public override string InJsonIntegers(string column, string parameter) => $"{column} IN (SELECT value::bigint FROM json_array_elements_text({parameter}::json))";
         public override string ColumnExistsQuery =>
             "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @table AND column_name = @column";
     }

@@ -122,6 +122,16 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
             new StoredBlob(new BlobId(r.GetString(4)), r.GetInt64(5), r.GetString(6), r.GetString(7)),
             new DataKeyId(Guid.ParseExact(r.GetString(8), "N")));
 
+    public async Task<IReadOnlySet<long>> ListPatientKeysAsync(string clinic, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = Command(c, null, "SELECT pk FROM patients WHERE clinic = @clinic", ("@clinic", clinic));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var keys = new HashSet<long>();
+        while (await r.ReadAsync(ct)) keys.Add(r.GetInt64(0));
+        return keys;
+    }
+
     public async Task<bool> MovePatientAsync(long patientKey, string clinic, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(clinic)) throw new ArgumentException("a patient must belong to a clinic", nameof(clinic));

@@ -74,4 +74,30 @@ public class AuditApiTests(ServerFixture server) : IClassFixture<ServerFixture>
         Assert.Equal(HttpStatusCode.Forbidden, (await patient.GetAsync("/api/audit")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await patient.GetAsync("/api/patients/not-a-number/audit")).StatusCode);
     }
+
+    [Fact]
+    public async Task ClinicPrivacyOfficer_ReadsTheirClinicsPatients_NotTheGroupTrail()
+    {
+        string Name(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..6];
+        var (_, dentistSecret) = await Reach.AccountAsync(server, Name("dr-north"), "dentist", ["north"], ["Imaging:Create", "Imaging:Read"]);
+        using var dentist = Reach.Client(server, dentistSecret);
+        var northStudy = Reach.NewStudy();
+        Assert.Equal(HttpStatusCode.OK, (await Reach.StowAsync(dentist, "", northStudy)).StatusCode);
+        var northPatient = await Reach.PatientKeyAsync(server, northStudy);
+        var mainStudy = Reach.NewStudy();
+        Assert.Equal(HttpStatusCode.OK, (await Reach.StowAsync(server.Client, "", mainStudy)).StatusCode);
+        var mainPatient = await Reach.PatientKeyAsync(server, mainStudy);
+
+        var (_, officerSecret) = await Reach.AccountAsync(server, Name("po-north"), "privacy-officer", ["north"], ["Audit:Read"]);
+        using var officer = Reach.Client(server, officerSecret);
+        Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync("/api/audit")).StatusCode); // the group's trail is main's
+        Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync("/api/audit?clinic=main")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await officer.GetAsync("/api/audit?clinic=no%20such")).StatusCode);
+
+        var entries = await EntriesAsync(await officer.GetAsync("/api/audit?clinic=north&limit=1000"));
+        Assert.Contains(entries, e => e.GetProperty("patientKey").GetInt64() == northPatient && e.GetProperty("action").GetString() == "Create");
+        var northKeys = await server.Folder.Index.ListPatientKeysAsync("north", default);
+        Assert.All(entries, e => Assert.Contains(e.GetProperty("patientKey").GetInt64(), northKeys)); // never main's, never group-wide entries
+        Assert.DoesNotContain(entries, e => e.GetProperty("patientKey").GetInt64() == mainPatient);
+    }
 }

@@ -226,6 +226,9 @@ public abstract class SecurityStoresContract : IDisposable
             new() { ObjectPrefix = "Imaging study 1.2.%" }, // a LIKE wildcard is matched literally
             new() { AfterSequence = 30, Limit = 4 },
             new() { ActorId = "nobody" },
+            new() { PatientKeys = new HashSet<long> { 3, 7, 8, 12, 999 } }, // 8 and 12 name no patient (i % 4 == 0): excluded
+            new() { PatientKeys = new HashSet<long>(Enumerable.Range(1, 5000).Select(k => (long)k * 3)), ActorId = "user0" }, // thousands of keys in one parameter
+            new() { PatientKeys = new HashSet<long>() },
         ];
         foreach (var q in queries)
         {
@@ -236,6 +239,8 @@ public abstract class SecurityStoresContract : IDisposable
         Assert.Equal([31L, 32L, 33L, 34L], (await log.QueryAsync(new AuditQuery { AfterSequence = 30, Limit = 4 }, Ct)).Select(r => r.Sequence));
         Assert.Equal(11, (await log.QueryAsync(new AuditQuery { ObjectPrefix = "Imaging study 1.2.1" }, Ct)).Count); // 1, 10-19
         Assert.Empty(await log.QueryAsync(new AuditQuery { ObjectPrefix = "Imaging study 1.2.%" }, Ct));
+        Assert.Equal([3L, 7L], (await log.QueryAsync(new AuditQuery { PatientKeys = new HashSet<long> { 3, 7, 8, 12, 999 } }, Ct)).Select(r => r.Sequence));
+        Assert.Empty(await log.QueryAsync(new AuditQuery { PatientKeys = new HashSet<long>() }, Ct));
     }
 
     [Fact]

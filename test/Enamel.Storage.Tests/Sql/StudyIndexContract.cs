@@ -208,11 +208,13 @@ public abstract class StudyIndexContract : IDisposable
     }
 
     /// <summary>A target whose first decision lets another store create <paramref name="patientId"/> in "north" (the race window).</summary>
-    private IngestTarget RacedTarget(StoreInstance store, string patientId, Func<ResourceScope, bool> allow, List<ResourceScope> asked)
+    private IngestTarget RacedTarget(StoreInstance store, string patientId, Func<ResourceScope, bool> allow, List<ResourceScope> asked,
+        List<ResourceScope>? created = null)
     {
         var raced = false;
         return new IngestTarget("south")
         {
+            PatientCreated = (scope, _) => { created?.Add(scope); return Task.CompletedTask; },
             Authorize = async (scope, ct) =>
             {
                 asked.Add(scope);
@@ -225,6 +227,19 @@ public abstract class StudyIndexContract : IDisposable
                 return allow(scope);
             },
         };
+    }
+
+    [Fact]
+    public async Task Store_NewPatient_IsReportedOnceWithItsKey_AnExistingOneNever()
+    {
+        var (index, store) = await CreateAsync();
+        var created = new List<ResourceScope>();
+        var target = new IngestTarget("north") { PatientCreated = (scope, _) => { created.Add(scope); return Task.CompletedTask; } };
+        await store.ExecuteAsync(new MemoryStream(Instance("P5", "DOE^JANE", "1.2.50", "1.2.50.1", "1.2.50.1.1")), target, Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P5", "DOE^JANE", "1.2.51", "1.2.51.1", "1.2.51.1.1")), target, Ct);
+        var patient = (await index.FindPatientAsync("P5", "", Ct))!;
+        var scope = Assert.Single(created);
+        Assert.Equal((patient.Key, "north", "study 1.2.50"), (scope.PatientKey!.Value, scope.Clinic, scope.Object));
     }
 
     [Fact]
@@ -248,8 +263,10 @@ public abstract class StudyIndexContract : IDisposable
     {
         var (index, store) = await CreateAsync();
         var bytes = Instance("P1", "DOE^JANE", "1.2.42", "1.2.42.1", "1.2.42.1.1");
-        var both = RacedTarget(store, "P1", _ => true, []);
+        var created = new List<ResourceScope>();
+        var both = RacedTarget(store, "P1", _ => true, [], created);
         Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(bytes), both, Ct)).Status);
+        Assert.Empty(created); // it joined the patient another store created: not reported as a new record
 
         var patient = (await index.FindPatientAsync("P1", "", Ct))!;
         Assert.Equal("north", patient.Clinic);
