@@ -46,7 +46,10 @@ public sealed class RenderedImage
         }
     }
 
-    /// <summary>Writes the image. PNG: 8-bit through SkiaSharp, 16-bit by <see cref="PngWriter"/>; JPEG: 8-bit only; TIFF: 8 or 16 bits.</summary>
+    /// <summary>
+    /// Writes the image. PNG: 8-bit through SkiaSharp, 16-bit by <see cref="PngWriter"/>; JPEG: 8-bit only, through
+    /// libjpeg-turbo when installed (<see cref="TurboJpeg"/>), else SkiaSharp; TIFF: 8 or 16 bits.
+    /// </summary>
     public void Save(Stream destination, ImageFormat format, int jpegQuality = 90)
     {
         switch (format)
@@ -59,6 +62,9 @@ public sealed class RenderedImage
                 return;
             case ImageFormat.Jpeg when Bits == 16:
                 throw new DicomImagingException("JPEG output is 8-bit only: render with 8 bits, or write PNG or TIFF for 16 bits");
+            case ImageFormat.Jpeg when TurboJpeg.Instance is { } turbo:
+                turbo.Encode(Pixels, Width, Height, Channels, jpegQuality, destination);
+                return;
         }
         using var bitmap = ToBitmap();
         using var pixmap = bitmap.PeekPixels();

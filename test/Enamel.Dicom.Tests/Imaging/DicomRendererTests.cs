@@ -213,6 +213,32 @@ public class DicomRendererTests
         Assert.Equal((64, 64), (decoded.Width, decoded.Height));
     }
 
+    [Theory]
+    [InlineData("MR_small.dcm")]
+    [InlineData("SC_rgb_small_odd.dcm")]
+    public void Save_Jpeg_ThroughLibjpegTurbo_DecodesCloseToTheRenderedPixels(string sample)
+    {
+        Assert.True(TurboJpeg.Instance is not null, $"{TurboJpeg.FileName} is not installed: apt-get install {TurboJpeg.Package} (see .ci/run)");
+        using var file = DicomFile.Open(TestFiles.Sample(sample));
+        var image = DicomRenderer.Render(file);
+        var ms = new MemoryStream();
+        image.Save(ms, ImageFormat.Jpeg, 95);
+        var bytes = ms.ToArray();
+        Assert.Equal([0xFF, 0xD8], bytes[..2]);
+        using var decoded = SKBitmap.Decode(bytes);
+        Assert.Equal((image.Width, image.Height), (decoded.Width, decoded.Height));
+        double error = 0;
+        for (int y = 0; y < image.Height; y++)
+            for (int x = 0; x < image.Width; x++)
+            {
+                var c = decoded.GetPixel(x, y);
+                int i = (y * image.Width + x) * image.Channels;
+                error += image.Channels == 1 ? Math.Abs(c.Red - image.Pixels[i])
+                    : (Math.Abs(c.Red - image.Pixels[i]) + Math.Abs(c.Green - image.Pixels[i + 1]) + Math.Abs(c.Blue - image.Pixels[i + 2])) / 3.0;
+            }
+        Assert.InRange(error / (image.Width * image.Height), 0, 3.0); // q95: a few levels at most on average
+    }
+
     [Fact]
     public void Save_Jpeg16_Throws()
     {
