@@ -31,7 +31,8 @@ public static class DicomRenderer
     }
 
     /// <summary>Chooses the VOI transformation for a frame as <see cref="VoiMode"/> describes.</summary>
-    internal static VoiTransform SelectVoi(DicomDataset ds, RenderOptions options, ModalityTransform modality, PixelDataInfo info, long[] stored)
+    internal static VoiTransform SelectVoi(DicomDataset ds, RenderOptions options, ModalityTransform modality, PixelDataInfo info,
+        Func<(double Min, double Max)> modalityRange)
     {
         var frameVoi = FunctionalGroups.Find(ds, options.Frame, DicomTags.FrameVOILUTSequence) ?? ds;
         // As dcmtk does, the file's VOI LUT Function applies to every window (file, explicit or computed) unless overridden.
@@ -43,7 +44,7 @@ public static class DicomRenderer
                     throw new DicomImagingException("VOI mode Window needs a window center and width");
                 return VoiTransform.Window(c, w, function);
             case VoiMode.MinMax:
-                return MinMax(modality, stored, function);
+                return MinMax(modalityRange, function);
             case VoiMode.None:
                 var (lo, hi) = StoredValues.Range(info);
                 var (min, max) = modality.OutputRange(lo, hi);
@@ -59,7 +60,7 @@ public static class DicomRenderer
             // A window the file gets wrong (width < 1 for LINEAR, or not a number) is ignored in favour of min-max.
             if (double.IsFinite(center) && double.IsFinite(width) && (function == VoiLutFunction.Linear ? width >= 1 : width > 0))
                 return VoiTransform.Window(center, width, function);
-            return MinMax(modality, stored, function);
+            return MinMax(modalityRange, function);
         }
         if (luts is { Items.Count: > 0 })
         {
@@ -69,57 +70,64 @@ public static class DicomRenderer
             return VoiTransform.FromLut(LookupTable.Read(luts.Items[options.VoiIndex], DicomTags.LUTDescriptor, DicomTags.LUTData, signedInput));
         }
         if (options.VoiIndex > 0) throw new DicomImagingException($"VOI index {options.VoiIndex} (number {options.VoiIndex + 1}) does not exist: the file has no windows or VOI LUTs");
-        return MinMax(modality, stored, function);
+        return MinMax(modalityRange, function);
     }
 
-    private static VoiTransform MinMax(ModalityTransform modality, long[] stored, VoiLutFunction function)
+    private static VoiTransform MinMax(Func<(double Min, double Max)> modalityRange, VoiLutFunction function)
     {
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
-        if (modality.Lut is null)
-        {
-            var (lo, hi) = MinMaxStored(stored);
-            double a = modality.Apply(lo), b = modality.Apply(hi);
-            min = Math.Min(a, b);
-            max = Math.Max(a, b);
-        }
-        else
-        {
-            foreach (var s in stored)
-            {
-                double m = modality.Apply(s);
-                if (m < min) min = m;
-                if (m > max) max = m;
-            }
-        }
+        var (min, max) = modalityRange();
         return VoiTransform.Range(min, max, function);
     }
 
-    private static (long Min, long Max) MinMaxStored(long[] stored)
+    /// <summary>
+    /// The Modality LUT output range over the frame's samples: from the stored extremes for a linear rescale, by visiting
+    /// every sample when a Modality LUT may be non-monotonic.
+    /// </summary>
+    private static (double Min, double Max) ModalityRange(ModalityTransform modality, ReadOnlySpan<byte> frame, StoredValues.Decoder decoder,
+        long samples, long lo, long hi)
     {
-        long lo = long.MaxValue, hi = long.MinValue;
-        foreach (var s in stored)
+        if (modality.Lut is null)
         {
-            if (s < lo) lo = s;
-            if (s > hi) hi = s;
+            double a = modality.Apply(lo), b = modality.Apply(hi);
+            return (Math.Min(a, b), Math.Max(a, b));
         }
-        return (lo, hi);
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        for (long i = 0; i < samples; i++)
+        {
+            double m = modality.Apply(decoder.At(frame, i));
+            if (m < min) min = m;
+            if (m > max) max = m;
+        }
+        return (min, max);
     }
 
     private static RenderedImage RenderGrey(byte[] frame, PixelDataInfo info, DicomDataset ds, RenderOptions options, bool invert)
     {
         if (info.SamplesPerPixel != 1) throw new DicomImagingException($"{info.PhotometricInterpretation} needs 1 sample per pixel, not {info.SamplesPerPixel}");
-        var stored = StoredValues.Extract(frame, info);
+        // Samples are decoded in place, never copied into an array of their own (a 1500x1000 X-ray would need 12 MB per render).
+        var decoder = StoredValues.Decoder.For(frame, info);
+        long samples = (long)info.Rows * info.Columns;
+        long lo = long.MaxValue, hi = long.MinValue;
+        for (long i = 0; i < samples; i++)
+        {
+            long v = decoder.At(frame, i);
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+        }
         var modality = ModalityTransform.FromDataset(ds, options.Frame, info);
-        var voi = SelectVoi(ds, options, modality, info, stored);
+        (double, double)? range = null;
+        var voi = SelectVoi(ds, options, modality, info, () => range ??= ModalityRange(modality, frame, decoder, samples, lo, hi));
         var output = new RenderedImage(info.Columns, info.Rows, 1, options.Bits);
         int maxOut = (1 << options.Bits) - 1;
-        var (lo, hi) = MinMaxStored(stored);
         // One evaluation per distinct stored value when the range is small (it is for Bits Stored ≤ 16).
         ushort[]? table = hi - lo < 1 << 20 ? new ushort[hi - lo + 1] : null;
         if (table is not null)
             for (long v = lo; v <= hi; v++) table[v - lo] = Quantize(voi.Apply(modality.Apply(v)), maxOut, invert);
-        for (int i = 0; i < stored.Length; i++)
-            output.SetSample(i, table is not null ? table[stored[i] - lo] : Quantize(voi.Apply(modality.Apply(stored[i])), maxOut, invert));
+        for (long i = 0; i < samples; i++)
+        {
+            long v = decoder.At(frame, i);
+            output.SetSample((int)i, table is not null ? table[v - lo] : Quantize(voi.Apply(modality.Apply(v)), maxOut, invert));
+        }
         return output;
     }
 
