@@ -78,4 +78,16 @@ memcached -u memcache -l 127.0.0.1 -p $MC -m 64 > "$S/log/memcached.log" 2>&1 & 
 for n in account container object proxy; do swift-$n-server "$S/etc/$n-server.conf" -v > "$S/log/$n.log" 2>&1 & echo $! > "$S/run/$n.pid"; done
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$P/healthcheck" >/dev/null && break; sleep 0.2; done
 curl -sf "http://127.0.0.1:$P/healthcheck" >/dev/null || { echo "swift did not come up; logs in $S/log" >&2; exit 1; }
+# The proxy answers before the account, container and object servers listen (they start concurrently; on a loaded
+# machine seconds later), and until then every request is a 503 ("Please reduce your request rate" through s3api).
+# Ready means a container and an object can be written through the proxy.
+ready=""
+for _ in $(seq 1 150); do
+  auth=$(curl -s -D - -o /dev/null -H "X-Auth-User: enamel:svc" -H "X-Auth-Key: enamel-test-secret" "http://127.0.0.1:$P/auth/v1.0" | tr -d '\r')
+  url=$(sed -n 's/^X-Storage-Url: //Ip' <<<"$auth"); token=$(sed -n 's/^X-Auth-Token: //Ip' <<<"$auth")
+  if [ -n "$url" ] && curl -sf -X PUT -H "X-Auth-Token: $token" "$url/readiness" >/dev/null \
+     && curl -sf -X PUT -H "X-Auth-Token: $token" --data-binary ready "$url/readiness/probe" >/dev/null; then ready=1; break; fi
+  sleep 0.2
+done
+[ -n "$ready" ] || { echo "swift's storage servers did not come up; logs in $S/log" >&2; exit 1; }
 echo "swift s3api up on 127.0.0.1:$P"
