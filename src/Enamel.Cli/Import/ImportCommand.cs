@@ -53,7 +53,7 @@ internal static class ImportCommand
             if (ctx is null) return ExitCodes.NotAuthorized;
             var folder = ctx.Folder;
             var actor = ctx.Actor;
-            var clinicCode = parse.GetValue(clinic) is { Length: > 0 } c ? c.Trim() : actor.Clinics.Count == 1 ? actor.Clinics.Single() : ctx.Options.Clinic;
+            var clinicCode = parse.GetValue(clinic) is { Length: > 0 } c ? c.Trim() : actor.OnlyClinicOr(ctx.Options.Clinic);
             var target = IngestTarget.For(ctx.Policy, actor, new Operation(RecordCategory.Imaging, RecordAction.Create), Purpose.Operations, clinicCode);
             var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, ctx.Options.KeepVersions), target, Path.Combine(folder.Root, "imports"), images);
 

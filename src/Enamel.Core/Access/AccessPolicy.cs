@@ -13,10 +13,7 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
     public async Task<Decision> DecideAsync(Actor actor, Operation operation, ResourceScope resource, Purpose purpose, CancellationToken ct)
     {
         var decision = await EvaluateAsync(actor, operation, resource, purpose, ct);
-        await audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actor.UserId, decision.Role ?? string.Join(',', actor.Roles), resource.PatientKey,
-            resource.Object.Length > 0 ? $"{operation.Category} {resource.Object}" : operation.Category.ToString(), operation.Action.ToString(),
-            decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied, PurposeCodes.Code(purpose), actor.Source)
-        { Detail = decision.Rule }, ct);
+        await AppendAsync(actor, decision.Role, operation, resource, decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied, purpose, decision.Rule, ct);
         return decision;
     }
 
@@ -25,9 +22,13 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
     /// just created): appended as a success with <paramref name="detail"/>; nothing is decided.
     /// </summary>
     public Task RecordAsync(Actor actor, Operation operation, ResourceScope resource, Purpose purpose, string detail, CancellationToken ct) =>
-        audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actor.UserId, string.Join(',', actor.Roles), resource.PatientKey,
+        AppendAsync(actor, null, operation, resource, AuditOutcome.Success, purpose, detail, ct);
+
+    private Task AppendAsync(Actor actor, string? role, Operation operation, ResourceScope resource, AuditOutcome outcome, Purpose purpose,
+        string detail, CancellationToken ct) =>
+        audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actor.UserId, role ?? string.Join(',', actor.Roles), resource.PatientKey,
             resource.Object.Length > 0 ? $"{operation.Category} {resource.Object}" : operation.Category.ToString(), operation.Action.ToString(),
-            AuditOutcome.Success, PurposeCodes.Code(purpose), actor.Source) { Detail = detail }, ct);
+            outcome, PurposeCodes.Code(purpose), actor.Source) { Detail = detail }, ct);
 
     /// <summary>
     /// A search names no single patient: decides whether any of the actor's roles permits the operation, and returns

@@ -22,4 +22,7 @@ public sealed record Actor(string UserId, string UserName, IReadOnlyList<string>
     public string Source { get; init; } = "";
 
     public bool Disabled { get; init; }
+
+    /// <summary>The clinic new patients of this actor go to when none is named: their only clinic, else <paramref name="fallback"/>.</summary>
+    public string OnlyClinicOr(string fallback) => Clinics.Count == 1 ? Clinics.Single() : fallback;
 }

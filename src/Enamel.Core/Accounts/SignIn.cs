@@ -81,10 +81,9 @@ public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher h
                 await AuditAsync(user.Id, AuditOutcome.Success, "second-factor-required", source, ct);
                 return new SignInResult(SignInStatus.SecondFactorRequired, user);
             }
-            var step = new TotpAuthenticator(time).Verify(secrets.Unprotect(user.TotpSecret), secondFactor, user.TotpLastStep);
-            if (step is { } s) lastStep = s;
-            else if (!await users.ConsumeRecoveryCodeAsync(user.Id, RecoveryCodes.Hash(secondFactor), ct))
+            if (await VerifySecondFactorAsync(user, user.TotpSecret, secondFactor, ct) is not { } step)
                 return await FailAsync(user, "bad-second-factor", source, ct);
+            lastStep = step;
         }
 
         user = user with { FailedLogins = 0, LockedUntil = null, TotpLastStep = lastStep };
@@ -107,15 +106,23 @@ public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher h
     {
         if (await users.FindByIdAsync(user.Id, ct) is not { TotpSecret: { } sealedSecret } current) return false;
         if (current.LockedUntil is { } until && until > time.GetUtcNow()) return false;
-        var step = new TotpAuthenticator(time).Verify(secrets.Unprotect(sealedSecret), code, current.TotpLastStep);
-        if (step is null && !await users.ConsumeRecoveryCodeAsync(current.Id, RecoveryCodes.Hash(code), ct))
+        if (await VerifySecondFactorAsync(current, sealedSecret, code, ct) is not { } step)
         {
             await FailAsync(current, "bad-second-factor-confirmation", source, ct);
             return false;
         }
-        await users.UpdateAsync(current with { TotpLastStep = step ?? current.TotpLastStep, FailedLogins = 0 }, ct);
+        await users.UpdateAsync(current with { TotpLastStep = step, FailedLogins = 0 }, ct);
         return true;
     }
+
+    /// <summary>
+    /// A TOTP code for a step after the last one used, or an unused recovery code (consumed here): the TOTP step to store
+    /// as the last used (unchanged for a recovery code); null when the code is neither.
+    /// </summary>
+    private async Task<long?> VerifySecondFactorAsync(User user, string sealedSecret, string code, CancellationToken ct) =>
+        new TotpAuthenticator(time).Verify(secrets.Unprotect(sealedSecret), code, user.TotpLastStep) is { } step ? step
+        : await users.ConsumeRecoveryCodeAsync(user.Id, RecoveryCodes.Hash(code), ct) ? user.TotpLastStep
+        : null;
 
     private async Task<SignInResult> FailAsync(User user, string rule, string source, CancellationToken ct)
     {

@@ -54,16 +54,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         var hashing = new HashingStream(whole);
         var blobId = await blobs.PutAsync(hashing, key, ct);
         var blob = new StoredBlob(blobId, hashing.BytesRead, hashing.HashHex(), syntax);
-        IndexOutcome outcome;
-        try
-        {
-            (outcome, blob, decision) = await IndexAsync(attributes, blob, key, decision, target, ct);
-        }
-        catch
-        {
-            await blobs.DeleteAsync(blob.Id, ct); // no row refers to it; the start-up sweep would remove it too
-            throw;
-        }
+        (var outcome, blob, decision) = await IndexAsync(attributes, blob, key, decision, target, ct);
         if (outcome == IndexOutcome.OwnerChanged)
         {
             await blobs.DeleteAsync(blob.Id, ct);
@@ -92,28 +83,36 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
     /// <summary>
     /// Indexes the blob for the decided owners. When another store changed them meanwhile (<see cref="IndexOutcome.OwnerChanged"/>),
     /// decides again for the owners as they are now; refused then, <see cref="IndexOutcome.OwnerChanged"/> is returned (and after
-    /// <see cref="MaxOwnerChanges"/> changes the store fails, nothing written). When the
+    /// <see cref="MaxOwnerChanges"/> changes the store fails, nothing written; on any failure the blob is deleted). When the
     /// patient now exists under another data key, the blob is re-encrypted under it first (one data key per patient).
     /// </summary>
     private async Task<(IndexOutcome Outcome, StoredBlob Blob, OwnerDecision Decision)> IndexAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId key,
         OwnerDecision decision, IngestTarget target, CancellationToken ct)
     {
-        for (int attempt = 1; ; attempt++)
+        try
         {
-            var outcome = await index.AddInstanceAsync(attributes, blob, key, decision.Owner, ct);
-            if (outcome != IndexOutcome.OwnerChanged) return (outcome, blob, decision);
-            if (attempt == MaxOwnerChanges)
-                throw new InvalidOperationException($"the patient record changed under this store {MaxOwnerChanges} times: nothing was stored, send it again");
-            if (await DecideAsync(attributes, existing: null, target, ct) is not { } again) return (IndexOutcome.OwnerChanged, blob, decision);
-            decision = again;
-            if (decision.Patient is { } patient && patient.DataKey != key)
+            for (int attempt = 1; ; attempt++)
             {
-                BlobId moved;
-                await using (var plain = await blobs.OpenReadAsync(blob.Id, ct))
-                    moved = await blobs.PutAsync(plain, patient.DataKey, ct);
-                await blobs.DeleteAsync(blob.Id, ct);
-                (blob, key) = (blob with { Id = moved }, patient.DataKey);
+                var outcome = await index.AddInstanceAsync(attributes, blob, key, decision.Owner, ct);
+                if (outcome != IndexOutcome.OwnerChanged) return (outcome, blob, decision);
+                if (attempt == MaxOwnerChanges)
+                    throw new InvalidOperationException($"the patient record changed under this store {MaxOwnerChanges} times: nothing was stored, send it again");
+                if (await DecideAsync(attributes, existing: null, target, ct) is not { } again) return (IndexOutcome.OwnerChanged, blob, decision);
+                decision = again;
+                if (decision.Patient is { } patient && patient.DataKey != key)
+                {
+                    BlobId moved;
+                    await using (var plain = await blobs.OpenReadAsync(blob.Id, ct))
+                        moved = await blobs.PutAsync(plain, patient.DataKey, ct);
+                    await blobs.DeleteAsync(blob.Id, ct);
+                    (blob, key) = (blob with { Id = moved }, patient.DataKey);
+                }
             }
+        }
+        catch
+        {
+            await blobs.DeleteAsync(blob.Id, ct); // the current blob (re-encrypted or not): no row refers to it
+            throw;
         }
     }
 

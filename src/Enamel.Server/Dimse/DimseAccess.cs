@@ -71,10 +71,8 @@ internal sealed class DimseAccess(EnamelOptions options, DataFolder folder, Acce
     public async Task<IngestTarget> StoreTargetAsync(AssociationInfo association, CancellationToken ct)
     {
         var caller = await CallerAsync(association, ct);
-        var clinic = caller.Mapping?.Clinic is { Length: > 0 } configured ? configured
-            : caller.Actor.Clinics.Count == 1 ? caller.Actor.Clinics.Single() : options.Clinic;
-        var actor = caller.Actor;
-        return IngestTarget.For(policy, actor, Of<ICStoreHandler>(), Purpose.Treatment, clinic);
+        var clinic = caller.Mapping?.Clinic is { Length: > 0 } configured ? configured : caller.Actor.OnlyClinicOr(options.Clinic);
+        return IngestTarget.For(policy, caller.Actor, Of<ICStoreHandler>(), Purpose.Treatment, clinic);
     }
 
     private static DimseRefusedException Refused(AssociationInfo association, Operation operation, string what) =>

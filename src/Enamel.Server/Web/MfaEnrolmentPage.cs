@@ -16,7 +16,7 @@ internal static class MfaEnrolmentPage
     {
         var post = await web.SignedInPostAsync(http, AccountPage.Path);
         if (post.Refusal is { } refusal) return refusal;
-        var (form, session) = (post.Form, post.Session);
+        var session = post.Session;
         if (session.User.TotpSecret is not null)
             return await AccountPage.RenderAsync(http, web, session, null, "Two-factor sign-in is already on.", StatusCodes.Status409Conflict);
         return await BeginAsync(http, web, session, replaces: false);

@@ -26,8 +26,7 @@ internal static class SignOutEndpoints
     {
         var post = await web.SignedInPostAsync(http, AccountPage.Path);
         if (post.Refusal is { } refusal) return refusal;
-        var (form, session) = (post.Form, post.Session);
-        await web.SignOut.EverywhereAsync(session.User.Id, WebSession.Source(http), http.RequestAborted);
+        await web.SignOut.EverywhereAsync(post.Session.User.Id, WebSession.Source(http), http.RequestAborted);
         WebCookies.Delete(http.Response, WebCookies.Session);
         return WebPage.SeeOther("/signin");
     }

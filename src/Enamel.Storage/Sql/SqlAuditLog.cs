@@ -106,7 +106,7 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
         if (query.ActorId is { } actor) Add("actor_id = @actor", "@actor", actor);
         if (query.PatientKey is { } patient) Add("patient_key = @patient", "@patient", patient);
         if (query.PatientKeys is { } keys)
-            Add(dialect.InJsonIntegers("patient_key", "@patients"), "@patients", "[" + string.Join(',', keys.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]");
+            Add(dialect.InJsonIntegers("patient_key", "@patients"), "@patients", SqlDb.JsonIntegers(keys));
         if (query.Action is { } action) Add("action = @action", "@action", action);
         if (query.Outcome is { } outcome) Add("outcome = @outcome", "@outcome", outcome.ToString());
         // Prefix match without LIKE, whose wildcards (% _) would need escaping: compare the leading characters.

@@ -58,6 +58,10 @@ internal sealed class SqlDb(SqlDialect dialect)
         return list;
     }
 
+    /// <summary>A JSON array of integers, for <see cref="SqlDialect.InJsonIntegers"/> (one parameter for any number of keys).</summary>
+    public static string JsonIntegers(IEnumerable<long> values) =>
+        "[" + string.Join(',', values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + "]";
+
     public static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
     public static DateTimeOffset Time(string s) => DateTimeOffset.ParseExact(s, "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
     public static DateTimeOffset? TimeOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : Time(r.GetString(i));

@@ -41,7 +41,7 @@ public sealed partial class SqlStudyIndex
             // Only patients the caller reaches: their clinics' patients and the patients named one by one.
             var reachable = new List<string>();
             if (reach.Clinics.Count > 0) reachable.Add($"p.clinic IN ({string.Join(", ", reach.Clinics.Order(StringComparer.Ordinal).Select(v => Add(args, v)))})");
-            if (reach.PatientKeys.Count > 0) reachable.Add($"p.pk IN ({string.Join(", ", reach.PatientKeys.Order().Select(k => AddValue(args, k)))})");
+            if (reach.PatientKeys.Count > 0) reachable.Add(dialect.InJsonIntegers("p.pk", Add(args, SqlDb.JsonIntegers(reach.PatientKeys))));
             sql.Append(reachable.Count == 0 ? " AND 1 = 0" : $" AND ({string.Join(" OR ", reachable)})");
         }
 
@@ -129,13 +129,6 @@ public sealed partial class SqlStudyIndex
     private static string LikePattern(string value) => EscapeLike(value).Replace('*', '%').Replace('?', '_');
 
     private static string Add(List<(string, object)> args, string value)
-    {
-        var name = "@a" + args.Count.ToString(CultureInfo.InvariantCulture);
-        args.Add((name, value));
-        return name;
-    }
-
-    private static string AddValue(List<(string, object)> args, long value)
     {
         var name = "@a" + args.Count.ToString(CultureInfo.InvariantCulture);
         args.Add((name, value));
