@@ -26,6 +26,12 @@ public sealed record IngestTarget(string Clinic)
     public Func<ResourceScope, CancellationToken, Task>? PatientCreated { get; init; }
 
     /// <summary>
+    /// The study the request named (STOW-RS to <c>/studies/{study}</c>): an instance of another study is answered
+    /// <see cref="StoreStatus.StudyMismatch"/> before anything is decided, written or compared.
+    /// </summary>
+    public string? Study { get; init; }
+
+    /// <summary>
     /// The target of every entry point: each touched patient decided by <paramref name="policy"/> for
     /// <paramref name="actor"/> (<paramref name="operation"/>, normally Imaging:Create), and a new patient's creation
     /// recorded in the audit trail under that patient.

@@ -20,40 +20,49 @@ public enum StoreStatus
     StoredNewVersion,
     /// <summary>The caller may not store into the patient record(s) the instance belongs to: nothing was written or compared.</summary>
     Refused,
+    /// <summary>The instance belongs to another study than the one the request named (<see cref="IngestTarget.Study"/>): nothing was written.</summary>
+    StudyMismatch,
 }
 
 public sealed record StoreResult(StoreStatus Status, InstanceAttributes Attributes, BlobId? BlobId, string TransferSyntaxUid);
 
 /// <summary>
 /// The one ingest pipeline for STOW-RS, C-STORE and import: stream-parse the header, validate, encrypt and write
-/// the blob (fsynced by the store), record it in one database transaction, and only then report success. The
-/// object is never held whole in memory and never written unencrypted.
+/// the blob (fsynced by the store), check the whole object's structure (<see cref="InstanceIntegrity"/>), record it
+/// in one database transaction, and only then report success. The object is never held whole in memory and never
+/// written unencrypted; an object that fails a check is refused with <see cref="InvalidInstanceException"/> and
+/// nothing of it is kept.
 /// </summary>
-public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyIndex index, bool keepVersions = false)
+public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyIndex index, bool keepVersions = false, IngestLimits? limits = null)
 {
-    /// <summary>Largest header (everything before Pixel Data) accepted.</summary>
-    public const int MaxHeaderBytes = 64 * 1024 * 1024;
+    private readonly IngestLimits limits = limits ?? IngestLimits.Default;
+
+    /// <summary>The limits this pipeline reads objects with (readers of stored objects use the same).</summary>
+    public IngestLimits Limits => limits;
 
     public async Task<StoreResult> ExecuteAsync(Stream part10, IngestTarget target, CancellationToken ct)
     {
         var (header, head) = await ReadHeaderAsync(part10, ct);
         if (!header.HadPart10Header) throw new InvalidInstanceException("the object has no Part 10 header (preamble, DICM and File Meta Information)");
+        var syntax = header.Meta.GetString(DicomTags.TransferSyntaxUID) ?? "";
+        if (!DicomTransferSyntax.IsStandard(syntax))
+            throw new InvalidInstanceException($"the transfer syntax {syntax} is not one the standard defines");
+        syntax = header.TransferSyntax.Uid;
         var attributes = InstanceAttributes.From(header.Dataset);
         // Lenient by policy: a Media Storage SOP Instance UID that differs from the dataset's (seen in real
         // archives) does not block storage; the dataset's SOP Instance UID is the identity, the bytes stay as sent.
-        var syntax = header.TransferSyntax.Uid;
+        if (target.Study is { } study && attributes.StudyInstanceUid != study)
+            return new StoreResult(StoreStatus.StudyMismatch, attributes, null, syntax);
 
         var whole = new ConcatReadStream(head, part10);
         var existing = await index.FindInstanceAsync(attributes.SopInstanceUid, ct);
         if (await DecideAsync(attributes, existing, target, ct) is not { } decision)
             return new StoreResult(StoreStatus.Refused, attributes, null, syntax);
-        if (existing is not null && !keepVersions) return await CompareWithExistingAsync(whole, existing, attributes, syntax, ct);
-        if (existing is not null) return await StoreVersionAsync(whole, existing, attributes, syntax, ct);
+        if (existing is not null && !keepVersions) return await CompareWithExistingAsync(whole, header.DatasetOffset, existing, attributes, syntax, ct);
+        if (existing is not null) return await StoreVersionAsync(whole, header.DatasetOffset, existing, attributes, syntax, ct);
 
         var key = decision.Patient?.DataKey ?? await keyring.CreateDataKeyAsync(ct);
-        var hashing = new HashingStream(whole);
-        var blobId = await blobs.PutAsync(hashing, key, ct);
-        var blob = new StoredBlob(blobId, hashing.BytesRead, hashing.HashHex(), syntax);
+        var blob = await PutCheckedAsync(whole, header.DatasetOffset, ContentHash.DatasetPrefix, key, syntax, ct);
         (var outcome, blob, decision) = await IndexAsync(attributes, blob, key, decision, target, ct);
         if (outcome == IndexOutcome.OwnerChanged)
         {
@@ -65,7 +74,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
             // Lost a race with a concurrent store of the same instance.
             await blobs.DeleteAsync(blob.Id, ct);
             var winner = await index.FindInstanceAsync(attributes.SopInstanceUid, ct);
-            var same = winner is not null && winner.Blob.Sha256 == blob.Sha256;
+            var same = winner is not null && ContentHash.Same(winner.Blob.Sha256, blob.Sha256);
             return new StoreResult(same ? StoreStatus.AlreadyStored : StoreStatus.Conflict, attributes, winner?.Blob.Id, syntax);
         }
         if (target.PatientCreated is { } created && decision.Owner.PatientKey is null
@@ -146,15 +155,41 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         return decision;
     }
 
-    /// <summary>Keeps versions: identical bytes are still idempotent; different bytes become the current version, the old one is kept.</summary>
-    private async Task<StoreResult> StoreVersionAsync(Stream whole, StoredInstance existing, InstanceAttributes attributes, string syntax, CancellationToken ct)
+    /// <summary>
+    /// Encrypts and writes the object, hashing its content (<see cref="ContentHash"/>), then reads it back from the
+    /// store and checks its whole structure before anyone acknowledges it; a defect deletes the blob and refuses the
+    /// object (<see cref="InvalidInstanceException"/> with the reason).
+    /// </summary>
+    private async Task<StoredBlob> PutCheckedAsync(Stream whole, long datasetOffset, string hashPrefix, DataKeyId key, string syntax, CancellationToken ct)
     {
-        var hashing = new HashingStream(whole);
-        var blobId = await blobs.PutAsync(hashing, existing.DataKey, ct);
-        var blob = new StoredBlob(blobId, hashing.BytesRead, hashing.HashHex(), syntax);
-        if (blob.Sha256 == existing.Blob.Sha256)
+        var hashing = new HashingStream(whole, hashPrefix.Length == 0 ? 0 : datasetOffset, hashPrefix);
+        var blobId = await blobs.PutAsync(hashing, key, ct);
+        string? defect;
+        try
+        {
+            await using var stored = await blobs.OpenReadAsync(blobId, ct);
+            defect = InstanceIntegrity.Check(stored, limits);
+        }
+        catch
         {
             await blobs.DeleteAsync(blobId, ct);
+            throw;
+        }
+        if (defect is not null)
+        {
+            await blobs.DeleteAsync(blobId, ct);
+            throw new InvalidInstanceException(defect);
+        }
+        return new StoredBlob(blobId, hashing.BytesRead, hashing.Hash(), syntax);
+    }
+
+    /// <summary>Keeps versions: identical content is still idempotent; different content becomes the current version, the old one is kept.</summary>
+    private async Task<StoreResult> StoreVersionAsync(Stream whole, long datasetOffset, StoredInstance existing, InstanceAttributes attributes, string syntax, CancellationToken ct)
+    {
+        var blob = await PutCheckedAsync(whole, datasetOffset, ContentHash.PrefixLike(existing.Blob.Sha256), existing.DataKey, syntax, ct);
+        if (ContentHash.Same(blob.Sha256, existing.Blob.Sha256))
+        {
+            await blobs.DeleteAsync(blob.Id, ct);
             return new StoreResult(StoreStatus.AlreadyStored, attributes, existing.Blob.Id, syntax);
         }
         try
@@ -163,17 +198,18 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         }
         catch
         {
-            await blobs.DeleteAsync(blobId, ct);
+            await blobs.DeleteAsync(blob.Id, ct);
             throw;
         }
-        return new StoreResult(StoreStatus.StoredNewVersion, attributes, blobId, syntax);
+        return new StoreResult(StoreStatus.StoredNewVersion, attributes, blob.Id, syntax);
     }
 
-    private static async Task<StoreResult> CompareWithExistingAsync(Stream whole, StoredInstance existing, InstanceAttributes attributes, string syntax, CancellationToken ct)
+    private static async Task<StoreResult> CompareWithExistingAsync(Stream whole, long datasetOffset, StoredInstance existing, InstanceAttributes attributes, string syntax, CancellationToken ct)
     {
-        var hashing = new HashingStream(whole);
+        var prefix = ContentHash.PrefixLike(existing.Blob.Sha256);
+        var hashing = new HashingStream(whole, prefix.Length == 0 ? 0 : datasetOffset, prefix);
         await hashing.CopyToAsync(Stream.Null, ct);
-        var same = hashing.HashHex() == existing.Blob.Sha256;
+        var same = ContentHash.Same(hashing.Hash(), existing.Blob.Sha256);
         return new StoreResult(same ? StoreStatus.AlreadyStored : StoreStatus.Conflict, attributes, existing.Blob.Id, syntax);
     }
 
@@ -182,7 +218,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
     /// growing the window until the parse stops at Pixel Data or the input ends. Returns the parsed header and the
     /// bytes consumed, which are replayed ahead of the rest of the input.
     /// </summary>
-    private static async Task<(DicomFile Header, MemoryStream Head)> ReadHeaderAsync(Stream input, CancellationToken ct)
+    private async Task<(DicomFile Header, MemoryStream Head)> ReadHeaderAsync(Stream input, CancellationToken ct)
     {
         var head = new MemoryStream();
         int chunk = 256 * 1024;
@@ -198,17 +234,22 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
                 head.Write(buffer, 0, n);
                 got += n;
             }
-            if (head.Length > MaxHeaderBytes)
-                throw new InvalidInstanceException($"the header (everything before Pixel Data) exceeds {MaxHeaderBytes} bytes");
+            if (head.Length > limits.MaxHeaderBytes)
+                throw new InvalidInstanceException($"the header (everything before Pixel Data) exceeds {limits.MaxHeaderBytes} bytes");
             try
             {
                 var view = new MemoryStream(head.GetBuffer(), 0, (int)head.Length, writable: false);
-                var header = DicomFile.Open(view, DicomReadOptions.HeaderOnly);
+                var header = DicomFile.Open(view, limits.HeaderOptions);
                 if (header.IsPartial || eof)
                 {
                     head.Position = 0;
                     return (header, head);
                 }
+            }
+            catch (DicomLimitExceededException ex)
+            {
+                // Reading more cannot help: the header (inflated) is over the limit.
+                throw new InvalidInstanceException($"the header (everything before Pixel Data) is over a limit: {ex.Message}", ex);
             }
             catch (DicomFormatException ex) when (eof)
             {
@@ -222,27 +263,49 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         }
     }
 
-    private sealed class HashingStream(Stream inner) : ForwardOnlyReadStream
+    /// <summary>Counts every byte; hashes those from <c>hashFrom</c> on (the dataset, when the meta header is left out).</summary>
+    private sealed class HashingStream(Stream inner, long hashFrom, string prefix) : ForwardOnlyReadStream
     {
         private readonly IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         public long BytesRead { get; private set; }
-        public string HashHex() => Convert.ToHexStringLower(sha.GetHashAndReset());
+        public string Hash() => prefix + Convert.ToHexStringLower(sha.GetHashAndReset());
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
         {
             int n = await inner.ReadAsync(buffer, ct);
-            sha.AppendData(buffer.Span[..n]);
-            BytesRead += n;
+            Append(buffer.Span[..n]);
             return n;
         }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
             int n = inner.Read(buffer, offset, count);
-            sha.AppendData(buffer, offset, n);
-            BytesRead += n;
+            Append(buffer.AsSpan(offset, n));
             return n;
         }
-    }
 
+        private void Append(ReadOnlySpan<byte> read)
+        {
+            long skip = Math.Clamp(hashFrom - BytesRead, 0, read.Length);
+            sha.AppendData(read[(int)skip..]);
+            BytesRead += read.Length;
+        }
+    }
+}
+
+/// <summary>
+/// The content hash kept per stored version to tell a repeated store from a conflicting one. It covers the dataset
+/// only (from the end of the File Meta Information), because the meta header is written by whoever made the file:
+/// the same dataset sent by C-STORE (meta written by the archive) and by STOW-RS (meta written by the sender) is the
+/// same content. Such hashes carry the <see cref="DatasetPrefix"/>; rows written before it hash the whole file and
+/// are compared the same way.
+/// </summary>
+public static class ContentHash
+{
+    public const string DatasetPrefix = "dataset:";
+
+    /// <summary>The prefix of the way <paramref name="stored"/> was computed ("" for a whole-file hash).</summary>
+    public static string PrefixLike(string stored) => stored.StartsWith(DatasetPrefix, StringComparison.Ordinal) ? DatasetPrefix : "";
+
+    public static bool Same(string a, string b) => string.Equals(a, b, StringComparison.Ordinal);
 }

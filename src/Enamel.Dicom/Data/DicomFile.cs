@@ -23,6 +23,13 @@ public sealed class DicomFile : IDisposable
     /// <summary>False for a bare dataset read without preamble or meta header.</summary>
     public bool HadPart10Header { get; init; } = true;
 
+    /// <summary>
+    /// Where the dataset began in the bytes it was read from (after preamble and File Meta Information); 0 for a
+    /// dataset built in memory. The bytes from here on are the dataset as its sender encoded it, whatever meta
+    /// header a receiver wrapped around it.
+    /// </summary>
+    public long DatasetOffset { get; init; }
+
     /// <summary>True when a header-only read stopped before the rest of the dataset.</summary>
     public bool IsPartial { get; init; }
 

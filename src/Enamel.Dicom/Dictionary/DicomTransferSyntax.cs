@@ -42,5 +42,14 @@ public sealed record DicomTransferSyntax(string Uid, bool IsExplicitVR, bool IsB
         return new DicomTransferSyntax(uid, true, false, false, true, true);
     }
 
+    /// <summary>True for a transfer syntax the standard defines (PS3.6 Annex A); false for an unknown or private UID.</summary>
+    public static bool IsStandard(string uid)
+    {
+        uid = uid.TrimEnd('\0', ' ');
+        foreach (var ts in Known)
+            if (ts.Uid == uid) return true;
+        return DicomUids.Find(uid) is { IsTransferSyntax: true };
+    }
+
     public override string ToString() => $"{Uid} ({Name})";
 }

@@ -20,6 +20,13 @@ public class DicomFormatException : Exception
         path.Length == 0 ? $"{problem} at byte {offset}" : $"{problem} in {path} at byte {offset}";
 }
 
+/// <summary>
+/// Input that may be well formed but exceeds a configured limit (<see cref="DicomReadOptions"/>): a deflated dataset
+/// inflating past <see cref="DicomReadOptions.MaxInflatedBytes"/>, for example. Reading more input does not help.
+/// </summary>
+public sealed class DicomLimitExceededException(string problem, long offset, string tagPath)
+    : DicomFormatException(problem, offset, tagPath);
+
 /// <summary>A text value that cannot be decoded in, or encoded to, its declared character set (e.g. invalid UTF-8).</summary>
 public sealed class DicomTextException(string message, DicomTag tag, Exception? inner = null)
     : Exception($"{message} in {tag}", inner)

@@ -36,7 +36,7 @@ internal sealed class DicomParser
             // Deflated (PS3.5 A.5): raw deflate of the rest; positions are then offsets in the inflated stream.
             long deflateStart = input.Position;
             var inflated = new DeflateStream(input.RemainderStream(), CompressionMode.Decompress);
-            input = new DicomInput(new CorruptDeflateAsFormatError(inflated, deflateStart));
+            input = new DicomInput(new BoundedInflation(inflated, deflateStart, options.MaxInflatedBytes));
             source = null; // inflated values cannot be addressed in the file: load them
             try { ParseElements(target, endPosition: -1, depth: 0, isItem: false); }
             finally { input.Dispose(); }
@@ -325,16 +325,22 @@ internal sealed class DicomParser
         return seq;
     }
 
-    /// <summary>Turns the inflater's InvalidDataException (corrupt deflate data) into a DicomFormatException.</summary>
-    private sealed class CorruptDeflateAsFormatError(Stream inflated, long deflateStart) : ForwardOnlyReadStream
+    /// <summary>
+    /// The inflater, bounded: never yields more than <c>limit</c> inflated bytes (a decompression bomb is refused with
+    /// <see cref="DicomLimitExceededException"/> before its bytes are buffered), and corrupt deflate data
+    /// (InvalidDataException) becomes a DicomFormatException.
+    /// </summary>
+    private sealed class BoundedInflation(Stream inflated, long deflateStart, long limit) : ForwardOnlyReadStream
     {
         private long produced;
         public override int Read(byte[] buffer, int offset, int count)
         {
             try
             {
-                int n = inflated.Read(buffer, offset, count);
+                int n = inflated.Read(buffer, offset, (int)Math.Min(count, limit - produced + 1));
                 produced += n;
+                if (produced > limit)
+                    throw new DicomLimitExceededException($"deflated dataset (starting at byte {deflateStart} of the file) inflates to more than the limit of {limit} bytes", limit, "");
                 return n;
             }
             catch (InvalidDataException ex)

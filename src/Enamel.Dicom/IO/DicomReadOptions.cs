@@ -17,6 +17,13 @@ public sealed record DicomReadOptions
     /// <summary>Most elements accepted in the whole object (protects against element floods).</summary>
     public int MaxElementCount { get; init; } = 10_000_000;
 
+    /// <summary>
+    /// Most bytes a deflated dataset (PS3.5 A.5) may inflate to. Inflated values cannot stay in the file as ranges,
+    /// so this bounds the memory one deflated object can cost; a larger one is refused with
+    /// <see cref="DicomLimitExceededException"/> as soon as the inflater passes the limit, before it is buffered.
+    /// </summary>
+    public long MaxInflatedBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Stop before this tag at the top level (e.g. Pixel Data for a header-only parse).</summary>
     public DicomTag? StopBeforeTag { get; init; }
 

@@ -45,9 +45,10 @@ internal static class Part10Reader
             meta.SetString(DicomTags.TransferSyntaxUID, DicomVR.UI, syntax.Uid);
         }
 
+        long datasetOffset = input.Position;
         var dataset = new DicomDataset();
         parser.ParseDataset(dataset, syntax);
-        return new DicomFile(meta, dataset, preamble) { HadPart10Header = preamble is not null, IsPartial = parser.Stopped };
+        return new DicomFile(meta, dataset, preamble) { HadPart10Header = preamble is not null, IsPartial = parser.Stopped, DatasetOffset = datasetOffset };
     }
 
     /// <summary>For a bare dataset: explicit VR if bytes 4-5 spell a VR; big endian if the group reads small only that way.</summary>

@@ -25,7 +25,7 @@ internal static class InstanceContent
                (!to.IsEncapsulated || (codecs.TryGet(to.Uid, out var encoder) && encoder.CanEncode));
     }
 
-    public static async Task WriteAsync(IBlobStore blobs, StoredInstance instance, string requested, Stream output, CancellationToken ct)
+    public static async Task WriteAsync(IBlobStore blobs, IngestLimits limits, StoredInstance instance, string requested, Stream output, CancellationToken ct)
     {
         await using var stream = await blobs.OpenReadAsync(instance.Blob.Id, ct);
         if (requested == "*" || requested == instance.Blob.TransferSyntaxUid)
@@ -33,7 +33,7 @@ internal static class InstanceContent
             await stream.CopyToAsync(output, 1 << 16, ct);
             return;
         }
-        using var file = DicomFile.Open(stream);
+        using var file = InstanceIntegrity.Open(stream, limits);
         var target = DicomTransferSyntax.FromUid(requested);
         DicomFile converted;
         if (file.TransferSyntax.IsEncapsulated || target.IsEncapsulated)

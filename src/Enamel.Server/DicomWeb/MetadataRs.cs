@@ -31,15 +31,14 @@ internal static class MetadataRs
             await Problem.WriteAsync(http, StatusCodes.Status404NotFound, "no such study, series or instance");
             return;
         }
-        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}{DicomWebEndpoints.Prefix}";
-        http.Response.ContentType = "application/dicom+json";
-        await http.Response.Body.WriteAsync("["u8.ToArray(), http.RequestAborted);
-        bool first = true;
+        var baseUrl = PublicBase.DicomWeb(http);
+        // Every instance is read before the first byte is sent: an unreadable one answers a clear error, never a 200 cut short.
+        var documents = new List<MemoryStream>(instances.Count);
         foreach (var i in instances)
         {
             var buffer = new MemoryStream();
             await using (var stream = await blobs.OpenReadAsync(i.Blob.Id, http.RequestAborted))
-            using (var file = DicomFile.Open(stream))
+            using (var file = StoredObjects.Open(http, stream))
             {
                 var instanceUrl = $"{baseUrl}/studies/{i.StudyInstanceUid}/series/{i.SeriesInstanceUid}/instances/{i.SopInstanceUid}";
                 DicomJsonWriter.Write(buffer, file.Dataset, new DicomJsonWriterOptions
@@ -48,6 +47,13 @@ internal static class MetadataRs
                     BulkDataUri = (path, _) => $"{instanceUrl}/bulkdata/{path}",
                 });
             }
+            documents.Add(buffer);
+        }
+        http.Response.ContentType = "application/dicom+json";
+        await http.Response.Body.WriteAsync("["u8.ToArray(), http.RequestAborted);
+        bool first = true;
+        foreach (var buffer in documents)
+        {
             if (!first) await http.Response.Body.WriteAsync(","u8.ToArray(), http.RequestAborted);
             first = false;
             buffer.Position = 0;
@@ -66,7 +72,7 @@ internal static class MetadataRs
             return;
         }
         await using var stream = await blobs.OpenReadAsync(found[0].Blob.Id, http.RequestAborted);
-        using var file = DicomFile.Open(stream);
+        using var file = StoredObjects.Open(http, stream);
         var element = Resolve(file.Dataset, path);
         if (element is null)
         {

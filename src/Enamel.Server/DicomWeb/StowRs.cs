@@ -27,7 +27,13 @@ internal static class StowRs
     /// <summary>The STOW-RS query parameter naming the clinic a new patient is created in.</summary>
     public const string ClinicParameter = "clinic";
 
-    private sealed record Outcome(string SopClassUid, string SopInstanceUid, string? StudyUid, ushort? Failure);
+    private sealed record Outcome(string SopClassUid, string SopInstanceUid, string? StudyUid, ushort? Failure)
+    {
+        /// <summary>Why a part failed, naming the part by its position (no patient data).</summary>
+        public string? Comment { get; init; }
+        /// <summary>The part's body ended in a framing fault: the request cannot go on.</summary>
+        public bool Framing { get; init; }
+    }
 
     public static async Task StoreAsync(HttpContext http, StoreInstance store, AccessPolicy policy, string? study)
     {
@@ -44,7 +50,12 @@ internal static class StowRs
         }
         var operation = new Operation(RecordCategory.Imaging, RecordAction.Create);
         var purpose = http.GetPurpose();
-        var target = IngestTarget.For(policy, actor, operation, purpose, clinic);
+        var target = IngestTarget.For(policy, actor, operation, purpose, clinic) with { Study = study };
+        if (http.Request.Headers.ContentEncoding.Count > 0)
+        {
+            await Problem.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, $"Content-Encoding '{http.Request.Headers.ContentEncoding}' is not accepted: send the body unencoded");
+            return;
+        }
         var contentType = http.Request.ContentType ?? "";
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media))
         {
@@ -52,6 +63,7 @@ internal static class StowRs
             return;
         }
         var outcomes = new List<Outcome>();
+        string? framingFault = null;
         if (media.MediaType.Equals("multipart/related", StringComparison.OrdinalIgnoreCase))
         {
             var type = media.Parameters.FirstOrDefault(p => p.Name.Equals("type", StringComparison.OrdinalIgnoreCase))?.Value.ToString().Trim('"');
@@ -66,29 +78,16 @@ internal static class StowRs
                 await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, "multipart/related without a boundary");
                 return;
             }
-            var reader = new MultipartReader(boundary, http.Request.Body) { HeadersLengthLimit = 16 * 1024 };
-            try
+            if (boundary.Length > MaxBoundaryLength)
             {
-                MultipartSection? section;
-                while ((section = await reader.ReadNextSectionAsync(http.RequestAborted)) is not null)
-                {
-                    if (section.ContentType is { } partType && !partType.StartsWith("application/dicom", StringComparison.OrdinalIgnoreCase))
-                    {
-                        outcomes.Add(new Outcome("", "", null, CannotUnderstand));
-                        continue;
-                    }
-                    outcomes.Add(await StoreOneAsync(store, target, section.Body, study, http.RequestAborted));
-                }
-            }
-            catch (IOException ex) when (ex.Message.Contains("multipart", StringComparison.OrdinalIgnoreCase) || ex is EndOfStreamException)
-            {
-                await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, $"malformed multipart body: {ex.Message}");
+                await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, $"the multipart boundary is {boundary.Length} characters long; RFC 2046 allows at most {MaxBoundaryLength}");
                 return;
             }
+            framingFault = await StorePartsAsync(http, store, target, boundary, outcomes);
         }
         else if (media.MediaType.Equals("application/dicom", StringComparison.OrdinalIgnoreCase))
         {
-            outcomes.Add(await StoreOneAsync(store, target, http.Request.Body, study, http.RequestAborted));
+            outcomes.Add(await StoreOneAsync(store, target, http.Request.Body, 1, http.RequestAborted));
         }
         else
         {
@@ -98,16 +97,58 @@ internal static class StowRs
 
         if (outcomes.Count == 0)
         {
-            await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, "the request holds no DICOM parts");
+            await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, framingFault ?? "the request holds no DICOM parts");
             return;
         }
         int failed = outcomes.Count(o => o.Failure is not null);
-        http.Response.StatusCode = failed == 0 ? StatusCodes.Status200OK
+        http.Response.StatusCode = framingFault is not null ? StatusCodes.Status400BadRequest
+            : failed == 0 ? StatusCodes.Status200OK
             : outcomes.All(o => o.Failure == NotAuthorized) ? StatusCodes.Status403Forbidden
             : failed == outcomes.Count ? StatusCodes.Status409Conflict : StatusCodes.Status202Accepted;
+        if (framingFault is not null) http.Response.Headers["Warning"] = $"299 Enamel: \"{framingFault.Replace("\"", "'")}\"";
         http.Response.ContentType = "application/dicom+json";
         await WriteResponseAsync(http, outcomes, study);
     }
+
+    /// <summary>RFC 2046 5.1.1: a boundary is 1 to 70 characters.</summary>
+    private const int MaxBoundaryLength = 70;
+
+    /// <summary>
+    /// Stores each part in turn. A framing fault (a part cut short, a missing close delimiter, headers too long) ends
+    /// the request: the part it cut is listed as failed, parts before it keep their outcome, and the fault is returned
+    /// so the caller answers 400 with every part's fate.
+    /// </summary>
+    private static async Task<string?> StorePartsAsync(HttpContext http, StoreInstance store, IngestTarget target, string boundary, List<Outcome> outcomes)
+    {
+        var reader = new MultipartReader(boundary, http.Request.Body) { HeadersLengthLimit = 16 * 1024, HeadersCountLimit = 32 };
+        int part = 0;
+        try
+        {
+            MultipartSection? section;
+            while ((section = await reader.ReadNextSectionAsync(http.RequestAborted)) is not null)
+            {
+                part++;
+                if (section.ContentType is { } partType && !partType.StartsWith("application/dicom", StringComparison.OrdinalIgnoreCase))
+                {
+                    outcomes.Add(Failed(part, CannotUnderstand, $"the part's Content-Type is {partType}, not application/dicom"));
+                    continue;
+                }
+                var outcome = await StoreOneAsync(store, target, section.Body, part, http.RequestAborted);
+                outcomes.Add(outcome);
+                if (outcome.Framing) return $"part {part} is cut short: {outcome.Comment}";
+            }
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            // The reader's own framing errors (a body ending before the close delimiter, over-long headers).
+            var fault = $"malformed multipart body after part {part}: {ex.Message}";
+            outcomes.Add(Failed(part + 1, CannotUnderstand, fault));
+            return fault;
+        }
+    }
+
+    private static Outcome Failed(int part, ushort reason, string comment) => new("", "", null, reason) { Comment = $"part {part}: {comment}" };
 
     /// <summary>
     /// The clinic new patients of this request are created in: the <c>clinic</c> parameter when given (one of the
@@ -128,31 +169,36 @@ internal static class StowRs
         };
     }
 
-    private static async Task<Outcome> StoreOneAsync(StoreInstance store, IngestTarget target, Stream body, string? study, CancellationToken ct)
+    private static async Task<Outcome> StoreOneAsync(StoreInstance store, IngestTarget target, Stream body, int part, CancellationToken ct)
     {
         try
         {
             var result = await store.ExecuteAsync(body, target, ct);
             var a = result.Attributes;
-            if (result.Status == StoreStatus.Refused) return new Outcome(a.SopClassUid, a.SopInstanceUid, null, NotAuthorized);
-            if (study is not null && a.StudyInstanceUid != study)
-                return new Outcome(a.SopClassUid, a.SopInstanceUid, a.StudyInstanceUid, StudyMismatch);
-            return new Outcome(a.SopClassUid, a.SopInstanceUid, a.StudyInstanceUid,
-                result.Status == StoreStatus.Conflict ? DuplicateInstance : null);
+            return result.Status switch
+            {
+                StoreStatus.Refused => new Outcome(a.SopClassUid, a.SopInstanceUid, null, NotAuthorized) { Comment = $"part {part}: not allowed to store into this record" },
+                StoreStatus.StudyMismatch => new Outcome(a.SopClassUid, a.SopInstanceUid, a.StudyInstanceUid, StudyMismatch)
+                    { Comment = $"part {part}: the instance belongs to another study than the one named in the request; nothing was stored" },
+                StoreStatus.Conflict => new Outcome(a.SopClassUid, a.SopInstanceUid, a.StudyInstanceUid, DuplicateInstance)
+                    { Comment = $"part {part}: an instance with this SOP Instance UID and other content is already stored" },
+                _ => new Outcome(a.SopClassUid, a.SopInstanceUid, a.StudyInstanceUid, null),
+            };
         }
-        catch (InvalidInstanceException)
+        catch (InvalidInstanceException ex)
         {
-            return new Outcome("", "", null, CannotUnderstand);
+            return Failed(part, CannotUnderstand, ex.Message);
         }
-        catch (IOException)
+        catch (IOException ex) when (!ct.IsCancellationRequested)
         {
-            return new Outcome("", "", null, ProcessingFailure);
+            // The part's body could not be read to its end (the multipart reader's framing error): nothing was kept.
+            return Failed(part, ProcessingFailure, ex.Message) with { Framing = true };
         }
     }
 
     private static async Task WriteResponseAsync(HttpContext http, List<Outcome> outcomes, string? study)
     {
-        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}{DicomWebEndpoints.Prefix}";
+        var baseUrl = PublicBase.DicomWeb(http);
         await using var w = new Utf8JsonWriter(http.Response.Body, DicomJsonText.WriterOptions);
         w.WriteStartObject();
         if (study is not null) WriteString(w, DicomTags.RetrieveURL, "UR", $"{baseUrl}/studies/{study}");
@@ -160,6 +206,7 @@ internal static class StowRs
         {
             WriteString(w, DicomTags.ReferencedSOPClassUID, "UI", o.SopClassUid);
             WriteString(w, DicomTags.ReferencedSOPInstanceUID, "UI", o.SopInstanceUid);
+            if (o.Comment is not null) WriteString(w, DicomTags.ErrorComment, "LO", Truncate(o.Comment, 64));
             w.WritePropertyName(DicomTags.FailureReason.ToHex());
             w.WriteStartObject();
             w.WriteString("vr", "US");
@@ -177,6 +224,8 @@ internal static class StowRs
         });
         w.WriteEndObject();
     }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private static void WriteSequence(Utf8JsonWriter w, DicomTag tag, IEnumerable<Outcome> items, Action<Utf8JsonWriter, Outcome> writeItem)
     {

@@ -51,7 +51,7 @@ internal static class WadoRs
         {
             var ts = accept.TransferSyntax == "*" ? i.Blob.TransferSyntaxUid : accept.TransferSyntax;
             await body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Type: application/dicom; transfer-syntax={ts}\r\n\r\n"), http.RequestAborted);
-            await InstanceContent.WriteAsync(blobs, i, accept.TransferSyntax, body, http.RequestAborted);
+            await InstanceContent.WriteAsync(blobs, StoredObjects.Limits(http), i, accept.TransferSyntax, body, http.RequestAborted);
             await body.WriteAsync("\r\n"u8.ToArray(), http.RequestAborted);
         }
         await body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"), http.RequestAborted);
@@ -76,7 +76,7 @@ internal static class WadoRs
             return;
         }
         await using var stream = await blobs.OpenReadAsync(found[0].Blob.Id, http.RequestAborted);
-        using var file = DicomFile.Open(stream);
+        using var file = StoredObjects.Open(http, stream);
         DicomPixelData pixels;
         try { pixels = DicomPixelData.Create(file); }
         catch (DicomImagingException ex)

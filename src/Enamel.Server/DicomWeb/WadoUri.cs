@@ -49,6 +49,6 @@ internal static class WadoUri
             return;
         }
         http.Response.ContentType = "application/dicom";
-        await InstanceContent.WriteAsync(blobs, found[0], ts, http.Response.Body, http.RequestAborted);
+        await InstanceContent.WriteAsync(blobs, StoredObjects.Limits(http), found[0], ts, http.Response.Body, http.RequestAborted);
     }
 }

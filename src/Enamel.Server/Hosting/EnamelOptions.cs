@@ -66,6 +66,18 @@ public sealed class EnamelOptions
     /// <summary>Largest STOW-RS request body accepted, in bytes.</summary>
     public long MaxUploadBytes { get; set; } = 4L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// Most bytes a deflated object (Deflated Explicit VR Little Endian) may inflate to; beyond it the object is refused
+    /// at ingest and cannot be read. Bounds what one deflated object costs in memory (it cannot stay a range of the blob).
+    /// </summary>
+    public long MaxInflatedBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The server's public base URL (e.g. https://pacs.clinic.example:8443), used to build Retrieve URLs in STOW-RS and
+    /// metadata responses. Unset: the address and port the client connected to (never the request's Host header).
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>Sign-in attempts (password or code checks) allowed per client address (IPv6: per /64) per window; more get 429 with Retry-After.</summary>
     public int SignInAttemptsPerWindow { get; set; } = 10;
 

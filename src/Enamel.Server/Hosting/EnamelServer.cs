@@ -38,7 +38,9 @@ public static class EnamelServer
         builder.Services.AddSingleton<IStudyIndex>(folder.Index);
         builder.Services.AddSingleton<IBlobStore>(folder.Blobs);
         builder.Services.AddSingleton<IKeyring>(folder.Keyring);
-        builder.Services.AddSingleton(sp => new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions));
+        var limits = new IngestLimits { MaxInflatedBytes = options.MaxInflatedBytes };
+        builder.Services.AddSingleton(limits);
+        builder.Services.AddSingleton(sp => new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions, limits));
         var security = folder.Security;
         builder.Services.AddSingleton(new Enamel.Core.Accounts.ApiTokens(security.Tokens, security.Users, security.Audit, new Enamel.Core.Accounts.AccountOptions(), time));
         builder.Services.AddSingleton(new Enamel.Core.Accounts.Sessions(security.Sessions, security.Users, new Enamel.Core.Accounts.AccountOptions(), time));
@@ -83,6 +85,7 @@ public static class EnamelServer
         app.UseRouting();
         app.Use(WebEndpoints.SendBrowsersToSignIn);
         app.Use(Access.AccessGate.InvokeAsync); // after routing: every endpoint's access marker is known here
+        app.Use(StoredObjects.InvokeAsync); // an unreadable stored object: a problem detail, never a cut 200 or a bare 500
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).Public();
         app.MapDicomWeb();
         Api.AuditApi.MapAuditApi(app);
@@ -132,5 +135,8 @@ public static class EnamelServer
             throw new InvalidOperationException("every Enamel:DicomPeers entry needs an AeTitle (1-16 characters), a Host and a Port");
         if (o.DicomPort is < 0 or > 65535) throw new InvalidOperationException($"Enamel:DicomPort {o.DicomPort} is out of range");
         if (o.AeTitle.Length is 0 or > 16) throw new InvalidOperationException($"Enamel:AeTitle must be 1 to 16 characters");
+        if (o.MaxInflatedBytes < 64 * 1024) throw new InvalidOperationException($"Enamel:MaxInflatedBytes {o.MaxInflatedBytes} is below 65536");
+        if (o.PublicUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps && u.Query.Length == 0 && u.Fragment.Length == 0))
+            throw new InvalidOperationException($"Enamel:PublicUrl '{url}' is not an absolute https URL without query or fragment");
     }
 }

@@ -1,0 +1,53 @@
+using Enamel.Core.Keys;
+using Enamel.Core.Studies;
+using Enamel.Dicom;
+using Enamel.Storage.Crypto;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Enamel.Server.DicomWeb;
+
+/// <summary>
+/// Reading stored objects on every DICOMweb path: with the archive's limits (<see cref="IngestLimits"/>, so a deflated
+/// object costs at most its bound in memory), and with one answer for an object that cannot be read — a problem
+/// detail naming the defect, never a 200 cut short or a bare 500.
+/// </summary>
+internal static class StoredObjects
+{
+    public static DicomFile Open(HttpContext http, Stream stream) => InstanceIntegrity.Open(stream, Limits(http));
+
+    public static IngestLimits Limits(HttpContext http) => http.RequestServices.GetService<IngestLimits>() ?? IngestLimits.Default;
+
+    /// <summary>Middleware: an unreadable, corrupt or disposed stored object answers a problem detail (when nothing was sent yet).</summary>
+    public static async Task InvokeAsync(HttpContext http, Func<Task> next)
+    {
+        string? detail;
+        int status;
+        try
+        {
+            await next();
+            return;
+        }
+        catch (UnreadableInstanceException ex)
+        {
+            (status, detail) = (StatusCodes.Status500InternalServerError, $"a stored object cannot be read ({ex.Reason}); `enamel verify` lists such objects for the clinic to act on");
+        }
+        catch (BlobCorruptException)
+        {
+            (status, detail) = (StatusCodes.Status500InternalServerError, "a stored object failed its integrity check (its encrypted blob is damaged); `enamel verify` lists such objects");
+        }
+        catch (KeyDestroyedException)
+        {
+            (status, detail) = (StatusCodes.Status410Gone, "the record's data key has been destroyed (disposed at the end of retention): its objects can no longer be read");
+        }
+        http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Enamel.StoredObjects").LogError("stored object not served: {Detail}", detail);
+        if (http.Response.HasStarted)
+        {
+            http.Abort();
+            return;
+        }
+        http.Response.Clear();
+        await Problem.WriteAsync(http, status, detail);
+    }
+}
