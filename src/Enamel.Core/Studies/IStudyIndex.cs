@@ -72,6 +72,8 @@ public enum IndexOutcome
     AlreadyStored,
     /// <summary>The patient or study owner is no longer the one the access decision was made for: nothing was written.</summary>
     OwnerChanged,
+    /// <summary>The Series Instance UID is already a series of another study: nothing was written.</summary>
+    SeriesOfAnotherStudy,
 }
 
 /// <summary>

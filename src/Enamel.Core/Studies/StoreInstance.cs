@@ -64,6 +64,11 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         var key = decision.Patient?.DataKey ?? await keyring.CreateDataKeyAsync(ct);
         var blob = await PutCheckedAsync(whole, header.DatasetOffset, ContentHash.DatasetPrefix, key, syntax, ct);
         (var outcome, blob, decision) = await IndexAsync(attributes, blob, key, decision, target, ct);
+        if (outcome == IndexOutcome.SeriesOfAnotherStudy)
+        {
+            await blobs.DeleteAsync(blob.Id, ct);
+            throw new InvalidInstanceException("its Series Instance UID is already a series of another study");
+        }
         if (outcome == IndexOutcome.OwnerChanged)
         {
             await blobs.DeleteAsync(blob.Id, ct);
@@ -249,7 +254,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
             catch (DicomLimitExceededException ex)
             {
                 // Reading more cannot help: the header (inflated) is over the limit.
-                throw new InvalidInstanceException($"the header (everything before Pixel Data) is over a limit: {ex.Message}", ex);
+                throw new InvalidInstanceException($"over the limit: {ex.Message}", ex);
             }
             catch (DicomFormatException ex) when (eof)
             {

@@ -29,6 +29,7 @@ internal static class StowRs
 
     private sealed record Outcome(string SopClassUid, string SopInstanceUid, string? StudyUid, ushort? Failure)
     {
+        public string? SeriesUid { get; init; }
         /// <summary>Why a part failed, naming the part by its position (no patient data).</summary>
         public string? Comment { get; init; }
         /// <summary>The part's body ended in a framing fault: the request cannot go on.</summary>
@@ -182,7 +183,7 @@ internal static class StowRs
                     { Comment = $"part {part}: the instance belongs to another study than the one named in the request; nothing was stored" },
                 StoreStatus.Conflict => new Outcome(a.SopClassUid, a.SopInstanceUid, a.StudyInstanceUid, DuplicateInstance)
                     { Comment = $"part {part}: an instance with this SOP Instance UID and other content is already stored" },
-                _ => new Outcome(a.SopClassUid, a.SopInstanceUid, a.StudyInstanceUid, null),
+                _ => new Outcome(a.SopClassUid, a.SopInstanceUid, a.StudyInstanceUid, null) { SeriesUid = a.SeriesInstanceUid },
             };
         }
         catch (InvalidInstanceException ex)
@@ -220,7 +221,7 @@ internal static class StowRs
         {
             WriteString(w, DicomTags.ReferencedSOPClassUID, "UI", o.SopClassUid);
             WriteString(w, DicomTags.ReferencedSOPInstanceUID, "UI", o.SopInstanceUid);
-            WriteString(w, DicomTags.RetrieveURL, "UR", $"{baseUrl}/studies/{o.StudyUid}/instances/{o.SopInstanceUid}");
+            WriteString(w, DicomTags.RetrieveURL, "UR", $"{baseUrl}/studies/{o.StudyUid}/series/{o.SeriesUid}/instances/{o.SopInstanceUid}");
         });
         w.WriteEndObject();
     }

@@ -200,6 +200,15 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
             VALUES (@parent, @uid, @mod, @num, @desc, @body) ON CONFLICT (series_uid) DO NOTHING RETURNING pk
             """, ct, ("@parent", studyPk), ("@uid", a.SeriesInstanceUid), ("@mod", a.Modality), ("@num", Text(a.SeriesNumber)),
             ("@desc", a.SeriesDescription), ("@body", a.BodyPartExamined));
+        await using (var seriesStudy = Command(c, tx, "SELECT study_pk FROM series WHERE pk = @pk", ("@pk", seriesPk)))
+        {
+            // A Series Instance UID is unique in the world: one already in another study is a broken identity, not a new series.
+            if (Convert.ToInt64(await seriesStudy.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) != studyPk)
+            {
+                await tx.RollbackAsync(ct);
+                return IndexOutcome.SeriesOfAnotherStudy;
+            }
+        }
         try
         {
             await ExecuteAsync(c, tx, """
