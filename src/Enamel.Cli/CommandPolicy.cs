@@ -32,6 +32,8 @@ internal static class CommandPolicy
         ["audit verify"] = Op(RecordCategory.Audit, RecordAction.Read),
         ["audit export"] = Op(RecordCategory.Audit, RecordAction.Export),
         ["keys rotate"] = Op(RecordCategory.Settings, RecordAction.Amend),
+        // Reads every blob to check its structure; prints UIDs and defects only, never patient data.
+        ["verify"] = Op(RecordCategory.Settings, RecordAction.Read),
         // The server decides every request itself (HTTP gate, DIMSE per AE).
         ["serve"] = null,
         // Files on disk and other DICOM nodes; the archive is not opened.

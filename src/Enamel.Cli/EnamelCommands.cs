@@ -18,6 +18,7 @@ internal static class EnamelCommands
         root.Subcommands.Add(Admin.RolesCommand.Create());
         root.Subcommands.Add(Admin.TokensCommand.Create());
         root.Subcommands.Add(Admin.AuditCommand.Create());
+        root.Subcommands.Add(Verify.VerifyCommand.Create());
         return root;
     }
 }

@@ -50,6 +50,9 @@ public interface IStudyIndex
     /// <summary>Every blob id the index refers to (for the orphan sweep).</summary>
     Task<IReadOnlySet<string>> ReferencedBlobIdsAsync(CancellationToken ct);
 
+    /// <summary>Every current instance of the archive, streamed in index order (for integrity checks over the whole archive).</summary>
+    IAsyncEnumerable<StoredInstance> ListAllInstancesAsync(CancellationToken ct);
+
     /// <summary>QIDO-style search at one level, restricted to <see cref="StudyQuery.Reach"/> when it is set.</summary>
     Task<IReadOnlyList<IReadOnlyDictionary<Enamel.Dicom.DicomTag, string>>> SearchAsync(StudyQuery query, CancellationToken ct);
 }

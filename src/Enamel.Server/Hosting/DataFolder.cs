@@ -50,6 +50,7 @@ public sealed class DataFolder
         var root = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(root);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        OwnerOnly.Apply(root);
         var master = MasterKeyFile.OpenOrCreate(Path.Combine(root, "master.key"), time);
         var keyring = new FileKeyring(Path.Combine(root, "keys"), master, time);
         var blobs = new FileSystemBlobStore(Path.Combine(root, "store"), keyring);

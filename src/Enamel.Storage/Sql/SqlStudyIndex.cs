@@ -248,6 +248,14 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
         return versions;
     }
 
+    public async IAsyncEnumerable<StoredInstance> ListAllInstancesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = Command(c, null, InstanceSelect + " ORDER BY i.pk");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) yield return ReadInstance(r);
+    }
+
     public async Task<IReadOnlySet<string>> ReferencedBlobIdsAsync(CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);

@@ -1,3 +1,4 @@
+using Enamel.TestShared;
 using System.Net.Http.Headers;
 using Enamel.Core.Accounts;
 using Enamel.Dicom;
@@ -42,7 +43,7 @@ internal static class Reach
         ds.SetString(DicomTags.PatientID, DicomVR.LO, patientId);
         ds.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, study);
         ds.SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, series);
-        ds.SetBytes(DicomTags.PixelData, DicomVR.OW, new byte[128]);
+        ds.SetGreyImage(8, 8);
         var ms = new MemoryStream();
         DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(ms);
         return new Instance(patientId, study, series, sop, ms.ToArray());

@@ -1,3 +1,4 @@
+using Enamel.TestShared;
 using Enamel.Core.Access;
 using Enamel.Core.Studies;
 using Enamel.Dicom;
@@ -49,7 +50,7 @@ public abstract class StudyIndexContract : IDisposable
         ds.SetString(DicomTags.PatientBirthDate, DicomVR.DA, birth);
         ds.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, studyUid);
         ds.SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, seriesUid);
-        ds.SetBytes(DicomTags.PixelData, DicomVR.OW, new byte[200_000]);
+        ds.SetGreyImage(250, 400);
         var ms = new MemoryStream();
         DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(ms);
         return ms.ToArray();
