@@ -173,6 +173,30 @@ public sealed class DicomClientAssociation : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// For an association held open with nothing to send: waits up to <paramref name="timeout"/> for the peer to end it.
+    /// True when the peer asked for release (A-RELEASE-RQ, answered with A-RELEASE-RP), false when it aborted or closed;
+    /// <see cref="TimeoutException"/> when it did neither in time.
+    /// </summary>
+    public async Task<bool> WaitForPeerReleaseAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        if (closed) return false;
+        try
+        {
+            var pdu = await channel.ReadPduAsync(timeout, ct).ConfigureAwait(false);
+            if (pdu is null || pdu.Value.Type == PduType.Abort) return false;
+            if (pdu.Value.Type != PduType.ReleaseRequest) throw new DicomNetworkException($"unexpected {pdu.Value.Type} while waiting for the peer to release");
+            await channel.SendRawAsync(SimplePdus.ReleaseResponse(), ct).ConfigureAwait(false);
+            closed = true;
+            await channel.Stream.DisposeAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     public async Task AbortAsync()
     {
         if (closed) return;

@@ -77,6 +77,7 @@ internal sealed partial class AssociationEngine
         {
             if (File.Exists(path)) File.Delete(path);
         }
+        if (!DimseStatus.IsFailure(status)) MarkProductive();
         NetworkLog.Stored(log, id, sopClass, status);
         await RespondAsync(msg, status, ct, comment).ConfigureAwait(false);
     }
@@ -157,6 +158,7 @@ internal sealed partial class AssociationEngine
             NetworkLog.HandlerFailed(log, id, "C-FIND", ex.GetType().Name + ": " + ex.Message);
             final = DimseStatus.UnableToProcess;
         }
+        if (!DimseStatus.IsFailure(final)) MarkProductive();
         await channel.SendAsync(msg.PresentationContextId, DimseCommand.Response(msg.Command, final), null, CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -248,6 +250,7 @@ internal sealed partial class AssociationEngine
 
     private Task SendFinalAsync(DimseMessage msg, ushort status, SubOperationCounts counts)
     {
+        if (!DimseStatus.IsFailure(status)) MarkProductive();
         var rsp = DimseCommand.WithSubOperations(DimseCommand.Response(msg.Command, status), counts, includeRemaining: status == DimseStatus.Cancel);
         return channel.SendAsync(msg.PresentationContextId, rsp, null, CancellationToken.None);
     }
