@@ -132,5 +132,11 @@ public static class EnamelServer
             throw new InvalidOperationException("every Enamel:DicomPeers entry needs an AeTitle (1-16 characters), a Host and a Port");
         if (o.DicomPort is < 0 or > 65535) throw new InvalidOperationException($"Enamel:DicomPort {o.DicomPort} is out of range");
         if (o.AeTitle.Length is 0 or > 16) throw new InvalidOperationException($"Enamel:AeTitle must be 1 to 16 characters");
+        if (o.MaxAssociations < 1) throw new InvalidOperationException($"Enamel:MaxAssociations must be at least 1 (is {o.MaxAssociations})");
+        if (o.MaxAssociationsPerCallingAe < 1) throw new InvalidOperationException($"Enamel:MaxAssociationsPerCallingAe must be at least 1 (is {o.MaxAssociationsPerCallingAe})");
+        if (o.MaxAssociationsPerAddress < 1) throw new InvalidOperationException($"Enamel:MaxAssociationsPerAddress must be at least 1 (is {o.MaxAssociationsPerAddress})");
+        if (o.MaxUnknownAeAssociations < 0 || o.MaxUnknownAeAssociations >= o.MaxAssociations)
+            throw new InvalidOperationException($"Enamel:MaxUnknownAeAssociations must be from 0 to Enamel:MaxAssociations - 1 (is {o.MaxUnknownAeAssociations}), so mapped AEs always have room");
+        if (o.EchoOnlyReleaseSeconds < 0) throw new InvalidOperationException($"Enamel:EchoOnlyReleaseSeconds must be 0 (never) or more (is {o.EchoOnlyReleaseSeconds})");
     }
 }
