@@ -16,6 +16,9 @@ internal static class ScpCommand
         var allowHost = new Option<string[]>("--allow-host") { Description = "remote IP address allowed to connect (repeatable; default any)" };
         var bind = new Option<string>("--bind") { Description = "address to bind", DefaultValueFactory = _ => "0.0.0.0" };
         var maxAssoc = new Option<int>("--max-associations") { Description = "associations at once", DefaultValueFactory = _ => 64 };
+        var perAe = new Option<int?>("--max-associations-per-ae") { Description = "associations one calling AE title may hold at once (default: no separate limit)" };
+        var perHost = new Option<int?>("--max-associations-per-host") { Description = "associations one remote address may hold at once (default: no separate limit)" };
+        var echoOnly = new Option<int?>("--echo-only-timeout") { Description = "seconds after which an association that has done nothing but C-ECHO is released (default: never)" };
         var idle = new Option<int>("--idle-timeout") { Description = "seconds without a PDU before abort", DefaultValueFactory = _ => 60 };
         var tls = new Option<bool>("--tls") { Description = "DICOM TLS (needs --cert, --key); without it the port is plain TCP" };
         var cert = new Option<string?>("--cert") { Description = "server certificate (PEM or PFX)" };
@@ -23,7 +26,7 @@ internal static class ScpCommand
         var ca = new Option<string?>("--ca") { Description = "CA certificates (PEM): require client certificates signed by them (mutual TLS)" };
         var cmd = new Command("scp", "Storage SCP (like storescp): stores each received object as a Part 10 file in --dir")
         {
-            port, aet, outDir, allowAet, allowHost, bind, maxAssoc, idle, tls, cert, key, ca,
+            port, aet, outDir, allowAet, allowHost, bind, maxAssoc, perAe, perHost, echoOnly, idle, tls, cert, key, ca,
         };
         cmd.SetAction(p => NetworkCliOptions.Guard(async () =>
         {
@@ -35,6 +38,9 @@ internal static class ScpCommand
                 AllowedCallingAeTitles = p.GetValue(allowAet) ?? [],
                 AllowedHosts = (p.GetValue(allowHost) ?? []).Select(IPAddress.Parse).ToArray(),
                 MaxAssociations = p.GetValue(maxAssoc),
+                MaxAssociationsPerCallingAe = p.GetValue(perAe),
+                MaxAssociationsPerAddress = p.GetValue(perHost),
+                EchoOnlyTimeout = p.GetValue(echoOnly) is { } s ? TimeSpan.FromSeconds(s) : null,
                 IdleTimeout = TimeSpan.FromSeconds(p.GetValue(idle)),
                 TempDirectory = Path.Combine(dir, ".incoming"),
                 StoreHandler = new FolderStore(dir),

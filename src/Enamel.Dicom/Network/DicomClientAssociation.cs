@@ -43,13 +43,18 @@ public sealed class DicomClientAssociation : IAsyncDisposable
     /// Sends one Part 10 file: as stored when the peer accepted its transfer syntax, else re-encoded in an accepted
     /// native syntax. Compressed files the peer refuses fail with a clear error (no transcoder on this branch).
     /// </summary>
-    public async Task<ushort> StoreAsync(Part10Source file, string? moveOriginatorAe = null, ushort? moveOriginatorId = null, CancellationToken ct = default)
+    public async Task<ushort> StoreAsync(Part10Source file, string? moveOriginatorAe = null, ushort? moveOriginatorId = null, CancellationToken ct = default) =>
+        (await StoreWithResponseAsync(file, moveOriginatorAe, moveOriginatorId, ct).ConfigureAwait(false)).Status;
+
+    /// <summary>As <see cref="StoreAsync"/>, returning the whole C-STORE-RSP (e.g. its Error Comment). The command's
+    /// Affected SOP Class/Instance UIDs are <paramref name="file"/>'s <see cref="Part10Source.SopClassUid"/> and
+    /// <see cref="Part10Source.SopInstanceUid"/>.</summary>
+    public async Task<DimseResponse> StoreWithResponseAsync(Part10Source file, string? moveOriginatorAe = null, ushort? moveOriginatorId = null, CancellationToken ct = default)
     {
         var rq = DimseCommand.StoreRequest(NextId(), file.SopClassUid, file.SopInstanceUid, 0, moveOriginatorAe, moveOriginatorId);
         var (pc, target) = file.SelectContext(Accept.PresentationContexts);
         await channel.SendAsync(pc.Id, rq, file.DataWriter(target), ct).ConfigureAwait(false);
-        var rsp = await ReadResponseAsync(rq, null, ct).ConfigureAwait(false);
-        return rsp.Status;
+        return await ReadResponseAsync(rq, null, ct).ConfigureAwait(false);
     }
 
     public IAsyncEnumerable<DimseResponse> FindAsync(string sopClass, DicomDataset identifier, CancellationToken ct = default) =>
@@ -124,21 +129,26 @@ public sealed class DicomClientAssociation : IAsyncDisposable
         var path = sink.Path;
         await sink.DisposeAsync().ConfigureAwait(false);
         ushort status = DimseStatus.SopClassNotSupported;
+        string? comment = null;
         try
         {
             if (onStore is not null)
             {
                 var info = new AssociationInfo(Accept.CalledAeTitle, Accept.CallingAeTitle, null, null);
-                var rq = new CStoreRequest(info, DimseCommand.MessageId(msg.Command), msg.Command.GetString(DicomTags.AffectedSOPClassUID) ?? "",
-                    msg.Command.GetString(DicomTags.AffectedSOPInstanceUID) ?? "", syntax, path, null);
-                status = await onStore(rq).ConfigureAwait(false);
+                var sopClass = msg.Command.GetString(DicomTags.AffectedSOPClassUID) ?? "";
+                var sopInstance = msg.Command.GetString(DicomTags.AffectedSOPInstanceUID) ?? "";
+                var rq = new CStoreRequest(info, DimseCommand.MessageId(msg.Command), sopClass, sopInstance, syntax, path, null);
+                if (StoredObjectCheck.Refusal(PlainDicomSpool.Instance, path, sopClass, sopInstance) is { } refusal) (status, comment) = refusal;
+                else status = await onStore(rq).ConfigureAwait(false);
             }
         }
         finally
         {
             if (File.Exists(path)) File.Delete(path);
         }
-        await channel.SendAsync(msg.PresentationContextId, DimseCommand.Response(msg.Command, status), null, ct).ConfigureAwait(false);
+        var rsp = DimseCommand.Response(msg.Command, status);
+        if (comment is not null) rsp.SetString(DicomTags.ErrorComment, DicomVR.LO, comment);
+        await channel.SendAsync(msg.PresentationContextId, rsp, null, ct).ConfigureAwait(false);
     }
 
     /// <summary>A-RELEASE-RQ, then wait (ARTIM) for A-RELEASE-RP.</summary>
@@ -160,6 +170,30 @@ public sealed class DicomClientAssociation : IAsyncDisposable
         finally
         {
             await channel.Stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// For an association held open with nothing to send: waits up to <paramref name="timeout"/> for the peer to end it.
+    /// True when the peer asked for release (A-RELEASE-RQ, answered with A-RELEASE-RP), false when it aborted or closed;
+    /// <see cref="TimeoutException"/> when it did neither in time.
+    /// </summary>
+    public async Task<bool> WaitForPeerReleaseAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        if (closed) return false;
+        try
+        {
+            var pdu = await channel.ReadPduAsync(timeout, ct).ConfigureAwait(false);
+            if (pdu is null || pdu.Value.Type == PduType.Abort) return false;
+            if (pdu.Value.Type != PduType.ReleaseRequest) throw new DicomNetworkException($"unexpected {pdu.Value.Type} while waiting for the peer to release");
+            await channel.SendRawAsync(SimplePdus.ReleaseResponse(), ct).ConfigureAwait(false);
+            closed = true;
+            await channel.Stream.DisposeAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

@@ -6,7 +6,8 @@ namespace Enamel.Dicom.Network;
 
 /// <summary>
 /// The SCP: accepts TCP (or TLS) connections and runs each association in its own sealed engine, up to
-/// <see cref="DicomListenerOptions.MaxAssociations"/> at once. A failing association never affects the others.
+/// <see cref="DicomListenerOptions.MaxAssociations"/> at once (and within the per-AE, per-address and unknown-AE limits,
+/// decided at A-ASSOCIATE-RQ). A failing association never affects the others.
 /// </summary>
 public sealed class DicomListener : IAsyncDisposable
 {
@@ -15,14 +16,16 @@ public sealed class DicomListener : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly HashSet<Task> associations = [];
     private readonly Lock gate = new();
+    private readonly AssociationSlots slots;
     private Task? acceptLoop;
-    private int active;
     private int pendingConnections;
     private int nextId;
 
     public DicomListener(DicomListenerOptions options, IPAddress address, int port)
     {
+        options.Validate();
         this.options = options;
+        slots = new AssociationSlots(options);
         listener = new TcpListener(address, port);
     }
 
@@ -31,7 +34,7 @@ public sealed class DicomListener : IAsyncDisposable
     public int Port => LocalEndPoint.Port;
 
     /// <summary>Associations currently established or negotiating.</summary>
-    public int ActiveAssociations => Volatile.Read(ref active);
+    public int ActiveAssociations => slots.Active;
 
     public static DicomListener Start(DicomListenerOptions options, int port = 0, IPAddress? address = null)
     {
@@ -80,15 +83,14 @@ public sealed class DicomListener : IAsyncDisposable
         await Task.Yield();
         int id = Interlocked.Increment(ref nextId);
         EndPoint? remote = socket.RemoteEndPoint;
-        bool reserved = false;
+        AssociationSlots.Slot? slot = null;
         bool pending = true;
-        bool TryReserve()
+        (AssociateReject? Reject, string Why) Admit(string callingAe)
         {
             Interlocked.Decrement(ref pendingConnections);
             pending = false;
-            if (Interlocked.Increment(ref active) <= options.MaxAssociations) return reserved = true;
-            Interlocked.Decrement(ref active);
-            return false;
+            (slot, var reject, var why) = slots.TryTake(callingAe, remote);
+            return (reject, why);
         }
         try
         {
@@ -100,7 +102,7 @@ public sealed class DicomListener : IAsyncDisposable
                 socket.Dispose();
                 return;
             }
-            await new AssociationEngine(options, id, remote, TryReserve).RunAsync(stream, ct).ConfigureAwait(false);
+            await new AssociationEngine(options, id, remote, Admit).RunAsync(stream, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -110,7 +112,7 @@ public sealed class DicomListener : IAsyncDisposable
         }
         finally
         {
-            if (reserved) Interlocked.Decrement(ref active);
+            slot?.Dispose();
             if (pending) Interlocked.Decrement(ref pendingConnections);
         }
     }

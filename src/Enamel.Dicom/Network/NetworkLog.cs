@@ -31,4 +31,7 @@ internal static partial class NetworkLog
 
     [LoggerMessage(9, LogLevel.Warning, "association {Id}: sub-operation C-STORE {SopClass} status 0x{Status:X4}")]
     public static partial void SubOperation(ILogger logger, int id, string sopClass, ushort status);
+
+    [LoggerMessage(10, LogLevel.Information, "association {Id} of {CallingAe} from {Remote}: releasing, no operation but C-ECHO succeeded for {Seconds} s")]
+    public static partial void ReleasingUnproductive(ILogger logger, int id, string callingAe, System.Net.EndPoint? remote, double seconds);
 }

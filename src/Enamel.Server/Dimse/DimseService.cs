@@ -21,6 +21,9 @@ internal sealed class DimseService(EnamelOptions options, DataFolder folder, Sto
     /// <summary>The bound port (after binding port 0 in tests).</summary>
     public int? Port => listener?.Port;
 
+    /// <summary>Associations holding a slot now (0 when the listener is off).</summary>
+    public int ActiveAssociations => listener?.ActiveAssociations ?? 0;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.DicomEnabled) return Task.CompletedTask;
@@ -32,11 +35,18 @@ internal sealed class DimseService(EnamelOptions options, DataFolder folder, Sto
         var access = new DimseAccess(options, folder, policy, index);
         var query = new ArchiveQueryHandler(index, blobs, peers, access);
         var logger = loggers.CreateLogger("Enamel.Dimse");
+        var mapped = options.DicomAes.Select(m => m.AeTitle.Trim()).ToHashSet(StringComparer.Ordinal);
         listener = new DicomListener(new DicomListenerOptions
         {
             AeTitle = options.AeTitle,
             AllowedCallingAeTitles = options.AllowedCallingAeTitles,
             MaxAssociations = options.MaxAssociations,
+            MaxAssociationsPerCallingAe = options.MaxAssociationsPerCallingAe,
+            MaxAssociationsPerAddress = options.MaxAssociationsPerAddress,
+            // Known = mapped to an account (DimseAccess trims the same way); the rest share MaxUnknownAeAssociations.
+            IsKnownCallingAe = ae => mapped.Contains(ae.Trim()),
+            MaxUnknownAeAssociations = options.MaxUnknownAeAssociations,
+            EchoOnlyTimeout = options.EchoOnlyReleaseSeconds > 0 ? TimeSpan.FromSeconds(options.EchoOnlyReleaseSeconds) : null,
             TempDirectory = temp,
             Spool = spool,
             Tls = options.DicomPlainText ? null : new DicomTlsOptions { Certificate = folder.Certificate },

@@ -43,7 +43,23 @@ public sealed class EnamelOptions
     /// <summary>C-MOVE destinations by AE title.</summary>
     public DicomPeerOptions[] DicomPeers { get; set; } = [];
 
+    /// <summary>Concurrent DIMSE associations, all calling AEs together.</summary>
     public int MaxAssociations { get; set; } = 64;
+
+    /// <summary>Concurrent associations one calling AE title may hold.</summary>
+    public int MaxAssociationsPerCallingAe { get; set; } = 16;
+
+    /// <summary>Concurrent associations one remote IP address may hold, whatever AE titles it calls with.</summary>
+    public int MaxAssociationsPerAddress { get; set; } = 32;
+
+    /// <summary>
+    /// Concurrent associations all calling AEs not in <see cref="DicomAes"/> together may hold (they can only C-ECHO);
+    /// below <see cref="MaxAssociations"/>, so mapped AEs always have the rest. 0: unmapped AEs are rejected at association.
+    /// </summary>
+    public int MaxUnknownAeAssociations { get; set; } = 4;
+
+    /// <summary>An association on which nothing but C-ECHO has succeeded for this many seconds is released; 0: never.</summary>
+    public int EchoOnlyReleaseSeconds { get; set; } = 60;
 
     /// <summary>"sqlite" (default, in the data folder) or "postgresql".</summary>
     public string Database { get; set; } = "sqlite";

@@ -138,5 +138,11 @@ public static class EnamelServer
         if (o.MaxInflatedBytes < 64 * 1024) throw new InvalidOperationException($"Enamel:MaxInflatedBytes {o.MaxInflatedBytes} is below 65536");
         if (o.PublicUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps && u.Query.Length == 0 && u.Fragment.Length == 0))
             throw new InvalidOperationException($"Enamel:PublicUrl '{url}' is not an absolute https URL without query or fragment");
+        if (o.MaxAssociations < 1) throw new InvalidOperationException($"Enamel:MaxAssociations must be at least 1 (is {o.MaxAssociations})");
+        if (o.MaxAssociationsPerCallingAe < 1) throw new InvalidOperationException($"Enamel:MaxAssociationsPerCallingAe must be at least 1 (is {o.MaxAssociationsPerCallingAe})");
+        if (o.MaxAssociationsPerAddress < 1) throw new InvalidOperationException($"Enamel:MaxAssociationsPerAddress must be at least 1 (is {o.MaxAssociationsPerAddress})");
+        if (o.MaxUnknownAeAssociations < 0 || o.MaxUnknownAeAssociations >= o.MaxAssociations)
+            throw new InvalidOperationException($"Enamel:MaxUnknownAeAssociations must be from 0 to Enamel:MaxAssociations - 1 (is {o.MaxUnknownAeAssociations}), so mapped AEs always have room");
+        if (o.EchoOnlyReleaseSeconds < 0) throw new InvalidOperationException($"Enamel:EchoOnlyReleaseSeconds must be 0 (never) or more (is {o.EchoOnlyReleaseSeconds})");
     }
 }

@@ -10,8 +10,10 @@ public sealed class RawPeer : IDisposable
     private readonly TcpClient client = new() { NoDelay = true };
     public NetworkStream Stream { get; }
 
-    public RawPeer(int port)
+    /// <param name="localAddress">the source address to connect from (another loopback address, e.g. 127.0.0.2, is another peer)</param>
+    public RawPeer(int port, System.Net.IPAddress? localAddress = null)
     {
+        if (localAddress is not null) client.Client.Bind(new System.Net.IPEndPoint(localAddress, 0));
         client.Connect("127.0.0.1", port);
         Stream = client.GetStream();
         Stream.ReadTimeout = 20000;
@@ -19,9 +21,11 @@ public sealed class RawPeer : IDisposable
 
     public void Send(byte[] bytes) => Stream.Write(bytes);
 
-    public static byte[] AssociateRequest(string called, params string[] sopClasses)
+    public static byte[] AssociateRequest(string called, params string[] sopClasses) => AssociateRequestFrom("RAW", called, sopClasses);
+
+    public static byte[] AssociateRequestFrom(string calling, string called, params string[] sopClasses)
     {
-        var rq = new AssociateRequest { CalledAeTitle = called, CallingAeTitle = "RAW" };
+        var rq = new AssociateRequest { CalledAeTitle = called, CallingAeTitle = calling };
         foreach (var c in sopClasses) rq.AddContext(c, DicomTransferSyntax.ExplicitVRLittleEndian.Uid);
         return rq.Encode();
     }

@@ -34,8 +34,12 @@ internal sealed partial class AssociationEngine
         }
     }
 
-    private Task RespondAsync(DimseMessage msg, ushort status, CancellationToken ct) =>
-        channel.SendAsync(msg.PresentationContextId, DimseCommand.Response(msg.Command, status), null, ct);
+    private Task RespondAsync(DimseMessage msg, ushort status, CancellationToken ct, string? errorComment = null)
+    {
+        var rsp = DimseCommand.Response(msg.Command, status);
+        if (errorComment is not null) rsp.SetString(DicomTags.ErrorComment, DicomVR.LO, errorComment);
+        return channel.SendAsync(msg.PresentationContextId, rsp, null, ct);
+    }
 
     private async Task StoreAsync(DimseMessage msg, DicomTransferSyntax syntax, CancellationToken ct)
     {
@@ -43,15 +47,25 @@ internal sealed partial class AssociationEngine
         var path = sink.Path;
         await sink.DisposeAsync().ConfigureAwait(false);
         var sopClass = msg.Command.GetString(DicomTags.AffectedSOPClassUID) ?? "";
+        var sopInstance = msg.Command.GetString(DicomTags.AffectedSOPInstanceUID) ?? "";
         ushort status = DimseStatus.SopClassNotSupported;
+        string? comment = null;
         try
         {
             if (o.StoreHandler is { } handler)
             {
-                var rq = new CStoreRequest(info, DimseCommand.MessageId(msg.Command), sopClass,
-                    msg.Command.GetString(DicomTags.AffectedSOPInstanceUID) ?? "", syntax, path,
+                var rq = new CStoreRequest(info, DimseCommand.MessageId(msg.Command), sopClass, sopInstance, syntax, path,
                     msg.Command.GetString(DicomTags.MoveOriginatorApplicationEntityTitle)) { Spool = o.Spool };
-                try { status = await handler.StoreAsync(rq, ct).ConfigureAwait(false); }
+                try
+                {
+                    // The handler is only ever given an object whose own UIDs are the ones the command names.
+                    if (StoredObjectCheck.Refusal(o.Spool, path, sopClass, sopInstance) is { } refusal)
+                    {
+                        (status, comment) = refusal;
+                        NetworkLog.HandlerFailed(log, id, "C-STORE", $"refused (0x{status:X4}): {comment}");
+                    }
+                    else status = await handler.StoreAsync(rq, ct).ConfigureAwait(false);
+                }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     NetworkLog.HandlerFailed(log, id, "C-STORE", ex.GetType().Name + ": " + ex.Message);
@@ -63,8 +77,9 @@ internal sealed partial class AssociationEngine
         {
             if (File.Exists(path)) File.Delete(path);
         }
+        if (!DimseStatus.IsFailure(status)) MarkProductive();
         NetworkLog.Stored(log, id, sopClass, status);
-        await RespondAsync(msg, status, ct).ConfigureAwait(false);
+        await RespondAsync(msg, status, ct, comment).ConfigureAwait(false);
     }
 
     private async Task StartOperationAsync(DimseMessage msg, DicomTransferSyntax syntax, CancellationToken ct)
@@ -143,6 +158,7 @@ internal sealed partial class AssociationEngine
             NetworkLog.HandlerFailed(log, id, "C-FIND", ex.GetType().Name + ": " + ex.Message);
             final = DimseStatus.UnableToProcess;
         }
+        if (!DimseStatus.IsFailure(final)) MarkProductive();
         await channel.SendAsync(msg.PresentationContextId, DimseCommand.Response(msg.Command, final), null, CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -234,6 +250,7 @@ internal sealed partial class AssociationEngine
 
     private Task SendFinalAsync(DimseMessage msg, ushort status, SubOperationCounts counts)
     {
+        if (!DimseStatus.IsFailure(status)) MarkProductive();
         var rsp = DimseCommand.WithSubOperations(DimseCommand.Response(msg.Command, status), counts, includeRemaining: status == DimseStatus.Cancel);
         return channel.SendAsync(msg.PresentationContextId, rsp, null, CancellationToken.None);
     }

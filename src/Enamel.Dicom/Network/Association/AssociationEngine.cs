@@ -14,7 +14,7 @@ internal sealed partial class AssociationEngine
     private readonly ILogger log;
     private readonly int id;
     private readonly EndPoint? remote;
-    private readonly Func<bool> tryReserveSlot;
+    private readonly Func<string, (AssociateReject? Reject, string Why)> admit;
     private readonly ConcurrentDictionary<ushort, CancellationTokenSource> operations = new();
     private readonly ConcurrentDictionary<ushort, TaskCompletionSource<DimseMessage>> subResponses = new();
     private readonly List<Task> running = [];
@@ -24,13 +24,14 @@ internal sealed partial class AssociationEngine
     private int nextSubMessageId = 0x4000;
     private int NextSubMessageId() => (ushort)Interlocked.Increment(ref nextSubMessageId);
 
-    public AssociationEngine(DicomListenerOptions options, int id, EndPoint? remote, Func<bool> tryReserveSlot)
+    /// <param name="admit">Takes this association's slot for a calling AE title, or says why there is none.</param>
+    public AssociationEngine(DicomListenerOptions options, int id, EndPoint? remote, Func<string, (AssociateReject? Reject, string Why)> admit)
     {
         o = options;
         log = options.Logger;
         this.id = id;
         this.remote = remote;
-        this.tryReserveSlot = tryReserveSlot;
+        this.admit = admit;
     }
 
     public async Task RunAsync(Stream stream, CancellationToken stopping)
@@ -78,7 +79,7 @@ internal sealed partial class AssociationEngine
         }
     }
 
-    /// <summary>ARTIM-bounded wait for A-ASSOCIATE-RQ, then the checks in order: AE titles, host, limit, identity.</summary>
+    /// <summary>ARTIM-bounded wait for A-ASSOCIATE-RQ, then the checks in order: AE titles, host, identity, limits.</summary>
     private async Task<bool> NegotiateAsync(CancellationToken ct)
     {
         RawPdu? first;
@@ -111,8 +112,8 @@ internal sealed partial class AssociationEngine
             (reject, why) = (AssociateReject.NoReasonGiven, $"user identity refused ({identity})");
         else if (rq.UserInformation.UserIdentity is null && o.UserIdentityValidator is not null)
             (reject, why) = (AssociateReject.NoReasonGiven, "user identity required");
-        else if (!tryReserveSlot())
-            (reject, why) = (AssociateReject.LocalLimitExceeded, $"limit of {o.MaxAssociations} associations reached");
+        else
+            (reject, why) = admit(rq.CallingAeTitle);
         if (reject is not null)
         {
             await RejectAsync(reject, rq.CallingAeTitle, rq.CalledAeTitle, why, ct).ConfigureAwait(false);
@@ -136,11 +137,24 @@ internal sealed partial class AssociationEngine
         catch (Exception ex) when (ex is TimeoutException or DicomNetworkException or IOException) { }
     }
 
+    /// <summary>When an operation other than C-ECHO last succeeded here (or the association began), in TickCount64 ms.</summary>
+    private long lastProductive;
+
+    private void MarkProductive() => Volatile.Write(ref lastProductive, Environment.TickCount64);
+
     private async Task ServeAsync(CancellationToken ct)
     {
+        MarkProductive();
         while (true)
         {
-            var (kind, msg) = await channel.ReceiveAsync(SinkFor, o.IdleTimeout, ct).ConfigureAwait(false);
+            var receive = channel.ReceiveAsync(SinkFor, o.IdleTimeout, ct);
+            Observe(receive);
+            if (o.EchoOnlyTimeout is { } bound && !await PeerActsInTimeAsync(receive, bound, ct).ConfigureAwait(false))
+            {
+                await ReleaseUnproductiveAsync(receive, bound, ct).ConfigureAwait(false);
+                return;
+            }
+            var (kind, msg) = await receive.ConfigureAwait(false);
             if (kind == ChannelEventKind.ReleaseRequest)
             {
                 try { await Task.WhenAll(running).ConfigureAwait(false); }
@@ -155,6 +169,63 @@ internal sealed partial class AssociationEngine
             await DispatchAsync(msg, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Waits for the peer's next message while the echo-only clock runs: true when it arrives (or is arriving) first, false
+    /// when <paramref name="bound"/> has passed since the last productive operation with nothing running or arriving.
+    /// </summary>
+    private async Task<bool> PeerActsInTimeAsync(Task receive, TimeSpan bound, CancellationToken ct)
+    {
+        while (!receive.IsCompleted)
+        {
+            ct.ThrowIfCancellationRequested();
+            var busy = running.Where(t => !t.IsCompleted).ToArray();
+            if (busy.Length > 0)
+            {
+                await Task.WhenAny(receive, Task.WhenAll(busy)).ConfigureAwait(false);
+                continue;
+            }
+            long left = Volatile.Read(ref lastProductive) + (long)bound.TotalMilliseconds - Environment.TickCount64;
+            if (left <= 0) return channel.MessageInProgress;
+            await Task.WhenAny(receive, Task.Delay(TimeSpan.FromMilliseconds(left), ct)).ConfigureAwait(false);
+        }
+        return true;
+    }
+
+    /// <summary>A-RELEASE-RQ from our side; A-ABORT when the peer does not answer A-RELEASE-RP within min(5 s, ARTIM).</summary>
+    private async Task ReleaseUnproductiveAsync(Task<(ChannelEventKind Kind, DimseMessage? Message)> receive, TimeSpan bound, CancellationToken ct)
+    {
+        NetworkLog.ReleasingUnproductive(log, id, info.CallingAeTitle, remote, bound.TotalSeconds);
+        await channel.SendRawAsync(SimplePdus.ReleaseRequest(), ct).ConfigureAwait(false);
+        var until = Environment.TickCount64 + (long)Math.Min(5000, o.ArtimTimeout.TotalMilliseconds);
+        while (true)
+        {
+            long left = until - Environment.TickCount64;
+            if (left <= 0 || await Task.WhenAny(receive, Task.Delay(TimeSpan.FromMilliseconds(left), ct)).ConfigureAwait(false) != receive)
+                break;
+            try
+            {
+                var (kind, msg) = await receive.ConfigureAwait(false);
+                if (kind == ChannelEventKind.ReleaseResponse) return;
+                if (kind == ChannelEventKind.ReleaseRequest) // release collision (PS3.8 9.2.6): answer it and close
+                {
+                    await channel.SendRawAsync(SimplePdus.ReleaseResponse(), ct).ConfigureAwait(false);
+                    return;
+                }
+                Part10Sink.Discard(msg?.Data); // a request that crossed ours: not served
+                receive = channel.ReceiveAsync(SinkFor, TimeSpan.FromMilliseconds(Math.Max(1, left)), ct);
+                Observe(receive);
+            }
+            catch (DicomAbortException) { return; }
+            catch (Exception ex) when (ex is DicomNetworkException or IOException or TimeoutException) { break; }
+        }
+        NetworkLog.Aborted(log, id, remote, "no A-RELEASE-RP to our A-RELEASE-RQ");
+        await channel.TryAbortAsync(2, 0).ConfigureAwait(false);
+    }
+
+    /// <summary>A receive we may stop waiting for ends with the stream; its exception is then of no interest.</summary>
+    private static void Observe(Task t) =>
+        t.ContinueWith(static f => _ = f.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private PresentationContext ContextOf(byte pcId) =>
         accept.PresentationContexts.FirstOrDefault(p => p.Id == pcId && p.Result == PresentationContextResult.Acceptance)

@@ -16,6 +16,10 @@ internal sealed class DimseChannel(Stream stream, PduReader reader, uint peerMax
     public PduReader Reader { get; } = reader;
     public uint PeerMaxPdu { get; } = peerMaxPdu;
 
+    /// <summary>True while <see cref="ReceiveAsync"/> has read part of a message (or has PDVs of one left over).</summary>
+    public bool MessageInProgress => Volatile.Read(ref inProgress);
+    private bool inProgress;
+
     /// <summary>Reads one PDU with a timeout covering the whole PDU (so a peer trickling bytes times out too).</summary>
     public async Task<RawPdu?> ReadPduAsync(TimeSpan timeout, CancellationToken ct)
     {
@@ -46,6 +50,7 @@ internal sealed class DimseChannel(Stream stream, PduReader reader, uint peerMax
         {
             while (true)
             {
+                if (pending is not null && pendingIndex < pending.Count) Volatile.Write(ref inProgress, true);
                 if (pending is null || pendingIndex >= pending.Count)
                 {
                     var pdu = await ReadPduAsync(idleTimeout, ct).ConfigureAwait(false)
@@ -55,6 +60,7 @@ internal sealed class DimseChannel(Stream stream, PduReader reader, uint peerMax
                     switch (pdu.Type)
                     {
                         case PduType.DataTransfer:
+                            Volatile.Write(ref inProgress, true);
                             pending = PDataTf.Parse(pdu.Span);
                             pendingIndex = 0;
                             pendingPdu = pdu;
@@ -104,6 +110,10 @@ internal sealed class DimseChannel(Stream stream, PduReader reader, uint peerMax
         {
             Part10Sink.Discard(sink); // nothing partial is kept
             throw;
+        }
+        finally
+        {
+            Volatile.Write(ref inProgress, false);
         }
     }
 

@@ -17,6 +17,10 @@ public static class DimseStatus
     public const ushort OutOfResourcesSubOperations = 0xA702;
     public const ushort MoveDestinationUnknown = 0xA801;
     public const ushort IdentifierDoesNotMatchSopClass = 0xA900;
+    /// <summary>C-STORE (PS3.4 B.2.3): the data set's SOP Class or SOP Instance UID is not the command's Affected one (same code as 0xA900 above).</summary>
+    public const ushort DataSetDoesNotMatchSopClass = 0xA900;
+    /// <summary>C-STORE (PS3.4 B.2.3): the data set cannot be understood (not parsable, or no SOP Class/Instance UID).</summary>
+    public const ushort CannotUnderstand = 0xC000;
     public const ushort UnableToProcess = 0xC000;
     public const ushort SopClassNotSupported = 0x0122;
     public const ushort UnrecognizedOperation = 0x0211;
