@@ -54,6 +54,7 @@ public sealed class VerifyCommandTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void DataFolder_EveryFileIsOwnerOnly_IncludingTheIndexAndItsWal()
     {
         var data = Path.Combine(dir, "data");
