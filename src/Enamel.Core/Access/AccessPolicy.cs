@@ -117,11 +117,11 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
     /// <summary>Null when the role reaches the resource; otherwise the rule that refuses it.</summary>
     private static string? Reach(Role role, Actor actor, ResourceScope resource) => role.Reach switch
     {
-        RoleReach.ClinicPatients => actor.Clinics.Contains(resource.Clinic) ? null : "outside-clinic",
+        RoleReach.ClinicPatients => actor.Clinics.Contains(resource.Clinic) ? null : Decision.OutsideClinic,
         RoleReach.ClinicOnly => resource.PatientKey is not null ? "not-a-patient-role"
-            : actor.Clinics.Contains(resource.Clinic) ? null : "outside-clinic",
-        RoleReach.OwnRecord => resource.PatientKey is { } p && (p == actor.OwnPatientKey || actor.Dependants.Contains(p)) ? null : "not-own-record",
-        RoleReach.SharedRecords => resource.PatientKey is { } s && actor.SharedPatients.Contains(s) ? null : "not-shared",
+            : actor.Clinics.Contains(resource.Clinic) ? null : Decision.OutsideClinic,
+        RoleReach.OwnRecord => resource.PatientKey is { } p && (p == actor.OwnPatientKey || actor.Dependants.Contains(p)) ? null : Decision.NotOwnRecord,
+        RoleReach.SharedRecords => resource.PatientKey is { } s && actor.SharedPatients.Contains(s) ? null : Decision.NotShared,
         _ => "unknown-reach",
     };
 }

@@ -5,4 +5,13 @@ public sealed record Decision(bool Allowed, string Rule, string? Role, bool Brea
 {
     public static Decision Deny(string rule, string? role = null) => new(false, rule, role);
     public static Decision Allow(string rule, string role, bool breakGlass = false) => new(true, rule, role, breakGlass);
+
+    /// <summary>The rules that refuse a record only because it is beyond the actor's reach (another clinic's, another patient's).</summary>
+    public const string OutsideClinic = "outside-clinic", NotOwnRecord = "not-own-record", NotShared = "not-shared";
+
+    /// <summary>
+    /// Denied only because the record is out of reach: a role of the actor permits the operation elsewhere. Edges answer
+    /// such a denial exactly as they answer a record that does not exist, so nobody learns what exists beyond their reach.
+    /// </summary>
+    public bool IsOutOfReach => !Allowed && Rule is OutsideClinic or NotOwnRecord or NotShared;
 }

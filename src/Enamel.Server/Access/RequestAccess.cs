@@ -82,12 +82,19 @@ internal static class AccessGate
         var study = http.Request.RouteValues["study"] as string
             ?? (endpoint.StudyQueryParameter is { } p ? http.Request.Query[p].ToString() : null);
         var index = services.GetRequiredService<IStudyIndex>();
-        var owner = endpoint.Scope == EndpointScope.EachInstance ? null
-            : !string.IsNullOrEmpty(study) ? await index.FindStudyPatientAsync(study, http.RequestAborted)
+        var routePatient = http.Request.RouteValues["patient"] as string;
+        // The record the route names (a study, or a patient by key): it exists or not, and it may be beyond the caller's reach.
+        bool names = endpoint.Scope != EndpointScope.EachInstance && (!string.IsNullOrEmpty(study) || routePatient is not null);
+        bool missing = false;
+        StudyPatient? owner = null;
+        if (endpoint.Scope != EndpointScope.EachInstance)
+        {
+            if (!string.IsNullOrEmpty(study)) owner = await index.FindStudyPatientAsync(study, http.RequestAborted);
             // A patient named by key in the route (/api/patients/{patient}/…): an unknown key is decided as no patient.
-            : http.Request.RouteValues["patient"] is string routePatient && long.TryParse(routePatient, CultureInfo.InvariantCulture, out var key)
-                ? await index.FindPatientByKeyAsync(key, http.RequestAborted) ?? new StudyPatient(key, "")
-            : null;
+            else if (routePatient is not null && long.TryParse(routePatient, CultureInfo.InvariantCulture, out var key))
+                owner = await index.FindPatientByKeyAsync(key, http.RequestAborted) ?? new StudyPatient(key, "");
+            missing = names && (owner is null || owner.Clinic.Length == 0);
+        }
         if (endpoint.Scope != EndpointScope.Study && owner is null)
         {
             // A search (or ingest) naming no known study: decided for everything the caller reaches, which the endpoint applies.
@@ -100,14 +107,27 @@ internal static class AccessGate
         string? named = endpoint.ClinicQueryParameter is { } cp && http.Request.Query[cp].ToString() is { Length: > 0 } c ? c : null;
         if (named is not null && !ClinicCode.IsValid(named))
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: $"{endpoint.ClinicQueryParameter} must be a clinic code ({ClinicCode.Rule})");
-        var clinic = owner?.Clinic ?? named ?? services.GetRequiredService<EnamelOptions>().Clinic;
+        var clinic = owner is { Clinic.Length: > 0 } ? owner.Clinic : named ?? services.GetRequiredService<EnamelOptions>().Clinic;
         var scope = new ResourceScope(owner?.PatientKey, clinic) { Object = !string.IsNullOrEmpty(study) ? $"study {study}" : owner is { } o ? $"patient {o.PatientKey}" : http.Request.Path.Value ?? "" };
         var decision = await policy.DecideAsync(actor, endpoint.Operation, scope, purpose, http.RequestAborted);
+        if (names && (decision.IsOutOfReach || (missing && decision.Allowed)))
+        {
+            // Not found and not yours answer alike: a search within a named study finds nothing, a read is 404.
+            if (endpoint.Scope == EndpointScope.Search)
+            {
+                http.Features.Set(PatientReach.None);
+                return null;
+            }
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: NotFoundOrNotYours);
+        }
         if (decision.Allowed && owner is not null && endpoint.Scope == EndpointScope.Search)
             http.Features.Set(PatientReach.OnePatient(owner.PatientKey)); // the named study's patient, and only them
         return decision.Allowed ? null
             : Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"{endpoint.Operation} denied ({decision.Rule})");
     }
+
+    /// <summary>The one answer for a named record that does not exist and for one beyond the caller's reach.</summary>
+    public const string NotFoundOrNotYours = "no such record within your reach";
 
     private static bool TryPurpose(HttpContext http, out Purpose purpose)
     {

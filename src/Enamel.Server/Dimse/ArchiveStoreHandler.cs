@@ -28,9 +28,10 @@ internal sealed class ArchiveStoreHandler(StoreInstance store, DimseAccess acces
                 _ => DimseStatus.Success,
             };
         }
-        catch (InvalidInstanceException)
+        catch (InvalidInstanceException ex)
         {
-            return CannotUnderstand;
+            // Nothing was kept; the peer learns why (no patient data in the reason: tags, offsets and sizes).
+            throw new DimseRefusedException(CannotUnderstand, ex.Message);
         }
         catch (IOException)
         {

@@ -70,7 +70,12 @@ public class AuditApiTests(ServerFixture server) : IClassFixture<ServerFixture>
         var entries = await EntriesAsync(await patient.GetAsync($"/api/patients/{own}/audit?limit=1000"));
         Assert.Contains(entries, e => e.GetProperty("action").GetString() == "Read" && e.GetProperty("outcome").GetString() == "Success");
         Assert.All(entries, e => Assert.Equal(own, e.GetProperty("patientKey").GetInt64()));
-        Assert.Equal(HttpStatusCode.Forbidden, (await patient.GetAsync($"/api/patients/{other}/audit")).StatusCode);
+        // Another patient's record is answered as a patient that does not exist.
+        var otherAnswer = await patient.GetAsync($"/api/patients/{other}/audit");
+        var noneAnswer = await patient.GetAsync($"/api/patients/{long.MaxValue - 7}/audit");
+        Assert.Equal(HttpStatusCode.NotFound, otherAnswer.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, noneAnswer.StatusCode);
+        Assert.Equal(await noneAnswer.Content.ReadAsStringAsync(), await otherAnswer.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Forbidden, (await patient.GetAsync("/api/audit")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await patient.GetAsync("/api/patients/not-a-number/audit")).StatusCode);
     }

@@ -89,4 +89,18 @@ internal static class Reach
     public static async Task<long> PatientKeyAsync(ServerFixture server, Instance instance) =>
         (await server.Folder.Index.FindStudyPatientAsync(instance.Study, default))?.PatientKey
         ?? throw new InvalidOperationException($"study {instance.Study} is not stored");
+
+    /// <summary>
+    /// Asserts that <paramref name="path"/>, naming <paramref name="beyondReach"/>, is answered exactly like the same path
+    /// naming a study that does not exist (status and body): nobody learns what exists beyond their reach.
+    /// </summary>
+    public static async Task AssertAnsweredLikeNonexistentAsync(HttpClient client, string path, string beyondReach)
+    {
+        var nonexistent = path.Replace(beyondReach, NewStudy().Study, StringComparison.Ordinal);
+        var a = await client.GetAsync(path);
+        var b = await client.GetAsync(nonexistent);
+        Assert.True(a.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.NoContent, $"{path}: {(int)a.StatusCode}");
+        Assert.True(a.StatusCode == b.StatusCode, $"{path}: {(int)a.StatusCode}, the same path for a study that does not exist: {(int)b.StatusCode}");
+        Assert.Equal(await b.Content.ReadAsStringAsync(), await a.Content.ReadAsStringAsync());
+    }
 }

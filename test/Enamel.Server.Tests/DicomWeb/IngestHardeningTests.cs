@@ -88,6 +88,20 @@ public class IngestHardeningTests(ServerFixture server) : IClassFixture<ServerFi
         await AssertNoOrphanBlobsAsync();
     }
 
+    [Fact]
+    public async Task DeflateBomb_OverCStoreDeflated_IsRefused()
+    {
+        // Smaller than the STOW bomb (storescu inflates and deflates it again itself), still over the 64 MiB limit.
+        var path = Path.Combine(server.DataDirectory, "bomb.dcm");
+        await File.WriteAllBytesAsync(path, ProbeObjects.DeflateBomb(100L << 20));
+        var store = Peers.Run("storescu", ["-v", "-xd", "-aec", "ENAMEL", "-aet", "MODALITY", "127.0.0.1", Port, path]);
+        var output = store.StdOut + store.StdErr;
+        Assert.Contains("Deflated", output);
+        Assert.True(output.Contains("Error: CannotUnderstand", StringComparison.Ordinal), output);
+        Assert.Null(await server.Folder.Index.FindInstanceAsync("1.2.3.4.5.6.7.8.9", default));
+        await AssertNoOrphanBlobsAsync();
+    }
+
     public static TheoryData<string> Variants() => ["pixel-data-past-the-end", "trailing-garbage", "absurd-meta-group-length",
         "pixel-data-shorter-than-the-image", "unknown-transfer-syntax", "bad-first-fragment"];
 

@@ -66,6 +66,12 @@ internal sealed partial class AssociationEngine
                     }
                     else status = await handler.StoreAsync(rq, ct).ConfigureAwait(false);
                 }
+                catch (DimseRefusedException refused)
+                {
+                    // The handler's refusal with its reason, sent to the peer as the Error Comment.
+                    (status, comment) = (refused.Status, refused.Message.Length <= 64 ? refused.Message : refused.Message[..63] + "…");
+                    NetworkLog.HandlerFailed(log, id, "C-STORE", $"refused (0x{status:X4}): {refused.Message}");
+                }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     NetworkLog.HandlerFailed(log, id, "C-STORE", ex.GetType().Name + ": " + ex.Message);
