@@ -120,6 +120,13 @@ public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher h
     }
 
     /// <summary>
+    /// As <see cref="ConfirmSecondFactorAsync"/>, for an act that needs the user present now (break-glass): the proof, or
+    /// null when the code is wrong (counted towards the lockout), the account has no second factor, or it is locked.
+    /// </summary>
+    public async Task<Access.SecondFactorProof?> ProveSecondFactorAsync(User user, string code, string source, CancellationToken ct) =>
+        await ConfirmSecondFactorAsync(user, code, source, ct) ? new Access.SecondFactorProof(user.Id, time.GetUtcNow()) : null;
+
+    /// <summary>
     /// A TOTP code for a step after the last one used, or an unused recovery code (consumed here): the TOTP step to store
     /// as the last used (unchanged for a recovery code); null when the code is neither.
     /// </summary>
