@@ -6,21 +6,27 @@ namespace Enamel.Core.Access;
 /// <summary>
 /// Requests emergency access to one patient outside the user's clinics: a stated reason is mandatory, the grant is
 /// time-limited (default one hour, at most <see cref="MaxDuration"/>), audited, and queued for the privacy officer.
-/// Only a user holding a clinical staff role can break the glass, and the grant never adds permissions.
+/// Only a user holding a clinical staff role can break the glass, and the grant never adds permissions. The user must be
+/// present: an interactive sign-in (never an API token, which a script or a leaked secret could use) that has just proven
+/// its second factor again (<see cref="SecondFactorProof"/>, at most <see cref="SecondFactorFreshness"/> old).
 /// </summary>
 public sealed class BreakGlass(IRoleCatalog roles, IBreakGlassStore store, IAuditLog audit, TimeProvider time)
 {
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(1);
     public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(4);
     public const int MinReasonLength = 10;
+    public static readonly TimeSpan SecondFactorFreshness = TimeSpan.FromMinutes(5);
 
-    public async Task<BreakGlassResult> RequestAsync(Actor actor, long patientKey, string reason, TimeSpan? duration, CancellationToken ct)
+    public async Task<BreakGlassResult> RequestAsync(Actor actor, SecondFactorProof? proof, long patientKey, string reason, TimeSpan? duration, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         string? refusal = null;
         reason = reason.Trim();
         var length = duration ?? DefaultDuration;
         if (actor.Disabled) refusal = "account-disabled";
+        else if (actor.TokenScope is not null) refusal = "api-token";
+        else if (proof is null || proof.UserId != actor.UserId || proof.Verified > now || now - proof.Verified > SecondFactorFreshness)
+            refusal = "second-factor-required";
         else if (reason.Length < MinReasonLength) refusal = "reason-required";
         else if (length <= TimeSpan.Zero || length > MaxDuration) refusal = "duration-out-of-range";
         else if (!await HasClinicalRoleAsync(actor, ct)) refusal = "no-clinical-role";

@@ -4,8 +4,9 @@ namespace Enamel.Core.Accounts;
 
 /// <summary>
 /// Password (+ second factor) sign-in with lockout: after <see cref="AccountOptions.FreeAttempts"/> consecutive failures
-/// the account is locked for an exponentially growing time; while locked, no password is even checked. Every attempt is
-/// audited (never with the password or the entered code). An account that must change its password gets no session:
+/// the account is locked for an exponentially growing time; while locked, no password is accepted. A locked account's
+/// answer is <see cref="SignInStatus.Failed"/>, the same as an unknown name's or a wrong password's (no user enumeration:
+/// the lock is kept in the user record and the audit trail, never told to the caller). Every attempt is audited (never with the password or the entered code). An account that must change its password gets no session:
 /// <see cref="SignInStatus.PasswordChangeRequired"/>, and <see cref="StartSessionAsync"/> once the password is changed.
 /// </summary>
 public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher hasher, SecretProtector secrets, IAuditLog audit, AccountOptions options, TimeProvider time)
@@ -24,8 +25,11 @@ public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher h
         }
         if (user.LockedUntil is { } until && until > now)
         {
+            // The password is not accepted while locked, but it costs the same work and fails the same way as an unknown
+            // name: the answer never tells a locked (so existing) account from one that does not exist.
+            hasher.Verify(password, user.PasswordHash);
             await AuditAsync(user.Id, AuditOutcome.Denied, "locked-out", source, ct);
-            return new SignInResult(SignInStatus.LockedOut, LockedUntil: until);
+            return new SignInResult(SignInStatus.Failed);
         }
         if (!hasher.Verify(password, user.PasswordHash)) return await FailAsync(user, "bad-password", source, ct);
         if (user.Disabled)
@@ -52,7 +56,7 @@ public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher h
         if (user.LockedUntil is { } until && until > time.GetUtcNow())
         {
             await AuditAsync(user.Id, AuditOutcome.Denied, "locked-out", source, ct);
-            return new SignInResult(SignInStatus.LockedOut, LockedUntil: until);
+            return new SignInResult(SignInStatus.Failed);
         }
         if (user.Disabled)
         {
@@ -116,6 +120,13 @@ public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher h
     }
 
     /// <summary>
+    /// As <see cref="ConfirmSecondFactorAsync"/>, for an act that needs the user present now (break-glass): the proof, or
+    /// null when the code is wrong (counted towards the lockout), the account has no second factor, or it is locked.
+    /// </summary>
+    public async Task<Access.SecondFactorProof?> ProveSecondFactorAsync(User user, string code, string source, CancellationToken ct) =>
+        await ConfirmSecondFactorAsync(user, code, source, ct) ? new Access.SecondFactorProof(user.Id, time.GetUtcNow()) : null;
+
+    /// <summary>
     /// A TOTP code for a step after the last one used, or an unused recovery code (consumed here): the TOTP step to store
     /// as the last used (unchanged for a recovery code); null when the code is neither.
     /// </summary>
@@ -131,7 +142,7 @@ public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher h
         var locked = options.LockedUntil(failures, now);
         await users.UpdateAsync(user with { FailedLogins = failures, LockedUntil = locked }, ct);
         await AuditAsync(user.Id, AuditOutcome.Failure, locked is null ? rule : $"{rule}; locked until {AuditChain.FormatTime(locked.Value)}", source, ct);
-        return locked is null ? new SignInResult(SignInStatus.Failed) : new SignInResult(SignInStatus.LockedOut, LockedUntil: locked);
+        return new SignInResult(SignInStatus.Failed); // locked or not, the caller is told the same (the lock is in the store and the audit)
     }
 
     private Task AuditAsync(string actorId, AuditOutcome outcome, string detail, string source, CancellationToken ct) =>

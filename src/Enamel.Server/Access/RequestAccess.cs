@@ -4,6 +4,7 @@ using Enamel.Core.Accounts;
 using Enamel.Core.Studies;
 using Enamel.Server.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -42,6 +43,14 @@ internal static class AccessGate
     {
         var endpoint = http.GetEndpoint();
         if (endpoint is null) { await next(); return; } // no route: 404 from the framework, nothing to reach
+        if (IsMethodRejection(endpoint))
+        {
+            // Not one we mapped: the router's own answer when the path exists but not for this method (405 with an Allow
+            // header naming the methods that do). It runs no code of ours and reaches nothing; a wrong method is the
+            // caller's mistake, not a server defect, so no error is logged.
+            await next();
+            return;
+        }
         var access = endpoint.Metadata.GetMetadata<EndpointAccess>();
         if (access is PublicEndpoint) { await next(); return; }
         if (access is null)
@@ -70,12 +79,22 @@ internal static class AccessGate
         await next();
     }
 
+    /// <summary>The framework's display name of the endpoint its router selects when a path matches but the method does not.</summary>
+    internal const string MethodRejectionName = "405 HTTP Method Not Supported";
+
+    /// <summary>
+    /// The router's synthetic 405 endpoint: not a <see cref="RouteEndpoint"/> (everything we map is one), no metadata, and the
+    /// framework's name for it. Anything else without a marker, mapped or not, is still refused.
+    /// </summary>
+    internal static bool IsMethodRejection(Endpoint endpoint) =>
+        endpoint is not RouteEndpoint && endpoint.Metadata.Count == 0 && endpoint.DisplayName == MethodRejectionName;
+
     /// <summary>Null when allowed; otherwise the response that refuses the request.</summary>
     private static async Task<IResult?> DecideAsync(HttpContext http, Actor actor, OperationEndpoint endpoint)
     {
         if (!TryPurpose(http, out var purpose))
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest,
-                detail: $"{PurposeHeader} must be one of {string.Join(", ", Enum.GetNames<Purpose>())}");
+                detail: $"{PurposeHeader} must be exactly one of {PurposeCodes.Accepted}, once (no numbers, no lists)");
         http.Features.Set(new StatedPurpose(purpose));
         var services = http.RequestServices;
         var policy = services.GetRequiredService<AccessPolicy>();
@@ -132,7 +151,9 @@ internal static class AccessGate
     private static bool TryPurpose(HttpContext http, out Purpose purpose)
     {
         purpose = Purpose.Treatment;
-        var header = http.Request.Headers[PurposeHeader].ToString();
-        return header.Length == 0 || (Enum.TryParse(header, ignoreCase: true, out purpose) && Enum.IsDefined(purpose));
+        var values = http.Request.Headers[PurposeHeader];
+        if (values.Count == 0) return true; // not stated: treatment
+        // One header line, one name: a repeated header would be joined into a list, which names no single purpose.
+        return values.Count == 1 && PurposeCodes.TryParse(values[0], out purpose);
     }
 }

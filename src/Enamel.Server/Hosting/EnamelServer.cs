@@ -63,6 +63,7 @@ public static class EnamelServer
         {
             k.Limits.MaxRequestBodySize = options.MaxUploadBytes;
             k.AddServerHeader = false;
+            ResponseHardening.ConfigureLimits(k.Limits); // oversized requests reach the pipeline and are refused there, with the headers
             k.Listen(IPAddress.Parse(options.ListenAddress), options.HttpsPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
@@ -78,8 +79,8 @@ public static class EnamelServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var app = builder.Build();
+        app.Use(ResponseHardening.InvokeAsync); // outermost: security headers on every response, 500s as problem documents
         if (options.TrustedProxies.Length > 0) app.UseForwardedHeaders(ForwardedFrom(options.TrustedProxies));
-        app.Use(SecurityHeaders);
         app.UseResponseCompression();
         if (options.CorsOrigins.Length > 0) app.UseCors();
         app.UseRouting();
@@ -92,19 +93,6 @@ public static class EnamelServer
         Api.BreakGlassApi.MapBreakGlassApi(app);
         app.MapWebPages();
         return app;
-    }
-
-    /// <summary>HTTPS-only hardening on every response: HSTS, no sniffing, no framing, no referrer leakage, a strict CSP.</summary>
-    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
-    {
-        var h = context.Response.Headers;
-        h.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
-        h.XContentTypeOptions = "nosniff";
-        h.XFrameOptions = "DENY";
-        h["Referrer-Policy"] = "no-referrer";
-        h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-        h.CacheControl = "no-store";
-        return next();
     }
 
     /// <summary>X-Forwarded-For from exactly these proxies (the framework's loopback defaults removed), walked right to left over trusted hops.</summary>

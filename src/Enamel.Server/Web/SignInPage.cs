@@ -1,4 +1,3 @@
-using System.Globalization;
 using Enamel.Core.Accounts;
 using Microsoft.AspNetCore.Http;
 
@@ -6,7 +5,8 @@ namespace Enamel.Server.Web;
 
 /// <summary>
 /// GET/POST /signin (user name and password) and GET/POST /signin/code (the TOTP or recovery code when the account has
-/// a second factor). Failures say nothing about which part was wrong; a locked account is told until when.
+/// a second factor). Failures say nothing about which part was wrong, nor whether the account is locked: an unknown name,
+/// a wrong password or code, a disabled and a locked account all get <see cref="GenericFailure"/> with 401.
 /// </summary>
 internal static class SignInPage
 {
@@ -75,13 +75,6 @@ internal static class SignInPage
             case SignInStatus.PasswordChangeRequired:
                 await web.StartPendingAsync(http, new PendingSignIn(result.User!.Id, PendingStep.ChangePassword, returnPath, SecretToken.Hash(pre), expires));
                 return WebPage.SeeOther(PasswordPage.ForcedPath);
-            case SignInStatus.LockedOut:
-                WebCookies.Delete(http.Response, WebCookies.Pending);
-                var until = result.LockedUntil!.Value;
-                var minutes = Math.Max(1, (int)Math.Ceiling((until - web.Time.GetUtcNow()).TotalMinutes));
-                return Form(web, pre, returnPath, userName,
-                    string.Create(CultureInfo.InvariantCulture, $"Too many failed attempts: this account is locked until {Html.Time(until)} (about {minutes} min)."),
-                    StatusCodes.Status401Unauthorized);
             default:
                 WebCookies.Delete(http.Response, WebCookies.Pending);
                 return Form(web, pre, returnPath, userName, GenericFailure, StatusCodes.Status401Unauthorized);

@@ -77,15 +77,33 @@ internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signI
     /// <summary>
     /// The end of every successful sign-in: a NEW session id in the cookie, the session the browser presented before (if
     /// any) ended (no session fixation), the pre-sign-in and pending cookies cleared, and a 303 to a local path only.
+    /// The session <paramref name="sessionToken"/> already exists: if anything fails before the response has started
+    /// (including sending its headers), it is ended again, so a failed sign-in never leaves a live session behind.
     /// </summary>
-    public async Task<IResult> CompleteSignInAsync(HttpContext http, string sessionToken, string returnPath)
+    public Task<IResult> CompleteSignInAsync(HttpContext http, string sessionToken, string returnPath) =>
+        Task.FromResult<IResult>(new SignInCompletion(this, sessionToken, LocalPath.OrDefault(returnPath)));
+
+    private sealed class SignInCompletion(WebPages web, string sessionToken, string returnPath) : IResult
     {
-        if (WebCookies.Get(http.Request, WebCookies.Session) is { } previous && previous != sessionToken)
-            await sessions.EndAsync(previous, http.RequestAborted);
-        WebCookies.Set(http.Response, WebCookies.Session, sessionToken);
-        WebCookies.Delete(http.Response, WebCookies.PreSignIn);
-        WebCookies.Delete(http.Response, WebCookies.Pending);
-        return WebPage.SeeOther(LocalPath.OrDefault(returnPath));
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            try
+            {
+                if (WebCookies.Get(http.Request, WebCookies.Session) is { } previous && previous != sessionToken)
+                    await web.Sessions.EndAsync(previous, http.RequestAborted);
+                WebCookies.Set(http.Response, WebCookies.Session, sessionToken);
+                WebCookies.Delete(http.Response, WebCookies.PreSignIn);
+                WebCookies.Delete(http.Response, WebCookies.Pending);
+                await WebPage.SeeOther(returnPath).ExecuteAsync(http);
+                await http.Response.StartAsync(http.RequestAborted); // headers out now, inside the guard
+            }
+            catch
+            {
+                if (!http.Response.HasStarted) http.Response.Headers.Remove("Set-Cookie");
+                await web.Sessions.EndAsync(sessionToken, CancellationToken.None);
+                throw;
+            }
+        }
     }
 
     /// <summary>The pre-sign-in cookie's value, set now when the browser has none.</summary>

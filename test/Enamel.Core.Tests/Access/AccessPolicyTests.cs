@@ -24,6 +24,9 @@ public sealed class AccessPolicyTests
 
     private static Actor Staff(string role, params string[] clinics) => new("u-" + role, role, [role], new HashSet<string>(clinics));
 
+    /// <summary>The actor has just entered their second factor (what the web edge gets from SignIn.ProveSecondFactorAsync).</summary>
+    private SecondFactorProof Present(Actor actor) => new(actor.UserId, time.GetUtcNow());
+
     private Task<Decision> Decide(Actor actor, Operation op, ResourceScope scope, Purpose purpose = Purpose.Treatment) =>
         policy.DecideAsync(actor, op, scope, purpose, Ct);
 
@@ -91,13 +94,30 @@ public sealed class AccessPolicyTests
     public async Task BreakGlass_WithoutReason_IsRefusedAndAudited()
     {
         var dentist = Staff(RoleTable.Dentist, "north");
-        var result = await breakGlass.RequestAsync(dentist, 9, "  urgent ", null, Ct);
+        var result = await breakGlass.RequestAsync(dentist, Present(dentist), 9, "  urgent ", null, Ct);
         Assert.Null(result.Grant);
         Assert.Equal("reason-required", result.Refusal);
         Assert.Empty(grants.Grants);
         Assert.Equal(("BreakGlass", AuditOutcome.Denied), (audit.Records[^1].Event.Action, audit.Records[^1].Event.Outcome));
-        Assert.Equal("duration-out-of-range", (await breakGlass.RequestAsync(dentist, 9, "patient collapsed in chair 2", TimeSpan.FromHours(5), Ct)).Refusal);
-        Assert.Equal("no-clinical-role", (await breakGlass.RequestAsync(Staff(RoleTable.Admin, "north"), 9, "patient collapsed in chair 2", null, Ct)).Refusal);
+        Assert.Equal("duration-out-of-range", (await breakGlass.RequestAsync(dentist, Present(dentist), 9, "patient collapsed in chair 2", TimeSpan.FromHours(5), Ct)).Refusal);
+        Assert.Equal("no-clinical-role", (await breakGlass.RequestAsync(Staff(RoleTable.Admin, "north"), Present(Staff(RoleTable.Admin, "north")), 9, "patient collapsed in chair 2", null, Ct)).Refusal);
+    }
+
+    [Fact]
+    public async Task BreakGlass_NeedsAnInteractiveUser_WithAFreshSecondFactor_NeverAnApiToken()
+    {
+        var dentist = Staff(RoleTable.Dentist, "north");
+        const string reason = "patient collapsed in chair 2";
+        Assert.Equal("second-factor-required", (await breakGlass.RequestAsync(dentist, null, 9, reason, null, Ct)).Refusal);
+        Assert.Equal("second-factor-required", (await breakGlass.RequestAsync(dentist, Present(Staff(RoleTable.Hygienist, "north")), 9, reason, null, Ct)).Refusal); // someone else's
+        var stale = Present(dentist);
+        time.Advance(BreakGlass.SecondFactorFreshness + TimeSpan.FromSeconds(1));
+        Assert.Equal("second-factor-required", (await breakGlass.RequestAsync(dentist, stale, 9, reason, null, Ct)).Refusal);
+        var token = dentist with { TokenScope = new HashSet<Operation> { ReadImages } };
+        Assert.Equal("api-token", (await breakGlass.RequestAsync(token, Present(token), 9, reason, null, Ct)).Refusal);
+        Assert.Empty(grants.Grants);
+        Assert.Equal(("BreakGlass", AuditOutcome.Denied, "api-token"), (audit.Records[^1].Event.Action, audit.Records[^1].Event.Outcome, audit.Records[^1].Event.Detail));
+        Assert.NotNull((await breakGlass.RequestAsync(dentist, Present(dentist), 9, reason, null, Ct)).Grant);
     }
 
     [Fact]
@@ -105,7 +125,7 @@ public sealed class AccessPolicyTests
     {
         var dentist = Staff(RoleTable.Dentist, "north");
         var south = ResourceScope.ForPatient(9, "south");
-        var result = await breakGlass.RequestAsync(dentist, 9, "anaphylaxis, need medical history now", TimeSpan.FromMinutes(30), Ct);
+        var result = await breakGlass.RequestAsync(dentist, Present(dentist), 9, "anaphylaxis, need medical history now", TimeSpan.FromMinutes(30), Ct);
         Assert.NotNull(result.Grant);
         Assert.Single(await grants.ListUnreviewedAsync(Ct)); // the privacy officer's queue
 
@@ -129,7 +149,7 @@ public sealed class AccessPolicyTests
     public async Task BreakGlass_Receptionist_StillCannotReadClinicalNotes()
     {
         var receptionist = Staff(RoleTable.Receptionist, "north");
-        Assert.NotNull((await breakGlass.RequestAsync(receptionist, 9, "front desk emergency call", null, Ct)).Grant);
+        Assert.NotNull((await breakGlass.RequestAsync(receptionist, Present(receptionist), 9, "front desk emergency call", null, Ct)).Grant);
         Assert.False((await Decide(receptionist, ReadNotes, ResourceScope.ForPatient(9, "south"), Purpose.Emergency)).Allowed);
         Assert.True((await Decide(receptionist, new(RecordCategory.Demographics, RecordAction.Read), ResourceScope.ForPatient(9, "south"), Purpose.Emergency)).Allowed);
     }
@@ -195,7 +215,7 @@ public sealed class AccessPolicyTests
     public async Task SearchReach_Emergency_AddsTheActorsActiveBreakGlassPatients_Only()
     {
         var dentist = Staff(RoleTable.Dentist, "north");
-        Assert.NotNull((await breakGlass.RequestAsync(dentist, 9, "patient collapsed in chair 2", TimeSpan.FromMinutes(30), Ct)).Grant);
+        Assert.NotNull((await breakGlass.RequestAsync(dentist, Present(dentist), 9, "patient collapsed in chair 2", TimeSpan.FromMinutes(30), Ct)).Grant);
         Assert.Empty((await Search(dentist, ReadImages)).Reach.PatientKeys);
         Assert.Equal([9L], (await Search(dentist, ReadImages, Purpose.Emergency)).Reach.PatientKeys);
         Assert.Empty((await Search(Staff(RoleTable.Dentist, "north") with { UserId = "someone-else" }, ReadImages, Purpose.Emergency)).Reach.PatientKeys);

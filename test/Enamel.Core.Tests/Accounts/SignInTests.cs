@@ -71,16 +71,19 @@ public sealed class SignInTests : IDisposable
         var (_, password) = await UserAsync();
         for (int i = 1; i < f.Options.FreeAttempts; i++)
             Assert.Equal(SignInStatus.Failed, (await f.SignIn.ExecuteAsync("jdoe", "guess" + i, null, "10.0.0.66", Ct)).Status);
+        // The lock is applied (in the user record) but the caller is told only "failed", as for an unknown name.
         var locked = await f.SignIn.ExecuteAsync("jdoe", "guess-last", null, "10.0.0.66", Ct);
-        Assert.Equal(SignInStatus.LockedOut, locked.Status);
-        Assert.Equal(f.Time.GetUtcNow() + f.Options.BaseLockout, locked.LockedUntil);
+        Assert.Equal(SignInStatus.Failed, locked.Status);
+        Assert.Equal(f.Time.GetUtcNow() + f.Options.BaseLockout, (await f.Stores.Users.FindByNameAsync("jdoe", Ct))!.LockedUntil);
 
-        // even the right password is refused while locked
-        Assert.Equal(SignInStatus.LockedOut, (await f.SignIn.ExecuteAsync("jdoe", password, null, "10.0.0.5", Ct)).Status);
+        // even the right password is refused while locked, with the same answer as a wrong one
+        var whileLocked = await f.SignIn.ExecuteAsync("jdoe", password, null, "10.0.0.5", Ct);
+        Assert.Equal((SignInStatus.Failed, (string?)null), (whileLocked.Status, whileLocked.SessionToken));
+        Assert.Equal(await f.SignIn.ExecuteAsync("nobody", password, null, "10.0.0.5", Ct), whileLocked);
 
         f.Time.Advance(f.Options.BaseLockout);
-        var again = await f.SignIn.ExecuteAsync("jdoe", "guess-again", null, "10.0.0.66", Ct);
-        Assert.Equal(f.Time.GetUtcNow() + 2 * f.Options.BaseLockout, again.LockedUntil); // doubled
+        Assert.Equal(SignInStatus.Failed, (await f.SignIn.ExecuteAsync("jdoe", "guess-again", null, "10.0.0.66", Ct)).Status);
+        Assert.Equal(f.Time.GetUtcNow() + 2 * f.Options.BaseLockout, (await f.Stores.Users.FindByNameAsync("jdoe", Ct))!.LockedUntil); // doubled
 
         f.Time.Advance(2 * f.Options.BaseLockout);
         Assert.Equal(SignInStatus.Success, (await f.SignIn.ExecuteAsync("jdoe", password, null, "10.0.0.5", Ct)).Status);

@@ -2,12 +2,42 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Enamel.Core.Accounts;
+using Enamel.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Enamel.Server.Tests.Access;
 
-/// <summary>Break-glass end to end: a dentist of another clinic gets time-limited emergency access to one patient, flagged to the privacy officer.</summary>
-public class BreakGlassApiTests(ServerFixture server) : IClassFixture<ServerFixture>
+/// <summary>The default server with a per-address limit that the break-glass posts (rate-limited like sign-in) do not reach here.</summary>
+public sealed class BreakGlassFixture : ServerFixture
 {
+    protected override void Configure(EnamelOptions options) => options.SignInAttemptsPerWindow = 1000;
+}
+
+/// <summary>
+/// Break-glass end to end: a dentist of another clinic, signed in on the web and entering their second factor, gets
+/// time-limited emergency access to one patient, flagged to the privacy officer. An API token never opens a grant.
+/// </summary>
+public class BreakGlassApiTests(BreakGlassFixture server) : IClassFixture<BreakGlassFixture>
+{
+    /// <summary>
+    /// A user of <paramref name="role"/> in <paramref name="clinic"/> with an API token (the returned Token client), a TOTP
+    /// authenticator and its recovery codes, and a web session (the Session client sends only the session cookie).
+    /// </summary>
+    private async Task<(HttpClient Token, HttpClient Session, Queue<string> RecoveryCodes, string UsedTotpCode)> UserAsync(string role, string name, string[] scope, string clinic)
+    {
+        var token = Reach.Client(server, await server.CreateTokenAsync(role, name, scope, clinic));
+        var s = server.Folder.Security;
+        var accounts = new UserAccounts(s.Users, s.Sessions, s.Roles, new PasswordHasher(), server.Folder.Secrets, s.Audit, TimeProvider.System);
+        var secret = TotpAuthenticator.NewSecret();
+        var enrolCode = new TotpAuthenticator(TimeProvider.System).Compute(secret);
+        var recovery = await accounts.EnrolTotpAsync((await s.Users.FindByNameAsync(name, default))!, secret, enrolCode, default);
+        var sessionId = await server.Services.GetRequiredService<Sessions>().StartAsync((await s.Users.FindByNameAsync(name, default))!, "test", default);
+        var session = server.AnonymousClient();
+        session.DefaultRequestHeaders.Add("Cookie", "__Host-enamel-session=" + sessionId);
+        return (token, session, new Queue<string>(recovery!), enrolCode);
+    }
+
     private const string CtStudy = "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322";
     private const string MrStudy = "1.3.6.1.4.1.5962.1.2.4.20040826185059.5457";
 
@@ -23,30 +53,48 @@ public class BreakGlassApiTests(ServerFixture server) : IClassFixture<ServerFixt
     {
         Assert.Equal(HttpStatusCode.OK, (await server.StowAsync(ServerFixture.Sample("CT_small.dcm"), ServerFixture.Sample("MR_small.dcm"))).StatusCode);
         var tag = Guid.NewGuid().ToString("N")[..6];
-        using var visitor = Reach.Client(server, await server.CreateTokenAsync("dentist", "bg-north-" + tag, ["Imaging:Read"], clinic: "north"));
+        var (visitor, web, codes, usedTotp) = await UserAsync("dentist", "bg-north-" + tag, ["Imaging:Read"], "north");
+        using var disposeToken = visitor;
+        using var disposeSession = web;
         var ct = $"/dicom-web/studies/{CtStudy}/metadata";
         Assert.Equal(HttpStatusCode.Forbidden, (await visitor.SendAsync(Get(ct, "Emergency"))).StatusCode); // no grant yet
 
-        Assert.Equal(HttpStatusCode.BadRequest, (await visitor.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason = "urgent" })).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await visitor.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason = "facial trauma, patient unconscious", minutes = 600 })).StatusCode);
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await visitor.PostAsync("/api/break-glass", new StringContent("study=x"))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await visitor.PostAsJsonAsync("/api/break-glass", new { study = "1.2.3.4", reason = "facial trauma, patient unconscious" })).StatusCode);
-        var granted = await visitor.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason = "facial trauma, patient unconscious", minutes = 30 });
+        // Issue 11: the user must be present. An API token is refused even with a valid code (and burns none); a session
+        // without a code, with a wrong one, or with a TOTP step already used is refused too. Nothing is granted.
+        const string reason = "facial trauma, patient unconscious";
+        var byToken = await visitor.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason, code = codes.Peek() });
+        Assert.Equal(HttpStatusCode.Forbidden, byToken.StatusCode);
+        Assert.Contains("API token", await byToken.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await web.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await web.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason, code = "000000" == usedTotp ? "111111" : "000000" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await web.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason, code = usedTotp })).StatusCode); // replay
+        Assert.Equal(HttpStatusCode.Forbidden, (await visitor.SendAsync(Get(ct, "Emergency"))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await web.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason = "urgent", code = codes.Dequeue() })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await web.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason, minutes = 600, code = codes.Dequeue() })).StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await web.PostAsync("/api/break-glass", new StringContent("study=x"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await web.PostAsJsonAsync("/api/break-glass", new { study = "1.2.3.4", reason, code = codes.Peek() })).StatusCode);
+        var granted = await web.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason, minutes = 30, code = codes.Dequeue() });
         Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
         var grantId = JsonDocument.Parse(await granted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
 
         Assert.Equal(HttpStatusCode.Forbidden, (await visitor.SendAsync(Get(ct))).StatusCode); // only when the request says it is an emergency
         Assert.Equal(HttpStatusCode.OK, (await visitor.SendAsync(Get(ct, "Emergency"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await visitor.SendAsync(Get($"/dicom-web/studies/{MrStudy}/metadata", "Emergency"))).StatusCode); // that patient only
+        Assert.Equal(HttpStatusCode.BadRequest, (await visitor.SendAsync(Get(ct, "4"))).StatusCode); // the enum's number is no purpose
 
         // A grant widens reach, never permissions: a receptionist's emergency grant still shows no images; an admin (no patient role) gets none.
-        using (var front = Reach.Client(server, await server.CreateTokenAsync("receptionist", "bg-front-" + tag, ["Imaging:Read", "Demographics:Read"], clinic: "north")))
+        var (front, frontWeb, frontCodes, _) = await UserAsync("receptionist", "bg-front-" + tag, ["Imaging:Read", "Demographics:Read"], "north");
+        using (front)
+        using (frontWeb)
         {
-            Assert.Equal(HttpStatusCode.Created, (await front.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason = "emergency call, need contact" })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await frontWeb.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason = "emergency call, need contact", code = frontCodes.Dequeue() })).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await front.SendAsync(Get(ct, "Emergency"))).StatusCode);
         }
-        using (var admin = Reach.Client(server, await server.CreateTokenAsync("admin", "bg-admin-" + tag, ["Settings:Read"], clinic: "north")))
-            Assert.Equal(HttpStatusCode.Forbidden, (await admin.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason = "want to look at the x-ray" })).StatusCode);
+        var (admin, adminWeb, adminCodes, _) = await UserAsync("admin", "bg-admin-" + tag, ["Settings:Read"], "north");
+        using (admin)
+        using (adminWeb)
+            Assert.Equal(HttpStatusCode.Forbidden, (await adminWeb.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason = "want to look at the x-ray", code = adminCodes.Dequeue() })).StatusCode);
 
         // Flagged to the privacy officer until reviewed; the holder cannot review it, the visitor cannot list.
         Assert.Equal(HttpStatusCode.Forbidden, (await visitor.GetAsync("/api/break-glass")).StatusCode);

@@ -42,10 +42,14 @@ public class WebServerFixture : IAsyncLifetime
             o.SignInWindowSeconds = 60;
             configure?.Invoke(o);
         });
+        Map(node);
         await node.StartAsync();
         var address = node.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (node, new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)));
     }
+
+    /// <summary>A derived fixture's extra endpoints (test-only), mapped before the server starts.</summary>
+    protected virtual void Map(WebApplication app) { }
 
     public UserAccounts Accounts()
     {
