@@ -57,7 +57,7 @@ public class BreakGlassApiTests(BreakGlassFixture server) : IClassFixture<BreakG
         using var disposeToken = visitor;
         using var disposeSession = web;
         var ct = $"/dicom-web/studies/{CtStudy}/metadata";
-        Assert.Equal(HttpStatusCode.Forbidden, (await visitor.SendAsync(Get(ct, "Emergency"))).StatusCode); // no grant yet
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.SendAsync(Get(ct, "Emergency"))).StatusCode); // no grant yet — answered as if it did not exist
 
         // Issue 11: the user must be present. An API token is refused even with a valid code (and burns none); a session
         // without a code, with a wrong one, or with a TOTP step already used is refused too. Nothing is granted.
@@ -68,7 +68,7 @@ public class BreakGlassApiTests(BreakGlassFixture server) : IClassFixture<BreakG
         Assert.Equal(HttpStatusCode.Forbidden, (await web.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await web.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason, code = "000000" == usedTotp ? "111111" : "000000" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await web.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason, code = usedTotp })).StatusCode); // replay
-        Assert.Equal(HttpStatusCode.Forbidden, (await visitor.SendAsync(Get(ct, "Emergency"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.SendAsync(Get(ct, "Emergency"))).StatusCode);
 
         Assert.Equal(HttpStatusCode.BadRequest, (await web.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason = "urgent", code = codes.Dequeue() })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await web.PostAsJsonAsync("/api/break-glass", new { study = CtStudy, reason, minutes = 600, code = codes.Dequeue() })).StatusCode);
@@ -78,9 +78,9 @@ public class BreakGlassApiTests(BreakGlassFixture server) : IClassFixture<BreakG
         Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
         var grantId = JsonDocument.Parse(await granted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await visitor.SendAsync(Get(ct))).StatusCode); // only when the request says it is an emergency
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.SendAsync(Get(ct))).StatusCode); // only when the request says it is an emergency
         Assert.Equal(HttpStatusCode.OK, (await visitor.SendAsync(Get(ct, "Emergency"))).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await visitor.SendAsync(Get($"/dicom-web/studies/{MrStudy}/metadata", "Emergency"))).StatusCode); // that patient only
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.SendAsync(Get($"/dicom-web/studies/{MrStudy}/metadata", "Emergency"))).StatusCode); // that patient only
         Assert.Equal(HttpStatusCode.BadRequest, (await visitor.SendAsync(Get(ct, "4"))).StatusCode); // the enum's number is no purpose
 
         // A grant widens reach, never permissions: a receptionist's emergency grant still shows no images; an admin (no patient role) gets none.
