@@ -24,8 +24,18 @@ public sealed record IngestLimits
     /// <summary>Options for reading a whole stored or received object.</summary>
     public DicomReadOptions ReadOptions => new() { MaxInflatedBytes = MaxInflatedBytes };
 
-    /// <summary>Options for reading the header of a received object (stops at Pixel Data).</summary>
-    public DicomReadOptions HeaderOptions => DicomReadOptions.HeaderOnly with { MaxInflatedBytes = Math.Min(MaxHeaderBytes, MaxInflatedBytes) };
+    /// <summary>
+    /// Options for reading the header of a received object (stops at Pixel Data): large inflated values before it are
+    /// passed over, not buffered, so a deflated header costs only the reader's buffers.
+    /// </summary>
+    public DicomReadOptions HeaderOptions => DicomReadOptions.HeaderOnly with
+    {
+        MaxInflatedBytes = Math.Min(MaxHeaderBytes, MaxInflatedBytes),
+        SkipUnaddressableLargeValues = true,
+    };
+
+    /// <summary>Options for the structural check: the whole object, large inflated values passed over (their lengths are what is checked).</summary>
+    public DicomReadOptions CheckOptions => ReadOptions with { SkipUnaddressableLargeValues = true };
 
     /// <summary>Throws when a limit is not a positive number (checked at start).</summary>
     public void Validate()
@@ -56,11 +66,13 @@ public sealed class UnreadableInstanceException(string reason, Exception? inner 
 public static class InstanceIntegrity
 {
     /// <summary>Opens a whole object for reading (values stay ranges of a seekable stream); a defect raises <see cref="UnreadableInstanceException"/>.</summary>
-    public static DicomFile Open(Stream stream, IngestLimits limits)
+    public static DicomFile Open(Stream stream, IngestLimits limits) => Open(stream, limits.ReadOptions);
+
+    private static DicomFile Open(Stream stream, DicomReadOptions options)
     {
         try
         {
-            return DicomFile.Open(stream, limits.ReadOptions);
+            return DicomFile.Open(stream, options);
         }
         catch (DicomLimitExceededException ex)
         {
@@ -77,7 +89,7 @@ public static class InstanceIntegrity
     {
         try
         {
-            using var file = Open(stream, limits);
+            using var file = Open(stream, limits.CheckOptions);
             return Check(file);
         }
         catch (UnreadableInstanceException ex)

@@ -45,6 +45,20 @@ internal sealed class MemoryValue(ReadOnlyMemory<byte> bytes) : DicomValue
     }
 }
 
+/// <summary>
+/// A large value of a source that cannot be addressed (a deflated dataset) that a structural read passed over
+/// (<see cref="DicomReadOptions.SkipUnaddressableLargeValues"/>): its length is known, its bytes were not kept.
+/// </summary>
+internal sealed class SkippedValue(long length) : DicomValue
+{
+    public override long Length => length;
+    public override bool IsDeferred => true;
+    public override void Read(long offset, Span<byte> destination) => throw Skipped();
+    public override ReadOnlyMemory<byte> GetMemory() => throw Skipped();
+    private InvalidOperationException Skipped() =>
+        new($"this {length}-byte value was skipped by a structural read (DicomReadOptions.SkipUnaddressableLargeValues): open the object again to read it");
+}
+
 /// <summary>A value left in a random-access source. Big-endian sources are swapped per unit on read.</summary>
 internal sealed class RangeValue(IRandomAccessSource source, long sourceOffset, long length, int swapUnit) : DicomValue
 {

@@ -272,6 +272,12 @@ internal sealed class DicomParser
             if (!input.TrySkip(length)) throw Error($"value of {length} bytes is truncated", tag, at);
             return new RangeValue(source, at, length, swap);
         }
+        if (length >= options.LargeValueThreshold && options.SkipUnaddressableLargeValues)
+        {
+            long at = input.Position;
+            if (!input.TrySkip(length)) throw Error($"value of {length} bytes is truncated", tag, at);
+            return new SkippedValue(length);
+        }
         if (!input.TryReadBytes(length, out var bytes))
             throw Error($"input ended inside a value of {length} bytes", tag);
         if (swap > 1) ByteSwap.InPlace(bytes, swap);

@@ -24,6 +24,13 @@ public sealed record DicomReadOptions
     /// </summary>
     public long MaxInflatedBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// For a structural read: large values (at least <see cref="LargeValueThreshold"/>) that cannot stay ranges of the
+    /// source (inflated from a deflated dataset, or from an unseekable stream) are read through and not kept, so the
+    /// read's memory does not grow with them; their length is known, reading their bytes throws.
+    /// </summary>
+    public bool SkipUnaddressableLargeValues { get; init; }
+
     /// <summary>Stop before this tag at the top level (e.g. Pixel Data for a header-only parse).</summary>
     public DicomTag? StopBeforeTag { get; init; }
 

@@ -18,7 +18,7 @@ public sealed class MeasuredAlone;
 /// refused across protocols, the Host header echoed. Each attack is replayed; nothing refused may leave a trace.
 /// </summary>
 [Collection(nameof(MeasuredAlone))]
-public class IngestHardeningTests(ServerFixture server) : IClassFixture<ServerFixture>
+public class IngestHardeningTests(ServerFixture server, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ServerFixture>
 {
     private string Port => server.DicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -79,6 +79,7 @@ public class IngestHardeningTests(ServerFixture server) : IClassFixture<ServerFi
         long before = GC.GetTotalAllocatedBytes(precise: true);
         var response = await StowBytesAsync(bomb);
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        output.WriteLine($"BOMB: STOW answered {(int)response.StatusCode}, allocated {allocated / (1024 * 1024)} MiB");
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         var (reason, comment) = await SingleFailureAsync(response);
         Assert.Equal(0xC000, reason);
@@ -194,6 +195,10 @@ public class IngestHardeningTests(ServerFixture server) : IClassFixture<ServerFi
         var text = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("evil.example", text);
         Assert.Contains($"https://127.0.0.1:{server.BaseAddress.Port}/dicom-web/studies/", text);
+        // The Retrieve URL names a resource that exists.
+        using var json = JsonDocument.Parse(text);
+        var url = json.RootElement.GetProperty("00081199").GetProperty("Value")[0].GetProperty("00081190").GetProperty("Value")[0].GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(new Uri(url).AbsolutePath + "/metadata")).StatusCode);
     }
 
     /// <summary>Raw multipart bodies with framing faults: each answers a 4xx problem or failure list with security headers, never a 500.</summary>
@@ -265,28 +270,32 @@ public class IngestHardeningTests(ServerFixture server) : IClassFixture<ServerFi
             foreach (var mutant in ProbeObjects.Mutations(sound, 60, seed: 11 + n++))
             {
                 var unique = mutant;
-                string? sop = null;
-                try { unique = WithNewIdentity(mutant, out var s); sop = s; }
+                try { unique = WithNewIdentity(mutant, out _); }
                 catch (Exception ex) when (ex is DicomFormatException or InvalidOperationException or DicomTextException) { }
                 var response = await StowBytesAsync(unique);
                 Assert.True((int)response.StatusCode < 500, $"{source}: STOW answered {(int)response.StatusCode}");
                 if (response.StatusCode != HttpStatusCode.OK) { refused++; continue; }
                 stored++;
                 using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                var url = json.RootElement.GetProperty("00081199").GetProperty("Value")[0].GetProperty("00081190").GetProperty("Value")[0].GetString()!;
-                var path = new Uri(url).AbsolutePath;
-                var metadata = await server.Client.GetAsync(path + "/metadata");
-                if (metadata.StatusCode != HttpStatusCode.OK) { unreadable.Add($"{source} metadata {(int)metadata.StatusCode} {url} {await metadata.Content.ReadAsStringAsync()}"); continue; }
-                try { JsonDocument.Parse(await metadata.Content.ReadAsStringAsync()).Dispose(); }
-                catch (Exception ex) when (ex is JsonException or HttpRequestException or IOException) { unreadable.Add($"{source} metadata cut: {ex.Message}"); }
-                foreach (var read in new[] { "/frames/1", "/rendered" })
+                // Every read of what was acknowledged, at the URL its Retrieve URL names.
+                var path = new Uri(json.RootElement.GetProperty("00081199").GetProperty("Value")[0].GetProperty("00081190").GetProperty("Value")[0].GetString()!).AbsolutePath;
+                foreach (var read in new[] { "/metadata", "/frames/1", "/rendered" })
                 {
-                    var r = await server.Client.GetAsync(path + read);
-                    if ((int)r.StatusCode >= 500) unreadable.Add($"{source} {read} {(int)r.StatusCode}: {await r.Content.ReadAsStringAsync()}");
+                    try
+                    {
+                        var r = await server.Client.GetAsync(path + read);
+                        var body = await r.Content.ReadAsStringAsync();
+                        if ((int)r.StatusCode >= 500 || (read == "/metadata" && r.StatusCode != HttpStatusCode.OK)) unreadable.Add($"{source} {read} {(int)r.StatusCode}: {body}");
+                        else if (read == "/metadata") JsonDocument.Parse(body).Dispose();
+                    }
+                    catch (Exception ex) when (ex is JsonException or HttpRequestException or IOException)
+                    {
+                        unreadable.Add($"{source} {read} cut short: {ex.Message}");
+                    }
                 }
-                _ = sop;
             }
         }
+        output.WriteLine($"FUZZ: {stored + refused} mutants, stored {stored}, refused {refused}, failed reads of stored ones {unreadable.Count}");
         Assert.True(stored > 0 && refused > 0, $"stored {stored}, refused {refused}: the fuzz must exercise both");
         Assert.True(unreadable.Count == 0, $"{unreadable.Count} of {stored} acknowledged mutants do not read back:\n" + string.Join("\n", unreadable.Take(20)));
         await AssertNoOrphanBlobsAsync();
