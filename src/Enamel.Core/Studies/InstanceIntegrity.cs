@@ -68,6 +68,21 @@ public static class InstanceIntegrity
     /// <summary>Opens a whole object for reading (values stay ranges of a seekable stream); a defect raises <see cref="UnreadableInstanceException"/>.</summary>
     public static DicomFile Open(Stream stream, IngestLimits limits) => Open(stream, limits.ReadOptions);
 
+    /// <summary>
+    /// Opens a whole object whose pixel data is about to be used (frames, rendering, transcoding): it must also pass
+    /// the checks after the parse (<see cref="Check(DicomFile)"/>), else <see cref="UnreadableInstanceException"/>.
+    /// </summary>
+    public static DicomFile OpenImage(Stream stream, IngestLimits limits)
+    {
+        var file = Open(stream, limits.ReadOptions);
+        if (Check(file) is { } defect)
+        {
+            file.Dispose();
+            throw new UnreadableInstanceException(defect);
+        }
+        return file;
+    }
+
     private static DicomFile Open(Stream stream, DicomReadOptions options)
     {
         try

@@ -33,7 +33,7 @@ internal static class InstanceContent
             await stream.CopyToAsync(output, 1 << 16, ct);
             return;
         }
-        using var file = InstanceIntegrity.Open(stream, limits);
+        using var file = InstanceIntegrity.OpenImage(stream, limits);
         var target = DicomTransferSyntax.FromUid(requested);
         DicomFile converted;
         if (file.TransferSyntax.IsEncapsulated || target.IsEncapsulated)

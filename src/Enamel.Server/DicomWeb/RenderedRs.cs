@@ -99,7 +99,7 @@ internal static class RenderedRs
         var chosen = instances[instances.Count / 2];
         var image = new MemoryStream();
         await using (var stream = await blobs.OpenReadAsync(chosen.Blob.Id, http.RequestAborted))
-        using (var file = StoredObjects.Open(http, stream))
+        using (var file = StoredObjects.OpenImage(http, stream))
         {
             try
             {

@@ -17,6 +17,9 @@ internal static class StoredObjects
 {
     public static DicomFile Open(HttpContext http, Stream stream) => InstanceIntegrity.Open(stream, Limits(http));
 
+    /// <summary>For reads that use the pixel data: the object must pass the whole ingest check, else a clear error.</summary>
+    public static DicomFile OpenImage(HttpContext http, Stream stream) => InstanceIntegrity.OpenImage(stream, Limits(http));
+
     public static IngestLimits Limits(HttpContext http) => http.RequestServices.GetService<IngestLimits>() ?? IngestLimits.Default;
 
     /// <summary>Middleware: an unreadable, corrupt or disposed stored object answers a problem detail (when nothing was sent yet).</summary>

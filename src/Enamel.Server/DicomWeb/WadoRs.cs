@@ -76,7 +76,7 @@ internal static class WadoRs
             return;
         }
         await using var stream = await blobs.OpenReadAsync(found[0].Blob.Id, http.RequestAborted);
-        using var file = StoredObjects.Open(http, stream);
+        using var file = StoredObjects.OpenImage(http, stream);
         DicomPixelData pixels;
         try { pixels = DicomPixelData.Create(file); }
         catch (DicomImagingException ex)

@@ -201,6 +201,47 @@ public class IngestHardeningTests(ServerFixture server, Xunit.Abstractions.ITest
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(new Uri(url).AbsolutePath + "/metadata")).StatusCode);
     }
 
+    /// <summary>Indexes a corrupt object directly, as a release without the ingest check could acknowledge it.</summary>
+    private async Task<Enamel.Core.Studies.InstanceAttributes> PlantAsync(byte[] corrupt)
+    {
+        using var file = DicomFile.Open(new MemoryStream(corrupt), new DicomReadOptions { StopBeforeTag = DicomTags.PixelData });
+        var attributes = Enamel.Core.Studies.InstanceAttributes.From(file.Dataset);
+        var key = await server.Folder.Keyring.CreateDataKeyAsync(default);
+        var blob = await server.Folder.Blobs.PutAsync(new MemoryStream(corrupt), key, default);
+        Assert.Equal(Enamel.Core.Studies.IndexOutcome.Added, await server.Folder.Index.AddInstanceAsync(attributes,
+            new Enamel.Core.Studies.StoredBlob(blob, corrupt.Length, "legacy", file.TransferSyntax.Uid), key, new Enamel.Core.Studies.IngestOwner("main", null, null), default));
+        return attributes;
+    }
+
+    [Theory]
+    [InlineData("pixel-data-past-the-end", new[] { "/metadata", "/frames/1", "/rendered", "/thumbnail" })]
+    [InlineData("pixel-data-shorter-than-the-image", new[] { "/frames/1", "/rendered", "/thumbnail" })]
+    public async Task StoredUnreadableObject_AnswersAProblemDetail_NeverACut200(string variant, string[] reads)
+    {
+        var bytes = WithNewIdentity(Sample("MR_small.dcm"), out _);
+        using (var f = DicomFile.Open(new MemoryStream(bytes)))
+        {
+            // Its own patient, study and series, so nothing else shares the planted object's identity.
+            f.Dataset.SetString(DicomTags.PatientID, DicomVR.LO, "PLANT-" + Guid.NewGuid().ToString("N")[..8]);
+            f.Dataset.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, "2.25." + new System.Numerics.BigInteger(Guid.NewGuid().ToByteArray(), isUnsigned: true));
+            f.Dataset.SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, "2.25." + new System.Numerics.BigInteger(Guid.NewGuid().ToByteArray(), isUnsigned: true));
+            var ms = new MemoryStream();
+            f.Save(ms);
+            bytes = ms.ToArray();
+        }
+        var a = await PlantAsync(ProbeObjects.CorruptVariants(bytes)[variant]);
+        var path = $"/dicom-web/studies/{a.StudyInstanceUid}/series/{a.SeriesInstanceUid}/instances/{a.SopInstanceUid}";
+        foreach (var read in reads)
+        {
+            var response = await server.Client.GetAsync(path + read);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.InternalServerError, $"{read}: {(int)response.StatusCode} {body}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("cannot be read", body);
+            Assert.Contains("enamel verify", body);
+        }
+    }
+
     /// <summary>Raw multipart bodies with framing faults: each answers a 4xx problem or failure list with security headers, never a 500.</summary>
     public static TheoryData<string> Faults() => ["truncated-part", "wrong-boundary", "lf-only", "long-boundary", "gzip-body",
         "no-close-delimiter", "good-then-truncated", "empty-body", "headers-only", "garbage-preamble-only"];
