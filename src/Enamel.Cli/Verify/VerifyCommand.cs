@@ -19,8 +19,7 @@ internal static class VerifyCommand
         {
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            var limits = new IngestLimits { MaxInflatedBytes = ctx.Options.MaxInflatedBytes };
-            var verify = new VerifyArchive(ctx.Folder.Index, ctx.Folder.Blobs, limits);
+            var verify = new VerifyArchive(ctx.Folder.Index, ctx.Folder.Blobs, ctx.Options.IngestLimits());
             VerifyArchive.Progress last = new(0, 0);
             await foreach (var finding in verify.RunAsync(p => last = p, ct))
                 Console.WriteLine($"UNREADABLE study {finding.StudyInstanceUid} series {finding.SeriesInstanceUid} instance {finding.SopInstanceUid}: {finding.Reason}");

@@ -36,13 +36,6 @@ public sealed record IngestLimits
 
     /// <summary>Options for the structural check: the whole object, large inflated values passed over (their lengths are what is checked).</summary>
     public DicomReadOptions CheckOptions => ReadOptions with { SkipUnaddressableLargeValues = true };
-
-    /// <summary>Throws when a limit is not a positive number (checked at start).</summary>
-    public void Validate()
-    {
-        if (MaxHeaderBytes < 64 * 1024) throw new ArgumentOutOfRangeException(nameof(MaxHeaderBytes), MaxHeaderBytes, "at least 65536 bytes");
-        if (MaxInflatedBytes < 64 * 1024) throw new ArgumentOutOfRangeException(nameof(MaxInflatedBytes), MaxInflatedBytes, "at least 65536 bytes");
-    }
 }
 
 /// <summary>
@@ -168,6 +161,10 @@ public static class InstanceIntegrity
         }
     }
 
+    /// <summary>Syntaxes whose frames are JPEG or JPEG-LS streams: each starts with SOI (FF D8).</summary>
+    private static readonly DicomTransferSyntax[] JpegFamily = [DicomTransferSyntax.JpegBaseline, DicomTransferSyntax.JpegExtended,
+        DicomTransferSyntax.JpegLossless, DicomTransferSyntax.JpegLosslessSV1, DicomTransferSyntax.JpegLsLossless, DicomTransferSyntax.JpegLsNearLossless];
+
     /// <summary>The first bytes of the first frame must start the codec's stream (cheap; the codec itself runs only on read).</summary>
     private static string? CheckFirstFragment(DicomTransferSyntax syntax, DicomValue fragment)
     {
@@ -175,16 +172,14 @@ public static class InstanceIntegrity
         int n = (int)Math.Min(head.Length, fragment.Length);
         fragment.Read(0, head[..n]);
         head = head[..n];
-        var uid = syntax.Uid;
-        bool jpeg = uid.StartsWith("1.2.840.10008.1.2.4.", StringComparison.Ordinal) && uid.Length == "1.2.840.10008.1.2.4.50".Length
-            && uid[^2..] is "50" or "51" or "57" or "70" or "80" or "81";
-        bool j2k = uid is "1.2.840.10008.1.2.4.90" or "1.2.840.10008.1.2.4.91";
+        bool jpeg = JpegFamily.Contains(syntax);
+        bool j2k = syntax == DicomTransferSyntax.Jpeg2000Lossless || syntax == DicomTransferSyntax.Jpeg2000;
         if (jpeg && !(n >= 2 && head[0] == 0xFF && head[1] == 0xD8))
             return "the first frame of JPEG pixel data does not start with a JPEG start-of-image marker";
         if (j2k && !(n >= 4 && ((head[0] == 0xFF && head[1] == 0x4F && head[2] == 0xFF && head[3] == 0x51)
                                || (n >= 8 && head[4] == (byte)'j' && head[5] == (byte)'P' && head[6] == (byte)' ' && head[7] == (byte)' '))))
             return "the first frame of JPEG 2000 pixel data is neither a codestream nor a JP2 file";
-        if (uid == DicomTransferSyntax.RleLossless.Uid)
+        if (syntax == DicomTransferSyntax.RleLossless)
         {
             if (n < 64) return "the first frame of RLE pixel data is shorter than its 64-byte header";
             uint segments = BinaryPrimitives.ReadUInt32LittleEndian(head);

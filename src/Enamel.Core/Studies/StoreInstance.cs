@@ -37,9 +37,6 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
 {
     private readonly IngestLimits limits = limits ?? IngestLimits.Default;
 
-    /// <summary>The limits this pipeline reads objects with (readers of stored objects use the same).</summary>
-    public IngestLimits Limits => limits;
-
     public async Task<StoreResult> ExecuteAsync(Stream part10, IngestTarget target, CancellationToken ct)
     {
         var (header, head) = await ReadHeaderAsync(part10, ct);
@@ -79,7 +76,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
             // Lost a race with a concurrent store of the same instance.
             await blobs.DeleteAsync(blob.Id, ct);
             var winner = await index.FindInstanceAsync(attributes.SopInstanceUid, ct);
-            var same = winner is not null && ContentHash.Same(winner.Blob.Sha256, blob.Sha256);
+            var same = winner is not null && winner.Blob.Sha256 == blob.Sha256;
             return new StoreResult(same ? StoreStatus.AlreadyStored : StoreStatus.Conflict, attributes, winner?.Blob.Id, syntax);
         }
         if (target.PatientCreated is { } created && decision.Owner.PatientKey is null
@@ -167,7 +164,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
     /// </summary>
     private async Task<StoredBlob> PutCheckedAsync(Stream whole, long datasetOffset, string hashPrefix, DataKeyId key, string syntax, CancellationToken ct)
     {
-        var hashing = new HashingStream(whole, hashPrefix.Length == 0 ? 0 : datasetOffset, hashPrefix);
+        var hashing = new HashingStream(whole, datasetOffset, hashPrefix);
         var blobId = await blobs.PutAsync(hashing, key, ct);
         string? defect;
         try
@@ -192,7 +189,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
     private async Task<StoreResult> StoreVersionAsync(Stream whole, long datasetOffset, StoredInstance existing, InstanceAttributes attributes, string syntax, CancellationToken ct)
     {
         var blob = await PutCheckedAsync(whole, datasetOffset, ContentHash.PrefixLike(existing.Blob.Sha256), existing.DataKey, syntax, ct);
-        if (ContentHash.Same(blob.Sha256, existing.Blob.Sha256))
+        if (blob.Sha256 == existing.Blob.Sha256)
         {
             await blobs.DeleteAsync(blob.Id, ct);
             return new StoreResult(StoreStatus.AlreadyStored, attributes, existing.Blob.Id, syntax);
@@ -211,10 +208,9 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
 
     private static async Task<StoreResult> CompareWithExistingAsync(Stream whole, long datasetOffset, StoredInstance existing, InstanceAttributes attributes, string syntax, CancellationToken ct)
     {
-        var prefix = ContentHash.PrefixLike(existing.Blob.Sha256);
-        var hashing = new HashingStream(whole, prefix.Length == 0 ? 0 : datasetOffset, prefix);
+        var hashing = new HashingStream(whole, datasetOffset, ContentHash.PrefixLike(existing.Blob.Sha256));
         await hashing.CopyToAsync(Stream.Null, ct);
-        var same = ContentHash.Same(hashing.Hash(), existing.Blob.Sha256);
+        var same = hashing.Hash() == existing.Blob.Sha256;
         return new StoreResult(same ? StoreStatus.AlreadyStored : StoreStatus.Conflict, attributes, existing.Blob.Id, syntax);
     }
 
@@ -268,9 +264,13 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         }
     }
 
-    /// <summary>Counts every byte; hashes those from <c>hashFrom</c> on (the dataset, when the meta header is left out).</summary>
-    private sealed class HashingStream(Stream inner, long hashFrom, string prefix) : ForwardOnlyReadStream
+    /// <summary>
+    /// Counts every byte and hashes the content the way <paramref name="prefix"/> names: the dataset only (from
+    /// <paramref name="datasetOffset"/>) for <see cref="ContentHash.DatasetPrefix"/>, the whole file for "".
+    /// </summary>
+    private sealed class HashingStream(Stream inner, long datasetOffset, string prefix) : ForwardOnlyReadStream
     {
+        private readonly long hashFrom = prefix.Length == 0 ? 0 : datasetOffset;
         private readonly IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         public long BytesRead { get; private set; }
         public string Hash() => prefix + Convert.ToHexStringLower(sha.GetHashAndReset());
@@ -311,6 +311,4 @@ public static class ContentHash
 
     /// <summary>The prefix of the way <paramref name="stored"/> was computed ("" for a whole-file hash).</summary>
     public static string PrefixLike(string stored) => stored.StartsWith(DatasetPrefix, StringComparison.Ordinal) ? DatasetPrefix : "";
-
-    public static bool Same(string a, string b) => string.Equals(a, b, StringComparison.Ordinal);
 }

@@ -4,7 +4,6 @@ using Enamel.Dicom;
 using Enamel.Storage.Crypto;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Enamel.Server.DicomWeb;
 
@@ -22,35 +21,18 @@ internal static class StoredObjects
 
     public static IngestLimits Limits(HttpContext http) => http.RequestServices.GetService<IngestLimits>() ?? IngestLimits.Default;
 
-    /// <summary>Middleware: an unreadable, corrupt or disposed stored object answers a problem detail (when nothing was sent yet).</summary>
-    public static async Task InvokeAsync(HttpContext http, Func<Task> next)
+    /// <summary>
+    /// The answer for a stored object that cannot be served (an error kind Core or Storage raises), or null for any
+    /// other failure. <see cref="Hosting.ResponseHardening"/> maps it once for every endpoint.
+    /// </summary>
+    public static (int Status, string Detail)? Failure(Exception e) => e switch
     {
-        string? detail;
-        int status;
-        try
-        {
-            await next();
-            return;
-        }
-        catch (UnreadableInstanceException ex)
-        {
-            (status, detail) = (StatusCodes.Status500InternalServerError, $"a stored object cannot be read ({ex.Reason}); `enamel verify` lists such objects for the clinic to act on");
-        }
-        catch (BlobCorruptException)
-        {
-            (status, detail) = (StatusCodes.Status500InternalServerError, "a stored object failed its integrity check (its encrypted blob is damaged); `enamel verify` lists such objects");
-        }
-        catch (KeyDestroyedException)
-        {
-            (status, detail) = (StatusCodes.Status410Gone, "the record's data key has been destroyed (disposed at the end of retention): its objects can no longer be read");
-        }
-        http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Enamel.StoredObjects").LogError("stored object not served: {Detail}", detail);
-        if (http.Response.HasStarted)
-        {
-            http.Abort();
-            return;
-        }
-        http.Response.Clear();
-        await Problem.WriteAsync(http, status, detail);
-    }
+        UnreadableInstanceException u => (StatusCodes.Status500InternalServerError,
+            $"a stored object cannot be read ({u.Reason}); `enamel verify` lists such objects for the clinic to act on"),
+        BlobCorruptException => (StatusCodes.Status500InternalServerError,
+            "a stored object failed its integrity check (its encrypted blob is damaged); `enamel verify` lists such objects"),
+        KeyDestroyedException => (StatusCodes.Status410Gone,
+            "the record's data key has been destroyed (disposed at the end of retention): its objects can no longer be read"),
+        _ => null,
+    };
 }

@@ -88,6 +88,9 @@ public sealed class EnamelOptions
     /// </summary>
     public long MaxInflatedBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>The archive's reading limits from these options: for ingest (serve and import), stored reads and <c>enamel verify</c>.</summary>
+    public Enamel.Core.Studies.IngestLimits IngestLimits() => new() { MaxInflatedBytes = MaxInflatedBytes };
+
     /// <summary>
     /// The server's public base URL (e.g. https://pacs.clinic.example:8443), used to build Retrieve URLs in STOW-RS and
     /// metadata responses. Unset: the address and port the client connected to (never the request's Host header).

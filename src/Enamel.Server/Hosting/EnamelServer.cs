@@ -38,7 +38,7 @@ public static class EnamelServer
         builder.Services.AddSingleton<IStudyIndex>(folder.Index);
         builder.Services.AddSingleton<IBlobStore>(folder.Blobs);
         builder.Services.AddSingleton<IKeyring>(folder.Keyring);
-        var limits = new IngestLimits { MaxInflatedBytes = options.MaxInflatedBytes };
+        var limits = options.IngestLimits();
         builder.Services.AddSingleton(limits);
         builder.Services.AddSingleton(sp => new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions, limits));
         var security = folder.Security;
@@ -86,7 +86,6 @@ public static class EnamelServer
         app.UseRouting();
         app.Use(WebEndpoints.SendBrowsersToSignIn);
         app.Use(Access.AccessGate.InvokeAsync); // after routing: every endpoint's access marker is known here
-        app.Use(StoredObjects.InvokeAsync); // an unreadable stored object: a problem detail, never a cut 200 or a bare 500
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).Public();
         app.MapDicomWeb();
         Api.AuditApi.MapAuditApi(app);

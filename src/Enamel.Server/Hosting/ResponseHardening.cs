@@ -75,8 +75,17 @@ internal static class ResponseHardening
         catch (Exception e) when (!response.HasStarted)
         {
             if (http.RequestAborted.IsCancellationRequested) return; // the client is gone: nobody to answer, nothing went wrong here
-            int status = e is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
             var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Enamel.Server");
+            if (DicomWeb.StoredObjects.Failure(e) is { } stored)
+            {
+                // A stored object that cannot be served: the defect is named (no patient data in it), never a cut 200.
+                log.LogError("stored object not served: {Detail}", stored.Detail);
+                response.Clear();
+                Apply(response.Headers, overwrite: true);
+                await WriteProblemAsync(http, stored.Status, stored.Detail);
+                return;
+            }
+            int status = e is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
             if (status >= 500)
                 log.LogError(e, "unhandled exception in {Endpoint}", http.GetEndpoint()?.DisplayName ?? "(no endpoint)");
             else

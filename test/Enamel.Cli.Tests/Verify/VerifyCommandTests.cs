@@ -18,14 +18,7 @@ public sealed class VerifyCommandTests : IDisposable
     {
         var corrupt = ProbeObjects.CorruptVariants(File.ReadAllBytes(Enamel.Sample("MR_small.dcm")))["pixel-data-shorter-than-the-image"];
         var folder = await DataFolder.OpenAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
-        using var file = DicomFile.Open(new MemoryStream(corrupt));
-        var attributes = InstanceAttributes.From(file.Dataset);
-        var key = await folder.Keyring.CreateDataKeyAsync(default);
-        var blob = await folder.Blobs.PutAsync(new MemoryStream(corrupt), key, default);
-        var outcome = await folder.Index.AddInstanceAsync(attributes, new StoredBlob(blob, corrupt.Length, "legacy", file.TransferSyntax.Uid), key,
-            new IngestOwner("main", null, null), default);
-        Assert.Equal(IndexOutcome.Added, outcome);
-        return attributes.SopInstanceUid;
+        return (await PlantedObjects.PlantAsync(folder.Blobs, folder.Keyring, folder.Index, corrupt)).SopInstanceUid;
     }
 
     [Fact]

@@ -1,0 +1,22 @@
+using Enamel.Core.Blobs;
+using Enamel.Core.Keys;
+using Enamel.Core.Studies;
+using Enamel.Dicom;
+
+namespace Enamel.TestShared;
+
+/// <summary>Objects indexed directly, past the ingest pipeline, as a release without its integrity check could acknowledge them.</summary>
+public static class PlantedObjects
+{
+    public static async Task<InstanceAttributes> PlantAsync(IBlobStore blobs, IKeyring keyring, IStudyIndex index, byte[] bytes, string clinic = "main")
+    {
+        using var file = DicomFile.Open(new MemoryStream(bytes), new DicomReadOptions { StopBeforeTag = DicomTags.PixelData });
+        var attributes = InstanceAttributes.From(file.Dataset);
+        var key = await keyring.CreateDataKeyAsync(default);
+        var blob = await blobs.PutAsync(new MemoryStream(bytes), key, default);
+        var outcome = await index.AddInstanceAsync(attributes, new StoredBlob(blob, bytes.Length, "legacy", file.TransferSyntax.Uid), key,
+            new IngestOwner(clinic, null, null), default);
+        if (outcome != IndexOutcome.Added) throw new InvalidOperationException($"planting the object was {outcome}, not Added");
+        return attributes;
+    }
+}
