@@ -1,0 +1,18 @@
+namespace Enamel.Core.Records;
+
+/// <summary>The state of one version of an item: nothing is overwritten or deleted.</summary>
+public enum VersionStatus
+{
+    /// <summary>The version in force.</summary>
+    Current,
+    /// <summary>Replaced by a later version (an amendment, a correction, a merge).</summary>
+    Superseded,
+    /// <summary>Withdrawn as recorded by mistake (wrong patient, wrong tooth); kept and shown as such.</summary>
+    EnteredInError,
+}
+
+/// <summary>
+/// One version of an item: its number (1, 2, …), who wrote it, when, why (free text the author gives, never needed to
+/// be PHI-free: it is stored sealed with the item), and its status now.
+/// </summary>
+public sealed record RecordVersion(RecordRef Item, int Number, string AuthorId, DateTimeOffset Time, string Reason, VersionStatus Status);
