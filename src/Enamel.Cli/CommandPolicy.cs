@@ -19,6 +19,11 @@ internal static class CommandPolicy
         ["import"] = Op(RecordCategory.Imaging, RecordAction.Create),
         // Decided for the destination clinic here, and again for the patient where they are now.
         ["patients move"] = Op(RecordCategory.Demographics, RecordAction.Amend),
+        // Each verb decides again for the record it touches (the new patient's clinic, the patient shown, both merged records).
+        ["patients add"] = Op(RecordCategory.Demographics, RecordAction.Create),
+        ["patients show"] = Op(RecordCategory.Demographics, RecordAction.Read),
+        ["patients search"] = Op(RecordCategory.Demographics, RecordAction.Read),
+        ["patients merge"] = Op(RecordCategory.Demographics, RecordAction.Amend),
         ["users add"] = Op(RecordCategory.Settings, RecordAction.Create),
         ["users list"] = Op(RecordCategory.Settings, RecordAction.Read),
         ["users disable"] = Op(RecordCategory.Settings, RecordAction.Amend),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Enamel.Core.Access;
+using Enamel.Core.Patients;
 using Enamel.Core.Accounts;
 using Enamel.Server.Hosting;
 
@@ -35,6 +36,10 @@ internal sealed class AdminContext
 
     /// <summary>The one policy decision point, for decisions a command makes per record (e.g. import, per patient).</summary>
     public AccessPolicy Policy { get; }
+
+    /// <summary>The Core verbs the commands call (the same ones the server's endpoints call).</summary>
+    public PatientVerbs Services => services ??= new PatientVerbs(Folder, Policy);
+    private PatientVerbs? services;
     public EnamelOptions Options { get; }
     public UserAccounts Accounts { get; }
     public ApiTokens Tokens { get; }
@@ -91,6 +96,15 @@ internal sealed class AdminContext
             return null;
         }
         return new AdminContext(folder, options, actor, policy);
+    }
+
+    /// <summary>The patient verbs over this data folder.</summary>
+    public sealed class PatientVerbs(DataFolder folder, AccessPolicy policy)
+    {
+        public RegisterPatient RegisterPatient { get; } = new(folder.Patients, folder.Keyring, folder.Security.Users, policy);
+        public FindPatients FindPatients { get; } = new(folder.Patients, policy);
+        public MergePatients MergePatients { get; } = new(folder.Patients, policy);
+        public MovePatient MovePatient { get; } = new(folder.Patients, policy);
     }
 
     public async Task<User?> FindUserAsync(string name, CancellationToken ct)

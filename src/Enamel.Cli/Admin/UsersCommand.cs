@@ -64,7 +64,7 @@ internal static class UsersCommand
         var keys = new HashSet<long>();
         foreach (var (patientId, isOwn) in dependants.Select(d => (d, false)).Prepend((own ?? "", true)).Where(p => p.Item1.Length > 0))
         {
-            var record = await ctx.Folder.Index.FindPatientAsync(patientId, issuer, ct);
+            var record = await ctx.Folder.Patients.FindByDicomIdAsync(patientId, issuer, ct);
             if (record is null)
             {
                 Console.Error.WriteLine($"E: no patient with Patient ID '{patientId}'{(issuer.Length > 0 ? $" (issuer '{issuer}')" : "")} in the archive");

@@ -9,9 +9,6 @@ public interface IStudyIndex
     /// <summary>Creates the schema if needed.</summary>
     Task InitializeAsync(CancellationToken ct);
 
-    /// <summary>The data key of the patient (PatientID, issuer), or null if the patient is not known yet.</summary>
-    Task<PatientRecord?> FindPatientAsync(string patientId, string issuer, CancellationToken ct);
-
     /// <summary>The patient a study belongs to (key and clinic: the access policy's scope), or null when the study is unknown.</summary>
     Task<StudyPatient?> FindStudyPatientAsync(string studyInstanceUid, CancellationToken ct);
 
@@ -21,19 +18,15 @@ public interface IStudyIndex
     /// <summary>The keys of every patient of <paramref name="clinic"/>.</summary>
     Task<IReadOnlySet<long>> ListPatientKeysAsync(string clinic, CancellationToken ct);
 
-    /// <summary>Moves the patient (with every study) to <paramref name="clinic"/>; false when there is no such patient.</summary>
-    Task<bool> MovePatientAsync(long patientKey, string clinic, CancellationToken ct);
-
     /// <summary>An already-stored instance with this SOP Instance UID, or null.</summary>
     Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken ct);
 
     /// <summary>
-    /// Records the instance (creating patient, study and series rows as needed) in one transaction; a new patient
-    /// gets <paramref name="blobKey"/>, the data key the blob was encrypted under, as its data key, and belongs to
-    /// <see cref="IngestOwner.Clinic"/> (an existing patient keeps its clinic). The caller decided access for
-    /// <paramref name="owner"/>; when the database says otherwise inside the transaction (the Patient ID was created
-    /// meanwhile, perhaps in another clinic, or the study belongs to a patient nobody decided on), nothing is written and
-    /// the outcome is <see cref="IndexOutcome.OwnerChanged"/>: the caller decides again. A concurrent insert of the same
+    /// Records the instance (creating study and series rows as needed) in one transaction, for the registered patient
+    /// <see cref="IngestOwner.PatientKey"/>; <paramref name="blobKey"/> (that patient's data key) seals the study and
+    /// series descriptions. The caller decided access for <paramref name="owner"/>; when the database says otherwise inside
+    /// the transaction (the Patient ID names another record now, or the study belongs to a patient nobody decided on),
+    /// nothing is written and the outcome is <see cref="IndexOutcome.OwnerChanged"/>: the caller decides again. A concurrent insert of the same
     /// SOP Instance UID is reported as <see cref="IndexOutcome.AlreadyStored"/>.
     /// </summary>
     Task<IndexOutcome> AddInstanceAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId blobKey, IngestOwner owner, CancellationToken ct);
@@ -56,9 +49,6 @@ public interface IStudyIndex
     /// <summary>QIDO-style search at one level, restricted to <see cref="StudyQuery.Reach"/> when it is set.</summary>
     Task<IReadOnlyList<IReadOnlyDictionary<Enamel.Dicom.DicomTag, string>>> SearchAsync(StudyQuery query, CancellationToken ct);
 }
-
-/// <summary>A patient row; <paramref name="Clinic"/> is the clinic the patient belongs to (set when first stored, never changed by ingest).</summary>
-public sealed record PatientRecord(long Key, string PatientId, string Issuer, string Name, string BirthDate, DataKeyId DataKey, string Clinic);
 
 /// <summary>Whose a study is: the patient key and the patient's clinic.</summary>
 public sealed record StudyPatient(long PatientKey, string Clinic);
@@ -84,4 +74,8 @@ public enum IndexOutcome
 /// patient, created in <see cref="Clinic"/>) and the patient the study already belonged to (<see cref="StudyPatientKey"/>;
 /// null: the study was new).
 /// </summary>
-public sealed record IngestOwner(string Clinic, long? PatientKey, long? StudyPatientKey);
+public sealed record IngestOwner(string Clinic, long? PatientKey, long? StudyPatientKey)
+{
+    /// <summary>Why the header's name or birth date disagree with the registered record (flagged for review), if they do.</summary>
+    public IReadOnlyList<string> ReviewReasons { get; init; } = [];
+}

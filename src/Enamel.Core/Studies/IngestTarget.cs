@@ -25,6 +25,9 @@ public sealed record IngestTarget(string Clinic)
     /// </summary>
     public Func<ResourceScope, CancellationToken, Task>? PatientCreated { get; init; }
 
+    /// <summary>The account the instance is stored for (the author of a patient record the store registers, of the instance's first version).</summary>
+    public string Author { get; init; } = "";
+
     /// <summary>
     /// The study the request named (STOW-RS to <c>/studies/{study}</c>): an instance of another study is answered
     /// <see cref="StoreStatus.StudyMismatch"/> before anything is decided, written or compared.
@@ -38,6 +41,7 @@ public sealed record IngestTarget(string Clinic)
     /// </summary>
     public static IngestTarget For(AccessPolicy policy, Actor actor, Operation operation, Purpose purpose, string clinic) => new(clinic)
     {
+        Author = actor.UserId,
         Authorize = async (scope, ct) => (await policy.DecideAsync(actor, operation, scope, purpose, ct)).Allowed,
         PatientCreated = (scope, ct) => policy.RecordAsync(actor, operation, scope, purpose, "new-patient-record", ct),
     };

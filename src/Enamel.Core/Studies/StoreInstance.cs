@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Enamel.Core.Access;
 using Enamel.Core.Blobs;
 using Enamel.Core.Keys;
+using Enamel.Core.Patients;
 using Enamel.Dicom;
 
 namespace Enamel.Core.Studies;
@@ -33,7 +34,7 @@ public sealed record StoreResult(StoreStatus Status, InstanceAttributes Attribut
 /// written unencrypted; an object that fails a check is refused with <see cref="InvalidInstanceException"/> and
 /// nothing of it is kept.
 /// </summary>
-public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyIndex index, bool keepVersions = false, IngestLimits? limits = null)
+public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyIndex index, IPatientStore patients, bool keepVersions = false, IngestLimits? limits = null)
 {
     private readonly IngestLimits limits = limits ?? IngestLimits.Default;
 
@@ -79,14 +80,14 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
             var same = winner is not null && winner.Blob.Sha256 == blob.Sha256;
             return new StoreResult(same ? StoreStatus.AlreadyStored : StoreStatus.Conflict, attributes, winner?.Blob.Id, syntax);
         }
-        if (target.PatientCreated is { } created && decision.Owner.PatientKey is null
-            && await index.FindPatientAsync(attributes.PatientId, attributes.IssuerOfPatientId, ct) is { } newPatient)
+        if (target.PatientCreated is { } created && decision.Registered && decision.Patient is { } newPatient)
             await created(ResourceScope.ForPatient(newPatient.Key, newPatient.Clinic, $"study {attributes.StudyInstanceUid}"), ct);
         return new StoreResult(outcome == IndexOutcome.AddedPatientFlaggedForReview ? StoreStatus.StoredFlaggedForReview : StoreStatus.Stored,
             attributes, blob.Id, syntax);
     }
 
-    private sealed record OwnerDecision(IngestOwner Owner, PatientRecord? Patient);
+    /// <summary>The owners decided on; <see cref="Registered"/>: this store registered the patient (a Patient ID nobody had registered).</summary>
+    private sealed record OwnerDecision(IngestOwner Owner, Patient? Patient, bool Registered = false);
 
     /// <summary>How many times the owners may change under a store before it gives up (each change is decided again).</summary>
     private const int MaxOwnerChanges = 3;
@@ -104,7 +105,17 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         {
             for (int attempt = 1; ; attempt++)
             {
-                var outcome = await index.AddInstanceAsync(attributes, blob, key, decision.Owner, ct);
+                if (decision.Owner.PatientKey is null)
+                {
+                    // A Patient ID nobody registered: the image registers the patient, through the desk's own verb, under the
+                    // key the image was encrypted with. Registered meanwhile by someone else: decided again for that record.
+                    var (registration, patientKey) = await RegisterPatient.FromImageAsync(patients, attributes.PatientId, attributes.IssuerOfPatientId,
+                        attributes.PatientName, attributes.PatientBirthDate, attributes.PatientSex, target.Clinic, key, target.Author, ct);
+                    if (registration == RegistrationOutcome.Created)
+                        decision = new OwnerDecision(decision.Owner with { PatientKey = patientKey }, await patients.GetAsync(patientKey, ct), Registered: true);
+                }
+                var outcome = decision.Owner.PatientKey is null ? IndexOutcome.OwnerChanged
+                    : await index.AddInstanceAsync(attributes, blob, key, decision.Owner, ct);
                 if (outcome != IndexOutcome.OwnerChanged) return (outcome, blob, decision);
                 if (attempt == MaxOwnerChanges)
                     throw new InvalidOperationException($"the patient record changed under this store {MaxOwnerChanges} times: nothing was stored, send it again");
@@ -134,9 +145,9 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
     /// </summary>
     private async Task<OwnerDecision?> DecideAsync(InstanceAttributes attributes, StoredInstance? existing, IngestTarget target, CancellationToken ct)
     {
-        var patient = await index.FindPatientAsync(attributes.PatientId, attributes.IssuerOfPatientId, ct);
+        var patient = await patients.FindByDicomIdAsync(attributes.PatientId, attributes.IssuerOfPatientId, ct);
         var studyOwner = await index.FindStudyPatientAsync(attributes.StudyInstanceUid, ct);
-        var decision = new OwnerDecision(new IngestOwner(target.Clinic, patient?.Key, studyOwner?.PatientKey), patient);
+        var decision = new OwnerDecision(new IngestOwner(target.Clinic, patient?.Key, studyOwner?.PatientKey) { ReviewReasons = ReviewReasons(attributes, patient) }, patient);
         if (target.Authorize is not { } authorize) return decision;
 
         var obj = $"study {attributes.StudyInstanceUid}";
@@ -155,6 +166,23 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         foreach (var scope in scopes)
             if (!await authorize(scope, ct)) return null;
         return decision;
+    }
+
+    /// <summary>
+    /// Same Patient ID, different person? The header's name or birth date disagreeing with the registered record (case and
+    /// trailing empty components aside) is flagged for review; an empty value on either side says nothing.
+    /// </summary>
+    private static IReadOnlyList<string> ReviewReasons(InstanceAttributes a, Patient? patient)
+    {
+        if (patient is null) return [];
+        var reasons = new List<string>();
+        var registered = patient.Demographics.Name.ToDicom();
+        var received = PersonNames.Parse(a.PatientName).ToDicom();
+        if (received.Length > 0 && registered.Length > 0 && !string.Equals(received, registered, StringComparison.OrdinalIgnoreCase))
+            reasons.Add("patient name differs");
+        if (a.PatientBirthDate.Length > 0 && patient.Demographics.BirthDate.Length > 0 && a.PatientBirthDate != patient.Demographics.BirthDate)
+            reasons.Add("birth date differs");
+        return reasons;
     }
 
     /// <summary>

@@ -4,6 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 using Enamel.Core.Accounts;
 using Enamel.Core.Audit;
 using Enamel.Storage.Blobs;
+using Enamel.Storage.Crypto;
+using Enamel.Storage.Sql.Patients;
 using Enamel.Storage.Keys;
 using Enamel.Storage.Sql;
 
@@ -16,8 +18,9 @@ namespace Enamel.Server.Hosting;
 public sealed class DataFolder
 {
     private DataFolder(string root, MasterKeyFile master, FileKeyring keyring, FileSystemBlobStore blobs, SqlStudyIndex index, X509Certificate2 certificate,
-        SqlSecurityStores security, AuditCheckpointSigner auditSigner, SecretProtector secrets)
+        SqlSecurityStores security, AuditCheckpointSigner auditSigner, SecretProtector secrets, SqlPatientStore patients)
     {
+        Patients = patients;
         Security = security;
         AuditSigner = auditSigner;
         Secrets = secrets;
@@ -34,6 +37,9 @@ public sealed class DataFolder
     public FileKeyring Keyring { get; }
     public FileSystemBlobStore Blobs { get; }
     public SqlStudyIndex Index { get; }
+
+    /// <summary>Patient records (sealed demographics, identifiers, blind indexes), in the same database as the index.</summary>
+    public SqlPatientStore Patients { get; }
     public X509Certificate2 Certificate { get; }
 
     /// <summary>Users, sessions, tokens, roles, break-glass grants and the audit trail, in the same database as the index.</summary>
@@ -68,7 +74,9 @@ public sealed class DataFolder
         var auditSigner = new AuditCheckpointSigner(masterKeys);
         var security = new SqlSecurityStores(dialect, auditSigner, time);
         await security.InitializeAsync(ct);
-        var folder = new DataFolder(root, master, keyring, blobs, index, certificate, security, auditSigner, new SecretProtector(masterKeys));
+        var patients = await SqlPatientStore.OpenAsync(dialect, keyring, new FieldSealer(keyring, time), time, ct);
+        index.AttachPatients(patients);
+        var folder = new DataFolder(root, master, keyring, blobs, index, certificate, security, auditSigner, new SecretProtector(masterKeys), patients);
         await folder.RecoverAsync(ct);
         return folder;
     }

@@ -40,8 +40,15 @@ public static class EnamelServer
         builder.Services.AddSingleton<IKeyring>(folder.Keyring);
         var limits = options.IngestLimits();
         builder.Services.AddSingleton(limits);
-        builder.Services.AddSingleton(sp => new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions, limits));
+        builder.Services.AddSingleton(sp => new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, folder.Patients, options.KeepVersions, limits));
         var security = folder.Security;
+        builder.Services.AddSingleton<Enamel.Core.Patients.IPatientStore>(folder.Patients);
+        builder.Services.AddSingleton<Enamel.Core.Accounts.IUserStore>(security.Users);
+        builder.Services.AddSingleton<Enamel.Core.Patients.RegisterPatient>();
+        builder.Services.AddSingleton<Enamel.Core.Patients.FindPatients>();
+        builder.Services.AddSingleton<Enamel.Core.Patients.AmendDemographics>();
+        builder.Services.AddSingleton<Enamel.Core.Patients.MergePatients>();
+        builder.Services.AddSingleton<Enamel.Core.Patients.MovePatient>();
         builder.Services.AddSingleton(new Enamel.Core.Accounts.ApiTokens(security.Tokens, security.Users, security.Audit, new Enamel.Core.Accounts.AccountOptions(), time));
         builder.Services.AddSingleton(new Enamel.Core.Accounts.Sessions(security.Sessions, security.Users, new Enamel.Core.Accounts.AccountOptions(), time));
         builder.Services.AddSingleton(new Enamel.Core.Access.AccessPolicy(security.Roles, security.BreakGlass, security.Audit, time));

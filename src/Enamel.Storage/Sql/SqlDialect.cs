@@ -41,8 +41,9 @@ public abstract class SqlDialect
         public override bool IsUniqueViolation(DbException ex) => ex is SqliteException { SqliteErrorCode: 19 };
         public override string InJsonIntegers(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
         public override string ColumnExistsQuery => "SELECT count(*) FROM pragma_table_info(@table) WHERE name = @column";
-        // WAL: readers never block the writer; synchronous=FULL so a committed transaction survives power loss.
-        public override string ConnectionSetup => "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        // WAL: readers never block the writer; synchronous=FULL so a committed transaction survives power loss;
+        // secure_delete: freed pages are zeroed, so a value replaced by its sealed form leaves no copy in the file.
+        public override string ConnectionSetup => "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA secure_delete=ON;";
     }
 
     private sealed class PostgresDialect(string connectionString) : SqlDialect

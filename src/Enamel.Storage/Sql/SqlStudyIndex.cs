@@ -14,8 +14,18 @@ namespace Enamel.Storage.Sql;
 public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time, string defaultClinic) : IStudyIndex
 {
     private readonly SqlDb db = new(dialect);
+    private Patients.SqlPatientStore? patients;
 
     public SqlDialect Dialect => dialect;
+
+    /// <summary>
+    /// The patient store whose data keys seal study and series descriptions and whose blind index finds patients;
+    /// attached once the patients schema is in place (see DataFolder).
+    /// </summary>
+    public void AttachPatients(Patients.SqlPatientStore store) => patients = store;
+
+    private Patients.SqlPatientStore Patients =>
+        patients ?? throw new InvalidOperationException("the study index has no patient store attached");
 
     private Task<DbConnection> OpenAsync(CancellationToken ct) => db.OpenAsync(ct);
 
@@ -54,22 +64,6 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
     {
         await using var cmd = Command(c, tx, dialect.ColumnExistsQuery, ("@table", table), ("@column", column));
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) > 0;
-    }
-
-    public async Task<PatientRecord?> FindPatientAsync(string patientId, string issuer, CancellationToken ct)
-    {
-        await using var c = await OpenAsync(ct);
-        return await FindPatientAsync(c, null, patientId, issuer, ct);
-    }
-
-    private static async Task<PatientRecord?> FindPatientAsync(DbConnection c, DbTransaction? tx, string patientId, string issuer, CancellationToken ct)
-    {
-        await using var cmd = Command(c, tx, "SELECT pk, patient_id, issuer, patient_name, birth_date, data_key, clinic FROM patients WHERE patient_id = @id AND issuer = @issuer",
-            ("@id", patientId), ("@issuer", issuer));
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return null;
-        return new PatientRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
-            new DataKeyId(Guid.ParseExact(r.GetString(5), "N")), r.GetString(6));
     }
 
     private const string InstanceSelect = """
@@ -132,13 +126,6 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
         return keys;
     }
 
-    public async Task<bool> MovePatientAsync(long patientKey, string clinic, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(clinic)) throw new ArgumentException("a patient must belong to a clinic", nameof(clinic));
-        await using var c = await OpenAsync(ct);
-        return await ExecuteAsync(c, null, "UPDATE patients SET clinic = @clinic WHERE pk = @pk", ct, ("@clinic", clinic), ("@pk", patientKey)) == 1;
-    }
-
     public async Task<IndexOutcome> AddInstanceAsync(InstanceAttributes a, StoredBlob blob, DataKeyId blobKey, IngestOwner owner, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(owner.Clinic)) throw new ArgumentException("a patient must belong to a clinic", nameof(owner));
@@ -153,53 +140,41 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
             return IndexOutcome.OwnerChanged;
         }
 
-        var patient = await FindPatientAsync(c, tx, a.PatientId, a.IssuerOfPatientId, ct);
-        if (patient?.Key != owner.PatientKey) return await OwnerChangedAsync();
-        long patientPk;
-        if (patient is null)
+        // The Patient ID must still name the patient the decision was made for (a merge or a registration may have moved it).
+        if (owner.PatientKey is not { } patientPk) return await OwnerChangedAsync();
+        await using (var current = Command(c, tx, "SELECT patient_pk FROM patient_identifiers WHERE token = @t",
+            ("@t", Sql.Patients.PatientTokens.Identity(Patients.Blind, Core.Patients.IdentifierType.DicomPatientId, a.IssuerOfPatientId, a.PatientId))))
         {
-            // DO NOTHING: a concurrent transaction (PostgreSQL) created this Patient ID first; it was not decided on.
-            await using var insert = Command(c, tx, """
-                INSERT INTO patients (patient_id, issuer, patient_name, birth_date, sex, data_key, created, clinic)
-                VALUES (@id, @issuer, @name, @birth, @sex, @key, @now, @clinic) ON CONFLICT (patient_id, issuer) DO NOTHING RETURNING pk
-                """, ("@id", a.PatientId), ("@issuer", a.IssuerOfPatientId), ("@name", a.PatientName), ("@birth", a.PatientBirthDate),
-                ("@sex", a.PatientSex), ("@key", blobKey.ToString()), ("@now", now), ("@clinic", owner.Clinic));
-            var inserted = await insert.ExecuteScalarAsync(ct);
-            if (inserted is null or DBNull) return await OwnerChangedAsync();
-            patientPk = Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
+            var holder = await current.ExecuteScalarAsync(ct);
+            if (holder is null or DBNull || Convert.ToInt64(holder, CultureInfo.InvariantCulture) != patientPk) return await OwnerChangedAsync();
         }
-        else
+        if (owner.ReviewReasons.Count > 0)
         {
-            patientPk = patient.Key;
-            // Same Patient ID, different identity: never merge silently (VISION: flagged for review).
-            var reasons = new List<string>();
-            if (a.PatientName.Length > 0 && patient.Name.Length > 0 && !string.Equals(a.PatientName, patient.Name, StringComparison.OrdinalIgnoreCase))
-                reasons.Add("patient name differs");
-            if (a.PatientBirthDate.Length > 0 && patient.BirthDate.Length > 0 && a.PatientBirthDate != patient.BirthDate)
-                reasons.Add("birth date differs");
-            if (reasons.Count > 0)
-            {
-                await ExecuteAsync(c, tx, "INSERT INTO review_flags (patient_pk, sop_uid, reason, created) VALUES (@p, @uid, @reason, @now)", ct,
-                    ("@p", patientPk), ("@uid", a.SopInstanceUid), ("@reason", string.Join("; ", reasons)), ("@now", now));
-                outcome = IndexOutcome.AddedPatientFlaggedForReview;
-            }
+            // Same Patient ID, different identity: never merged silently (VISION: flagged for review).
+            await ExecuteAsync(c, tx, "INSERT INTO review_flags (patient_pk, sop_uid, reason, created) VALUES (@p, @uid, @reason, @now)", ct,
+                ("@p", patientPk), ("@uid", a.SopInstanceUid), ("@reason", string.Join("; ", owner.ReviewReasons)), ("@now", now));
+            outcome = IndexOutcome.AddedPatientFlaggedForReview;
         }
 
         long studyPk = await UpsertAsync(c, tx, "studies", "study_uid", a.StudyInstanceUid, """
-            INSERT INTO studies (patient_pk, study_uid, study_date, study_time, accession, study_id, study_description, referring_physician)
-            VALUES (@parent, @uid, @date, @time, @acc, @sid, @desc, @ref) ON CONFLICT (study_uid) DO NOTHING RETURNING pk
+            INSERT INTO studies (patient_pk, study_uid, study_date, study_time, accession, study_id, study_description, referring_physician, sealed, data_key)
+            VALUES (@parent, @uid, @date, @time, @acc, @sid, '', @ref, @sealed, @key) ON CONFLICT (study_uid) DO NOTHING RETURNING pk
             """, ct, ("@parent", patientPk), ("@uid", a.StudyInstanceUid), ("@date", a.StudyDate), ("@time", a.StudyTime), ("@acc", a.AccessionNumber),
-            ("@sid", a.StudyId), ("@desc", a.StudyDescription), ("@ref", a.ReferringPhysicianName));
+            ("@sid", a.StudyId), ("@ref", a.ReferringPhysicianName),
+            ("@sealed", await Patients.SealDescriptionAsync(blobKey, Sql.Patients.SqlPatientStore.StudyAad(a.StudyInstanceUid), a.StudyDescription, ct)),
+            ("@key", blobKey.ToString()));
         await using (var studyOwner = Command(c, tx, "SELECT patient_pk FROM studies WHERE pk = @pk", ("@pk", studyPk)))
         {
             var ownerPk = Convert.ToInt64(await studyOwner.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
             if (ownerPk != patientPk && ownerPk != owner.StudyPatientKey) return await OwnerChangedAsync();
         }
         long seriesPk = await UpsertAsync(c, tx, "series", "series_uid", a.SeriesInstanceUid, """
-            INSERT INTO series (study_pk, series_uid, modality, series_number, series_description, body_part)
-            VALUES (@parent, @uid, @mod, @num, @desc, @body) ON CONFLICT (series_uid) DO NOTHING RETURNING pk
+            INSERT INTO series (study_pk, series_uid, modality, series_number, series_description, body_part, sealed, data_key)
+            VALUES (@parent, @uid, @mod, @num, '', @body, @sealed, @key) ON CONFLICT (series_uid) DO NOTHING RETURNING pk
             """, ct, ("@parent", studyPk), ("@uid", a.SeriesInstanceUid), ("@mod", a.Modality), ("@num", Text(a.SeriesNumber)),
-            ("@desc", a.SeriesDescription), ("@body", a.BodyPartExamined));
+            ("@body", a.BodyPartExamined),
+            ("@sealed", await Patients.SealDescriptionAsync(blobKey, Sql.Patients.SqlPatientStore.SeriesAad(a.SeriesInstanceUid), a.SeriesDescription, ct)),
+            ("@key", blobKey.ToString()));
         await using (var seriesStudy = Command(c, tx, "SELECT study_pk FROM series WHERE pk = @pk", ("@pk", seriesPk)))
         {
             // A Series Instance UID is unique in the world: one already in another study is a broken identity, not a new series.

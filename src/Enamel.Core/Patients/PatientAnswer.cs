@@ -1,0 +1,24 @@
+namespace Enamel.Core.Patients;
+
+/// <summary>How a patient verb ended; each edge maps it once (HTTP status, CLI exit code).</summary>
+public enum PatientOutcome
+{
+    Done,
+    /// <summary>The request is malformed or breaks a rule (bad check digit, unknown clinic, no identifier): nothing was written.</summary>
+    Invalid,
+    /// <summary>The policy refused (audited).</summary>
+    Denied,
+    /// <summary>No such record within the caller's reach (not found and not yours answer alike).</summary>
+    NotFound,
+    /// <summary>The record is taken or changed meanwhile (identifier of another patient, stale version, merged record).</summary>
+    Conflict,
+}
+
+/// <summary>The answer of a patient verb: the outcome, a value when done, and a message that names the problem (never PHI of another patient).</summary>
+public sealed record PatientAnswer<T>(PatientOutcome Outcome, T? Value, string Message)
+{
+    public bool Done => Outcome == PatientOutcome.Done;
+
+    public static PatientAnswer<T> Ok(T value, string message = "") => new(PatientOutcome.Done, value, message);
+    public static PatientAnswer<T> Fail(PatientOutcome outcome, string message) => new(outcome, default, message);
+}
