@@ -4,7 +4,6 @@ using System.Security.Cryptography.X509Certificates;
 using Enamel.Core.Accounts;
 using Enamel.Core.Audit;
 using Enamel.Storage.Blobs;
-using Enamel.Storage.Crypto;
 using Enamel.Storage.Sql.Patients;
 using Enamel.Storage.Keys;
 using Enamel.Storage.Sql;
@@ -67,15 +66,10 @@ public sealed class DataFolder
                 ?? throw new InvalidOperationException("Enamel:ConnectionString is required when Enamel:Database is postgresql")),
             var other => throw new InvalidOperationException($"Enamel:Database '{other}' is not supported: use sqlite or postgresql"),
         };
-        var index = new SqlStudyIndex(dialect, time, options.Clinic);
-        await index.InitializeAsync(ct);
         var certificate = LoadOrCreateCertificate(options.CertificatePath ?? Path.Combine(root, "tls", "server.pfx"), time);
         var masterKeys = master.Versions.ToDictionary(v => v, master.Get);
         var auditSigner = new AuditCheckpointSigner(masterKeys);
-        var security = new SqlSecurityStores(dialect, auditSigner, time);
-        await security.InitializeAsync(ct);
-        var patients = await SqlPatientStore.OpenAsync(dialect, keyring, new FieldSealer(keyring, time), time, ct);
-        index.AttachPatients(patients);
+        var (index, security, patients) = await SqlArchive.OpenAsync(dialect, keyring, auditSigner, time, options.Clinic, ct);
         var folder = new DataFolder(root, master, keyring, blobs, index, certificate, security, auditSigner, new SecretProtector(masterKeys), patients);
         await folder.RecoverAsync(ct);
         return folder;

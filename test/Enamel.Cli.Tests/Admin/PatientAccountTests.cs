@@ -50,7 +50,7 @@ public sealed class PatientAccountTests : IDisposable
         var policy = new AccessPolicy(folder.Security.Roles, folder.Security.BreakGlass, folder.Security.Audit, TimeProvider.System);
         async Task<bool> MayRead(string patientId)
         {
-            var p = (await folder.Index.FindPatientAsync(patientId, "", default))!;
+            var p = (await folder.Patients.FindByDicomIdAsync(patientId, "", default))!;
             var d = await policy.DecideAsync(parent.ToActor("test"), new Operation(RecordCategory.Imaging, RecordAction.Read),
                 ResourceScope.ForPatient(p.Key, p.Clinic), Purpose.Treatment, default);
             return d.Allowed;
@@ -60,7 +60,7 @@ public sealed class PatientAccountTests : IDisposable
         Assert.False(await MayRead(rg));
 
         // Each link is in that patient's account of access.
-        var ctKey = (await folder.Index.FindPatientAsync(ct, "", default))!.Key;
+        var ctKey = (await folder.Patients.FindByDicomIdAsync(ct, "", default))!.Key;
         var links = await folder.Security.Audit.QueryAsync(new AuditQuery { PatientKey = ctKey, Action = "UserLink" }, default);
         var link = Assert.Single(links);
         Assert.Equal($"user {parent.Id}", link.Event.Object);

@@ -34,11 +34,11 @@ public sealed class PatientMoveTests : IDisposable
         Assert.Equal(ExitCodes.Usage, Move("rec-both", "no such clinic").ExitCode);
 
         var folder = await DataFolder.OpenAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
-        Assert.Equal("main", (await folder.Index.FindPatientAsync("1CT1", "", default))!.Clinic); // nothing changed yet
+        Assert.Equal("main", (await folder.Patients.FindByDicomIdAsync("1CT1", "", default))!.Clinic); // nothing changed yet
 
         var moved = Move("rec-both", "north");
         Assert.True(moved.ExitCode == 0, moved.StdErr);
-        var patient = (await folder.Index.FindPatientAsync("1CT1", "", default))!;
+        var patient = (await folder.Patients.FindByDicomIdAsync("1CT1", "", default))!;
         Assert.Equal("north", patient.Clinic);
         using (var ct = DicomFile.Open(Enamel.Sample("CT_small.dcm")))
             Assert.Equal("north", (await folder.Index.FindStudyPatientAsync(ct.Dataset.GetString(DicomTags.StudyInstanceUID)!, default))!.Clinic);

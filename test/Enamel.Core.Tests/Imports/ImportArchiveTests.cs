@@ -27,9 +27,10 @@ public sealed class ImportArchiveTests : IDisposable
         var data = Path.Combine(root, "data");
         var master = MasterKeyFile.OpenOrCreate(Path.Combine(data, "master.key"), TimeProvider.System);
         var keyring = new FileKeyring(Path.Combine(data, "keys"), master, TimeProvider.System);
-        var index = new SqlStudyIndex(SqlDialect.Sqlite(Path.Combine(data, "index.db")), TimeProvider.System, "main");
-        await index.InitializeAsync(Ct);
-        var store = new StoreInstance(new FileSystemBlobStore(Path.Combine(data, "store"), keyring), keyring, index);
+        var archive = await SqlArchive.OpenAsync(SqlDialect.Sqlite(Path.Combine(data, "index.db")), keyring,
+            new Enamel.Core.Audit.AuditCheckpointSigner(new Dictionary<int, byte[]> { [1] = new byte[32] }), TimeProvider.System, "main", Ct);
+        var index = archive.Index;
+        var store = new StoreInstance(new FileSystemBlobStore(Path.Combine(data, "store"), keyring), keyring, index, archive.Patients);
         return (new ImportArchive(store, new IngestTarget("main"), Path.Combine(data, "imports")), index);
     }
 

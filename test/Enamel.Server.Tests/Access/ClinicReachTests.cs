@@ -97,7 +97,7 @@ public class ClinicReachTests(ReachFixture server) : IClassFixture<ReachFixture>
         // Re-sending north's very instance does not tell south whether it is stored.
         var again = await Reach.StowAsync(south, "", n);
         Assert.Equal(HttpStatusCode.Forbidden, again.StatusCode);
-        Assert.Null(await server.Folder.Index.FindPatientAsync(sameStudy.PatientId, "", default));
+        Assert.Null(await server.Folder.Patients.FindByDicomIdAsync(sameStudy.PatientId, "", default));
 
         // One refused and one stored in the same request: 202, the new patient in south.
         var fresh = Reach.NewStudy();

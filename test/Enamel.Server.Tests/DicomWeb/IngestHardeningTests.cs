@@ -154,7 +154,7 @@ public class IngestHardeningTests(ServerFixture server, Xunit.Abstractions.ITest
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal(0xC409, (await SingleFailureAsync(response)).Reason);
         Assert.Null(await server.Folder.Index.FindInstanceAsync(sop, default));
-        Assert.Null(await server.Folder.Index.FindPatientAsync("MISMATCH-PROBE", "", default));
+        Assert.Null(await server.Folder.Patients.FindByDicomIdAsync("MISMATCH-PROBE", "", default));
         await AssertNoOrphanBlobsAsync();
     }
 

@@ -5,6 +5,8 @@ using Enamel.Dicom;
 using Enamel.Storage.Blobs;
 using Enamel.Storage.Keys;
 using Enamel.Storage.Sql;
+using Enamel.Storage.Sql.Patients;
+using Enamel.Core.Audit;
 
 namespace Enamel.Storage.Tests.Sql;
 
@@ -30,11 +32,15 @@ public abstract class StudyIndexContract : IDisposable
 
     private Task<(SqlStudyIndex Index, StoreInstance Store)> CreateAsync() => CreateAsync(CreateDialect(root), "main");
 
+    private SqlPatientStore? patients;
+    private SqlPatientStore Patients => patients ?? throw new InvalidOperationException("no archive opened");
+
     private async Task<(SqlStudyIndex Index, StoreInstance Store)> CreateAsync(SqlDialect dialect, string defaultClinic)
     {
-        var index = new SqlStudyIndex(dialect, TimeProvider.System, defaultClinic);
-        await index.InitializeAsync(Ct);
-        return (index, new StoreInstance(Blobs, Keyring, index));
+        var archive = await SqlArchive.OpenAsync(dialect, Keyring, new AuditCheckpointSigner(new Dictionary<int, byte[]> { [1] = new byte[32] }), TimeProvider.System,
+            defaultClinic, Ct);
+        patients = archive.Patients;
+        return (archive.Index, new StoreInstance(Blobs, Keyring, archive.Index, archive.Patients));
     }
 
     private static byte[] Instance(string patientId, string name, string studyUid, string seriesUid, string sopUid,
@@ -87,7 +93,7 @@ public abstract class StudyIndexContract : IDisposable
     public async Task Store_KeepVersions_DifferentBytesBecomeCurrent_OldVersionKept()
     {
         var (index, _) = await CreateAsync();
-        var store = new StoreInstance(Blobs, Keyring, index, keepVersions: true);
+        var store = new StoreInstance(Blobs, Keyring, index, Patients, keepVersions: true);
         var first = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1");
         var second = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1", date: "20260106");
         Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(first), Main, Ct)).Status);
@@ -171,10 +177,10 @@ public abstract class StudyIndexContract : IDisposable
         var (index, store) = await CreateAsync();
         await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), new IngestTarget("north"), Ct);
         await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.4", "1.2.4.1", "1.2.4.1.1")), new IngestTarget("south"), Ct);
-        Assert.Equal("north", (await index.FindPatientAsync("P1", "", Ct))!.Clinic);
+        Assert.Equal("north", (await Patients.FindByDicomIdAsync("P1", "", Ct))!.Clinic);
         var owner = await index.FindStudyPatientAsync("1.2.4", Ct);
         Assert.Equal("north", owner!.Clinic);
-        Assert.Equal((await index.FindPatientAsync("P1", "", Ct))!.Key, owner.PatientKey);
+        Assert.Equal((await Patients.FindByDicomIdAsync("P1", "", Ct))!.Key, owner.PatientKey);
         Assert.Null(await index.FindStudyPatientAsync("9.9.9", Ct));
     }
 
@@ -193,11 +199,11 @@ public abstract class StudyIndexContract : IDisposable
         Assert.Contains(asked, s => s.PatientKey is null && s.Clinic == "south"); // the new patient P9 would have been south's
         Assert.All(asked.Where(s => s.PatientKey is not null), s => Assert.Equal("north", s.Clinic));
         Assert.Single(await index.ReferencedBlobIdsAsync(Ct));
-        Assert.Null(await index.FindPatientAsync("P9", "", Ct));
+        Assert.Null(await Patients.FindByDicomIdAsync("P9", "", Ct));
 
         // A new patient in the caller's clinic is allowed.
         Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(Instance("P2", "SMITH^JOHN", "1.2.6", "1.2.6.1", "1.2.6.1.1")), southOnly, Ct)).Status);
-        Assert.Equal("south", (await index.FindPatientAsync("P2", "", Ct))!.Clinic);
+        Assert.Equal("south", (await Patients.FindByDicomIdAsync("P2", "", Ct))!.Clinic);
     }
 
     /// <summary>Every blob in the store is referenced by the index: nothing half-done is left behind.</summary>
@@ -238,7 +244,7 @@ public abstract class StudyIndexContract : IDisposable
         var target = new IngestTarget("north") { PatientCreated = (scope, _) => { created.Add(scope); return Task.CompletedTask; } };
         await store.ExecuteAsync(new MemoryStream(Instance("P5", "DOE^JANE", "1.2.50", "1.2.50.1", "1.2.50.1.1")), target, Ct);
         await store.ExecuteAsync(new MemoryStream(Instance("P5", "DOE^JANE", "1.2.51", "1.2.51.1", "1.2.51.1.1")), target, Ct);
-        var patient = (await index.FindPatientAsync("P5", "", Ct))!;
+        var patient = (await Patients.FindByDicomIdAsync("P5", "", Ct))!;
         var scope = Assert.Single(created);
         Assert.Equal((patient.Key, "north", "study 1.2.50"), (scope.PatientKey!.Value, scope.Clinic, scope.Object));
     }
@@ -269,7 +275,7 @@ public abstract class StudyIndexContract : IDisposable
         Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(bytes), both, Ct)).Status);
         Assert.Empty(created); // it joined the patient another store created: not reported as a new record
 
-        var patient = (await index.FindPatientAsync("P1", "", Ct))!;
+        var patient = (await Patients.FindByDicomIdAsync("P1", "", Ct))!;
         Assert.Equal("north", patient.Clinic);
         Assert.Equal(patient.Key, (await index.FindStudyPatientAsync("1.2.42", Ct))!.PatientKey);
         var stored = (await index.FindInstanceAsync("1.2.42.1.1", Ct))!;
@@ -290,7 +296,7 @@ public abstract class StudyIndexContract : IDisposable
         var results = await Task.WhenAll(Enumerable.Range(1, 8).Select(i => Task.Run(() =>
             store.ExecuteAsync(new MemoryStream(Instance("P7", "ROE^JANE", "1.2.7", "1.2.7.1", $"1.2.7.1.{i}")), Main, Ct))));
         Assert.All(results, r => Assert.Equal(StoreStatus.Stored, r.Status));
-        var patient = (await index.FindPatientAsync("P7", "", Ct))!;
+        var patient = (await Patients.FindByDicomIdAsync("P7", "", Ct))!;
         var instances = await index.ListInstancesAsync("1.2.7", null, null, Ct);
         Assert.Equal(8, instances.Count);
         Assert.All(instances, i => Assert.Equal(patient.DataKey, i.DataKey));
@@ -304,7 +310,7 @@ public abstract class StudyIndexContract : IDisposable
         await store.ExecuteAsync(new MemoryStream(Instance("N1", "NORTH^ONE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), new IngestTarget("north"), Ct);
         await store.ExecuteAsync(new MemoryStream(Instance("S1", "SOUTH^ONE", "1.2.4", "1.2.4.1", "1.2.4.1.1")), new IngestTarget("south"), Ct);
         await store.ExecuteAsync(new MemoryStream(Instance("S2", "SOUTH^TWO", "1.2.5", "1.2.5.1", "1.2.5.1.1")), new IngestTarget("south"), Ct);
-        var s2 = (await index.FindPatientAsync("S2", "", Ct))!.Key;
+        var s2 = (await Patients.FindByDicomIdAsync("S2", "", Ct))!.Key;
 
         async Task<string[]> Search(QueryLevel level, PatientReach? reach, DicomTag key) =>
             [.. (await index.SearchAsync(new StudyQuery { Level = level, Reach = reach }, Ct)).Select(r => r[key]).Order()];
@@ -330,6 +336,7 @@ public abstract class StudyIndexContract : IDisposable
     public async Task Initialize_DatabaseFromBeforeClinics_AddsTheColumnFilledWithTheDefaultClinic()
     {
         var dialect = CreateDialect(root);
+        var oldKey = await Keyring.CreateDataKeyAsync(Ct);
         await using (var c = dialect.CreateConnection())
         {
             await c.OpenAsync(Ct);
@@ -342,22 +349,37 @@ public abstract class StudyIndexContract : IDisposable
                     study_date TEXT NOT NULL, study_time TEXT NOT NULL, accession TEXT NOT NULL, study_id TEXT NOT NULL, study_description TEXT NOT NULL,
                     referring_physician TEXT NOT NULL);
                 INSERT INTO patients (patient_id, issuer, patient_name, birth_date, sex, data_key, created)
-                    VALUES ('OLD1', '', 'OLD^PATIENT', '19500101', 'F', '{Guid.NewGuid():N}', '2020-01-01T00:00:00.0000000+00:00');
+                    VALUES ('OLD1', '', 'OLD^PATIENT', '19500101', 'F', '{oldKey}', '2020-01-01T00:00:00.0000000+00:00');
                 INSERT INTO studies (patient_pk, study_uid, study_date, study_time, accession, study_id, study_description, referring_physician)
-                    SELECT pk, '1.9.1', '20200101', '', '', '', '', '' FROM patients;
+                    SELECT pk, '1.9.1', '20200101', '', '', '', 'OLD STUDY DESCRIPTION', '' FROM patients;
                 """;
             await cmd.ExecuteNonQueryAsync(Ct);
         }
 
         var (index, store) = await CreateAsync(dialect, "legacy");
-        await index.InitializeAsync(Ct); // a second start finds the column and leaves it
-        Assert.Equal("legacy", (await index.FindPatientAsync("OLD1", "", Ct))!.Clinic);
+        await CreateAsync(dialect, "legacy"); // a second start finds the column and leaves it
+        Assert.Equal("legacy", (await Patients.FindByDicomIdAsync("OLD1", "", Ct))!.Clinic);
         Assert.Equal("legacy", (await index.FindStudyPatientAsync("1.9.1", Ct))!.Clinic);
 
         await store.ExecuteAsync(new MemoryStream(Instance("NEW1", "NEW^PATIENT", "1.9.2", "1.9.2.1", "1.9.2.1.1")), new IngestTarget("north"), Ct);
         var legacy = new PatientReach(new HashSet<string> { "legacy" }, new HashSet<long>());
         Assert.Equal(["1.9.1"], (await index.SearchAsync(new StudyQuery { Reach = legacy }, Ct)).Select(r => r[DicomTags.StudyInstanceUID]).Order());
-        Assert.Equal("north", (await index.FindPatientAsync("NEW1", "", Ct))!.Clinic);
+        Assert.Equal("north", (await Patients.FindByDicomIdAsync("NEW1", "", Ct))!.Clinic);
+
+        // The old plaintext was sealed at start: the columns are empty, the values answer through the sealed record.
+        await using (var c = dialect.CreateConnection())
+        {
+            await c.OpenAsync(Ct);
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT count(*) FROM patients WHERE patient_name <> '' OR birth_date <> '' OR patient_id = 'OLD1'";
+            Assert.Equal(0L, Convert.ToInt64(await cmd.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture));
+            cmd.CommandText = "SELECT count(*) FROM studies WHERE study_description <> ''";
+            Assert.Equal(0L, Convert.ToInt64(await cmd.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var old = Assert.Single(await index.SearchAsync(new StudyQuery { Reach = legacy, Filters = new Dictionary<DicomTag, string> { [DicomTags.PatientName] = "old^patient" } }, Ct));
+        Assert.Equal("OLD1", old[DicomTags.PatientID]);
+        Assert.Equal("19500101", old[DicomTags.PatientBirthDate]);
+        Assert.Equal("OLD STUDY DESCRIPTION", old[DicomTags.StudyDescription]);
     }
 
     public void Dispose() => Directory.Delete(root, recursive: true);

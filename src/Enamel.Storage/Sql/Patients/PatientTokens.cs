@@ -59,7 +59,9 @@ internal static class PatientTokens
             tokens.Add(NameExact(b, pn));
             foreach (var p in BlindIndex.Prefixes(BlindIndex.Fold(pn))) tokens.Add(b.Token("pnp", p));
         }
-        foreach (var component in d.Name.Components)
+        // A whole name as typed without separators ("陳大文", "chantaiman"): family and given run together, per group.
+        var whole = new[] { d.Name.Alphabetic, d.Name.Ideographic, d.Name.Phonetic }.Where(g => !g.IsEmpty).Select(g => (g.Family + g.Given).Replace(" ", ""));
+        foreach (var component in d.Name.Components.Concat(whole))
         {
             var folded = BlindIndex.Fold(component);
             var words = folded.Split(' ', StringSplitOptions.RemoveEmptyEntries).Prepend(folded).Distinct();

@@ -1,0 +1,25 @@
+using Enamel.Core.Audit;
+using Enamel.Core.Keys;
+using Enamel.Storage.Crypto;
+using Enamel.Storage.Sql.Patients;
+
+namespace Enamel.Storage.Sql;
+
+/// <summary>
+/// Every SQL store of one database, opened in the one order the schema needs (study index, security, patients) and wired
+/// together; what the data folder, the CLI and the tests open.
+/// </summary>
+public sealed record SqlArchive(SqlStudyIndex Index, SqlSecurityStores Security, SqlPatientStore Patients)
+{
+    public static async Task<SqlArchive> OpenAsync(SqlDialect dialect, IKeyring keyring, AuditCheckpointSigner signer, TimeProvider time, string defaultClinic,
+        CancellationToken ct)
+    {
+        var index = new SqlStudyIndex(dialect, time, defaultClinic);
+        await index.InitializeAsync(ct);
+        var security = new SqlSecurityStores(dialect, signer, time);
+        await security.InitializeAsync(ct);
+        var patients = await SqlPatientStore.OpenAsync(dialect, keyring, new FieldSealer(keyring, time), time, ct);
+        index.AttachPatients(patients);
+        return new SqlArchive(index, security, patients);
+    }
+}
