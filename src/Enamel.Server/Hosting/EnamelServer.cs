@@ -97,6 +97,7 @@ public static class EnamelServer
         app.MapDicomWeb();
         Api.AuditApi.MapAuditApi(app);
         Api.BreakGlassApi.MapBreakGlassApi(app);
+        Features.Patients.PatientsApi.MapPatientsApi(app);
         app.MapWebPages();
         return app;
     }
