@@ -17,8 +17,15 @@ public abstract class SqlDialect
     public abstract string InJsonIntegers(string column, string parameter);
     /// <summary>A query counting the columns named @column of table @table (1 when it exists).</summary>
     public abstract string ColumnExistsQuery { get; }
+    /// <summary>A query counting tables named @table (1 when it exists).</summary>
+    public abstract string TableExistsQuery { get; }
     /// <summary>Statements run on every new connection (pragmas).</summary>
     public virtual string? ConnectionSetup => null;
+    /// <summary>Run first in a migration's transaction so concurrent starts apply each migration once (null: the write transaction is the lock).</summary>
+    public virtual string? MigrationLock => null;
+
+    /// <summary>A transaction that holds the write lock from its first statement (SQLite: BEGIN IMMEDIATE, never a deferred upgrade that can fail busy).</summary>
+    public virtual async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) => await connection.BeginTransactionAsync(ct);
 
     public static SqlDialect Sqlite(string path) => new SqliteDialect(path);
     public static SqlDialect Postgres(string connectionString) => new PostgresDialect(connectionString);
@@ -41,6 +48,9 @@ public abstract class SqlDialect
         public override bool IsUniqueViolation(DbException ex) => ex is SqliteException { SqliteErrorCode: 19 };
         public override string InJsonIntegers(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
         public override string ColumnExistsQuery => "SELECT count(*) FROM pragma_table_info(@table) WHERE name = @column";
+        public override string TableExistsQuery => "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @table";
+        public override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+            Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
         // WAL: readers never block the writer; synchronous=FULL so a committed transaction survives power loss;
         // secure_delete: freed pages are zeroed, so a value replaced by its sealed form leaves no copy in the file.
         public override string ConnectionSetup => "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA secure_delete=ON;";
@@ -56,5 +66,9 @@ public abstract class SqlDialect
         public override string InJsonIntegers(string column, string parameter) => $"{column} IN (SELECT value::bigint FROM json_array_elements_text({parameter}::json))";
         public override string ColumnExistsQuery =>
             "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @table AND column_name = @column";
+        public override string TableExistsQuery =>
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = @table";
+        // One key for Enamel's migrations; released with the transaction. Every node takes it before reading the version.
+        public override string MigrationLock => "SELECT pg_advisory_xact_lock(7305800543461127491)";
     }
 }

@@ -2,7 +2,7 @@ using Enamel.Core.Audit;
 
 namespace Enamel.Storage.Sql;
 
-/// <summary>The security stores over one database: create once, <see cref="InitializeAsync"/> creates the tables.</summary>
+/// <summary>The security stores over one database: create once, <see cref="InitializeAsync"/> migrates the schema.</summary>
 public sealed class SqlSecurityStores(SqlDialect dialect, AuditCheckpointSigner signer, TimeProvider time)
 {
     public SqlUserStore Users { get; } = new(dialect);
@@ -13,12 +13,6 @@ public sealed class SqlSecurityStores(SqlDialect dialect, AuditCheckpointSigner 
     public SqlPendingStepStore PendingSteps { get; } = new(dialect);
     public SqlAuditLog Audit { get; } = new(dialect, signer, time);
 
-    public async Task InitializeAsync(CancellationToken ct)
-    {
-        var db = new SqlDb(dialect);
-        await using var c = await db.OpenAsync(ct);
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = SecuritySchema.Create(dialect);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    /// <summary>Brings the database to the current schema (<see cref="Migrations.MigrationRunner"/>; a no-op when up to date).</summary>
+    public Task InitializeAsync(CancellationToken ct) => new Migrations.MigrationRunner(dialect).RunAsync(new(DefaultClinic: null), ct);
 }

@@ -29,42 +29,8 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
 
     private Task<DbConnection> OpenAsync(CancellationToken ct) => db.OpenAsync(ct);
 
-    public async Task InitializeAsync(CancellationToken ct)
-    {
-        await using var c = await OpenAsync(ct);
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = Schema.Create(dialect);
-        await cmd.ExecuteNonQueryAsync(ct);
-        await MigratePatientClinicAsync(c, ct);
-        await SqlDb.ExecuteAsync(c, null, Schema.MigratedIndexes, ct);
-    }
-
-    /// <summary>Adds patients.clinic to a database from before clinics, filled with the default clinic, in one transaction.</summary>
-    private async Task MigratePatientClinicAsync(DbConnection c, CancellationToken ct)
-    {
-        if (await HasColumnAsync(c, null, "patients", "clinic", ct)) return;
-        if (string.IsNullOrWhiteSpace(defaultClinic)) throw new InvalidOperationException("the default clinic (Enamel:Clinic) is empty: patients cannot be migrated into it");
-        await using var tx = await c.BeginTransactionAsync(ct);
-        try
-        {
-            await SqlDb.ExecuteAsync(c, tx, Schema.AddPatientClinic, ct);
-        }
-        catch (DbException)
-        {
-            // Another node or process migrating at the same time added it first.
-            await tx.RollbackAsync(ct);
-            if (await HasColumnAsync(c, null, "patients", "clinic", ct)) return;
-            throw;
-        }
-        await SqlDb.ExecuteAsync(c, tx, Schema.FillPatientClinic, ct, ("@clinic", defaultClinic));
-        await tx.CommitAsync(ct);
-    }
-
-    private async Task<bool> HasColumnAsync(DbConnection c, DbTransaction? tx, string table, string column, CancellationToken ct)
-    {
-        await using var cmd = Command(c, tx, dialect.ColumnExistsQuery, ("@table", table), ("@column", column));
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) > 0;
-    }
+    /// <summary>Brings the database to the current schema (<see cref="Migrations.MigrationRunner"/>; a no-op when up to date).</summary>
+    public Task InitializeAsync(CancellationToken ct) => new Migrations.MigrationRunner(dialect).RunAsync(new(defaultClinic), ct);
 
     private const string InstanceSelect = """
         SELECT i.sop_uid, i.sop_class_uid, st.study_uid, se.series_uid, i.blob_id, i.blob_length, i.sha256, i.transfer_syntax, i.data_key

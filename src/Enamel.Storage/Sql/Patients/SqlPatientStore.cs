@@ -43,42 +43,16 @@ public sealed class SqlPatientStore : IPatientStore
     private const string IndexKeySetting = "blind-index-key";
 
     /// <summary>
-    /// Applies the patients schema step when the database does not have it yet, loads (or creates) the vault's blind index
-    /// key, and seals rows an older release wrote in plaintext. Call after the study index and security stores are initialized.
+    /// Loads (or creates) the vault's blind index key and seals rows an older release wrote in plaintext. Call once the
+    /// migrations have run (the study index's initialization runs them).
     /// </summary>
     public static async Task<SqlPatientStore> OpenAsync(SqlDialect dialect, IKeyring keyring, FieldSealer sealer, TimeProvider time, CancellationToken ct)
     {
         var db = new SqlDb(dialect);
-        await using (var c = await db.OpenAsync(ct))
-        {
-            if (!await TableExistsAsync(c, dialect, "vault_settings", ct))
-            {
-                await using var tx = await c.BeginTransactionAsync(ct);
-                try
-                {
-                    await SqlDb.ExecuteAsync(c, tx, PatientsSchema.Sql(dialect), ct);
-                    await tx.CommitAsync(ct);
-                }
-                catch (DbException)
-                {
-                    await tx.RollbackAsync(ct);
-                    if (!await TableExistsAsync(c, dialect, "vault_settings", ct)) throw; // else another process applied it first
-                }
-            }
-        }
         var blind = new BlindIndex(await IndexKeyAsync(db, keyring, ct));
         var store = new SqlPatientStore(dialect, sealer, blind, time);
         await store.SealLegacyRowsAsync(ct);
         return store;
-    }
-
-    private static async Task<bool> TableExistsAsync(DbConnection c, SqlDialect dialect, string table, CancellationToken ct)
-    {
-        var sql = dialect.Name == "sqlite"
-            ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @t"
-            : "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = @t";
-        await using var cmd = SqlDb.Command(c, null, sql, ("@t", table));
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) > 0;
     }
 
     private static async Task<byte[]> IndexKeyAsync(SqlDb db, IKeyring keyring, CancellationToken ct)

@@ -1,16 +1,17 @@
-namespace Enamel.Storage.Sql.Patients;
+namespace Enamel.Storage.Sql.Migrations;
 
 /// <summary>
-/// First-class patients (schema step 2, after the baseline): sealed demographics and versions, identifiers with a unique
-/// blind token each, search tokens, sealed study and series descriptions, and the vault's settings (the blind index key).
-/// The legacy plaintext columns of patients, studies and series are emptied by <see cref="SqlPatientStore.SealLegacyRowsAsync"/>.
+/// First-class patients: sealed demographics and their versions, identifiers with a unique blind token each, search
+/// tokens, sealed study and series descriptions (with the data key that sealed them), and the vault's settings (the
+/// blind index key). The plaintext an older release wrote is sealed and emptied by code that holds the keys
+/// (<see cref="Patients.SqlPatientStore"/> at open), not here.
 /// </summary>
-internal static class PatientsSchema
+public sealed class M0002_Patients : Migration
 {
-    public const int Version = 2;
-    public const string Name = "patients-first-class";
+    public override int Version => 2;
+    public override string Name => "Patients first-class, sealed fields, blind indexes";
 
-    public static string Sql(SqlDialect d) => $"""
+    public override string Sql(SqlDialect d) => $"""
         ALTER TABLE patients ADD COLUMN sealed TEXT NOT NULL DEFAULT '';
         ALTER TABLE patients ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
         ALTER TABLE patients ADD COLUMN merged_into BIGINT NULL;
