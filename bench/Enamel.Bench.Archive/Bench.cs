@@ -41,7 +41,8 @@ internal static class Bench
         report.Add("disk limit, 3 MB writes + fsync", "MB/s", disk, disk, true);
 
         Step("starting servers");
-        var enamelDll = Path.Combine(BenchOptions.RepoRoot(), "src", "Enamel.Cli", "bin", "Release", "net10.0", "enamel.dll");
+        var enamelDll = o.EnamelDll ?? Path.Combine(BenchOptions.RepoRoot(), "src", "Enamel.Cli", "bin", "Release", "net10.0", "enamel.dll");
+        Console.WriteLine($"  Enamel: {enamelDll}");
         await using var enamel = await ServerProcess.StartEnamelAsync(enamelDll, Path.Combine(run, "enamel"), EnamelHttp, EnamelDicom, Path.Combine(run, "enamel.log"));
         await using var orthanc = await ServerProcess.StartOrthancAsync(Path.Combine(run, "orthanc"), OrthancHttp, OrthancDicom, Path.Combine(run, "orthanc.log"));
         ServerProcess[] servers = [enamel, orthanc];

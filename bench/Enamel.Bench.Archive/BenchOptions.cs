@@ -16,6 +16,9 @@ internal sealed class BenchOptions
     public bool SkipOrthancLarge { get; private set; }
     public string Work { get; private set; } = "/tmp/enamel-bench-archive";
 
+    /// <summary>Another build of Enamel to measure (e.g. the release before a change, built in a worktree): its enamel.dll.</summary>
+    public string? EnamelDll { get; private set; }
+
     public static BenchOptions? Parse(string[] args)
     {
         var o = new BenchOptions();
@@ -33,6 +36,7 @@ internal sealed class BenchOptions
                     case "--quick": o.Quick = true; break;
                     case "--inside": o.Inside = true; break;
                     case "--skip-orthanc-1gb": o.SkipOrthancLarge = true; break;
+                    case "--enamel-dll": o.EnamelDll = Path.GetFullPath(Next()); break;
                     default: Console.Error.WriteLine($"E: unknown argument {args[i]}"); return null;
                 }
             }

@@ -9,7 +9,7 @@ using Enamel.Bench.Archive;
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: Enamel.Bench.Archive [--intraoral N] [--qido-instances N] [--quick] [--work DIR] [--skip-orthanc-1gb]");
+    Console.Error.WriteLine("usage: Enamel.Bench.Archive [--intraoral N] [--qido-instances N] [--quick] [--work DIR] [--skip-orthanc-1gb] [--enamel-dll PATH]");
     return 2;
 }
 if (options.Inside) return await Bench.RunAsync(options);
