@@ -18,7 +18,7 @@ public sealed class VerifyCommandTests : IDisposable
     {
         var corrupt = ProbeObjects.CorruptVariants(File.ReadAllBytes(Enamel.Sample("MR_small.dcm")))["pixel-data-shorter-than-the-image"];
         var folder = await DataFolder.OpenAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
-        return (await PlantedObjects.PlantAsync(folder.Blobs, folder.Keyring, folder.Index, corrupt)).SopInstanceUid;
+        return (await PlantedObjects.PlantAsync(folder.Blobs, folder.Keyring, folder.Index, folder.Patients, corrupt)).SopInstanceUid;
     }
 
     [Fact]

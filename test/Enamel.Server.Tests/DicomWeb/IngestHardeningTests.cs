@@ -218,7 +218,7 @@ public class IngestHardeningTests(ServerFixture server, Xunit.Abstractions.ITest
             f.Save(ms);
             bytes = ms.ToArray();
         }
-        var a = await PlantedObjects.PlantAsync(server.Folder.Blobs, server.Folder.Keyring, server.Folder.Index, ProbeObjects.CorruptVariants(bytes)[variant]);
+        var a = await PlantedObjects.PlantAsync(server.Folder.Blobs, server.Folder.Keyring, server.Folder.Index, server.Folder.Patients, ProbeObjects.CorruptVariants(bytes)[variant]);
         var path = $"/dicom-web/studies/{a.StudyInstanceUid}/series/{a.SeriesInstanceUid}/instances/{a.SopInstanceUid}";
         foreach (var read in reads)
         {
