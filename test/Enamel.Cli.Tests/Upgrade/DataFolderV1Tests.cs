@@ -56,7 +56,7 @@ public sealed class DataFolderV1Tests : IDisposable
         int instances = 0;
         foreach (var (study, patientId, clinic, count) in Studies)
         {
-            var patient = await folder.Index.FindPatientAsync(patientId, "", Ct);
+            var patient = await folder.Patients.FindByDicomIdAsync(patientId, "", Ct);
             Assert.NotNull(patient);
             Assert.Equal(clinic, patient.Clinic);
             Assert.Equal(patient.Key, (await folder.Index.FindStudyPatientAsync(study, Ct))!.PatientKey);
@@ -108,6 +108,26 @@ public sealed class DataFolderV1Tests : IDisposable
         Assert.Single(await folder.Security.Audit.ReadCheckpointsAsync(Ct));
         var verified = await new AuditVerifier(folder.AuditSigner).VerifyAsync(folder.Security.Audit, Ct);
         Assert.True(verified.Intact, verified.Message);
+
+        // The old release kept names, Patient IDs and descriptions in the clear in index.db: now sealed, the file wiped of them,
+        // and still found by a search (through the blind index).
+        var lestrade = Assert.Single(await folder.Index.SearchAsync(new Enamel.Core.Studies.StudyQuery
+        {
+            Filters = new Dictionary<DicomTag, string> { [DicomTags.PatientName] = "lestrade*" },
+        }, Ct));
+        Assert.Equal("ID1", lestrade[DicomTags.PatientID]);
+        var nm = Assert.Single(await folder.Index.SearchAsync(new Enamel.Core.Studies.StudyQuery
+        {
+            Filters = new Dictionary<DicomTag, string> { [DicomTags.PatientID] = "8NM1" },
+        }, Ct));
+        Assert.Equal("Whole Body Bone", nm[DicomTags.StudyDescription]);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.EnumerateFiles(data, "index.db*"))
+        {
+            var bytes = File.ReadAllBytes(file);
+            foreach (var v in new[] { "Lestrade", "CompressedSamples", "4MR1", "8NM1", "Whole Body Bone" })
+                Assert.False(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(v)) >= 0, $"'{v}' is still in the clear in {Path.GetFileName(file)}");
+        }
 
         // And the real command, as an operator would run it after the upgrade.
         var verify = Enamel.Run("audit", "verify", "--data", data);

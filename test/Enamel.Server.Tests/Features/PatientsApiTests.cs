@@ -141,4 +141,50 @@ public class PatientsApiTests(ServerFixture server) : IClassFixture<ServerFixtur
         Assert.Equal("merged", old.GetProperty("status").GetString());
         Assert.Equal(key, old.GetProperty("mergedInto").GetInt64());
     }
+
+    /// <summary>
+    /// The check: grepping every file of the server's data folder for a stored patient's name, Patient ID, study
+    /// description (and the rest of what the desk typed) finds nothing, while the server answers searches on all of them.
+    /// </summary>
+    [Fact]
+    public async Task DataFolder_HoldsNoPatientValueInTheClear()
+    {
+        using var desk = await ClientAsync("receptionist");
+        var chart = "GREP-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
+        var family = "Ostrowska" + Guid.NewGuid().ToString("N")[..6];
+        Assert.Equal(HttpStatusCode.Created, (await desk.PostAsJsonAsync("/api/patients", Registration(chart, family, "Wilhelmina"))).StatusCode);
+        var ds = new DicomDataset();
+        ds.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.1.3");
+        var study = "1.2.826.0.1.3680043.10.1234." + Random.Shared.NextInt64(1, long.MaxValue);
+        ds.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, study + ".1.1");
+        ds.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, study);
+        ds.SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, study + ".1");
+        ds.SetString(DicomTags.PatientID, DicomVR.LO, chart);
+        ds.SetString(DicomTags.PatientName, DicomVR.PN, family + "^Wilhelmina");
+        var description = "ENDODONTIC REVIEW " + chart;
+        ds.SetString(DicomTags.StudyDescription, DicomVR.LO, description);
+        ds.SetString(DicomTags.SeriesDescription, DicomVR.LO, "SERIES " + family);
+        ds.SetString(DicomTags.Modality, DicomVR.CS, "IO");
+        ds.SetGreyImage(16, 16);
+        var file = Path.Combine(server.DataDirectory, "..", chart + ".dcm");
+        DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(file);
+        Assert.Equal(HttpStatusCode.OK, (await server.StowAsync(file)).StatusCode);
+        File.Delete(file);
+        using var dentist = await ClientAsync("dentist");
+        var qido = await JsonAsync(await dentist.GetAsync($"/dicom-web/studies?PatientName={family}*&StudyDescription=ENDODONTIC*"));
+        Assert.Equal(study, Assert.Single(qido.EnumerateArray()).GetProperty("0020000D").GetProperty("Value")[0].GetString());
+
+        var values = new[] { chart, family, "Wilhelmina", description, "SERIES " + family, "91234567", "9123 4567" };
+        foreach (var path in Directory.EnumerateFiles(server.DataDirectory, "*", SearchOption.AllDirectories))
+        {
+            byte[] bytes;
+            try { bytes = File.ReadAllBytes(path); }
+            catch (IOException) { continue; } // a file being replaced right now (tmp → rename)
+            foreach (var v in values)
+            {
+                Assert.False(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(v)) >= 0, $"'{v}' is in the clear in {Path.GetRelativePath(server.DataDirectory, path)}");
+                Assert.False(bytes.AsSpan().IndexOf(System.Text.Encoding.Unicode.GetBytes(v)) >= 0, $"'{v}' (UTF-16) is in the clear in {Path.GetRelativePath(server.DataDirectory, path)}");
+            }
+        }
+    }
 }
