@@ -19,6 +19,8 @@ internal static class CommandPolicy
         ["import"] = Op(RecordCategory.Imaging, RecordAction.Create),
         // Decided for the destination clinic here, and again for the patient where they are now.
         ["patients move"] = Op(RecordCategory.Demographics, RecordAction.Amend),
+        // Imaging is the only kind with recorded versions yet; decided again for the item's patient, as Read on its category.
+        ["records history"] = Op(RecordCategory.Imaging, RecordAction.Read),
         ["users add"] = Op(RecordCategory.Settings, RecordAction.Create),
         ["users list"] = Op(RecordCategory.Settings, RecordAction.Read),
         ["users disable"] = Op(RecordCategory.Settings, RecordAction.Amend),

@@ -15,7 +15,7 @@ public static class PlantedObjects
         var key = await keyring.CreateDataKeyAsync(default);
         var blob = await blobs.PutAsync(new MemoryStream(bytes), key, default);
         var outcome = await index.AddInstanceAsync(attributes, new StoredBlob(blob, bytes.Length, "legacy", file.TransferSyntax.Uid), key,
-            new IngestOwner(clinic, null, null), default);
+            new IngestOwner(clinic, null, null), new Enamel.Core.Records.VersionNote("", "planted"), default);
         if (outcome != IndexOutcome.Added) throw new InvalidOperationException($"planting the object was {outcome}, not Added");
         return attributes;
     }

@@ -15,4 +15,14 @@ public enum VersionStatus
 /// One version of an item: its number (1, 2, …), who wrote it, when, why (free text the author gives, never needed to
 /// be PHI-free: it is stored sealed with the item), and its status now.
 /// </summary>
-public sealed record RecordVersion(RecordRef Item, int Number, string AuthorId, DateTimeOffset Time, string Reason, VersionStatus Status);
+public sealed record RecordVersion(RecordRef Item, int Number, string AuthorId, DateTimeOffset Time, string Reason, VersionStatus Status)
+{
+    /// <summary>Who changed the status from <see cref="VersionStatus.Current"/>, when and why; null while it is current.</summary>
+    public StatusChange? Changed { get; init; }
+}
+
+/// <summary>Who marked a version superseded or entered-in-error, when, and why.</summary>
+public sealed record StatusChange(string AuthorId, DateTimeOffset Time, string Reason);
+
+/// <summary>The author and reason of a version about to be written (the time is the store's clock, inside its transaction).</summary>
+public sealed record VersionNote(string AuthorId, string Reason);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Enamel.Core.Access;
 using Enamel.Core.Blobs;
 using Enamel.Core.Keys;
+using Enamel.Core.Records;
 using Enamel.Dicom;
 
 namespace Enamel.Core.Studies;
@@ -56,7 +57,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         if (await DecideAsync(attributes, existing, target, ct) is not { } decision)
             return new StoreResult(StoreStatus.Refused, attributes, null, syntax);
         if (existing is not null && !keepVersions) return await CompareWithExistingAsync(whole, header.DatasetOffset, existing, attributes, syntax, ct);
-        if (existing is not null) return await StoreVersionAsync(whole, header.DatasetOffset, existing, attributes, syntax, ct);
+        if (existing is not null) return await StoreVersionAsync(whole, header.DatasetOffset, existing, attributes, syntax, Note(target), ct);
 
         var key = decision.Patient?.DataKey ?? await keyring.CreateDataKeyAsync(ct);
         var blob = await PutCheckedAsync(whole, header.DatasetOffset, ContentHash.DatasetPrefix, key, syntax, ct);
@@ -86,6 +87,8 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
             attributes, blob.Id, syntax);
     }
 
+    private static VersionNote Note(IngestTarget target) => new(target.Author, target.Reason);
+
     private sealed record OwnerDecision(IngestOwner Owner, PatientRecord? Patient);
 
     /// <summary>How many times the owners may change under a store before it gives up (each change is decided again).</summary>
@@ -104,7 +107,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         {
             for (int attempt = 1; ; attempt++)
             {
-                var outcome = await index.AddInstanceAsync(attributes, blob, key, decision.Owner, ct);
+                var outcome = await index.AddInstanceAsync(attributes, blob, key, decision.Owner, Note(target), ct);
                 if (outcome != IndexOutcome.OwnerChanged) return (outcome, blob, decision);
                 if (attempt == MaxOwnerChanges)
                     throw new InvalidOperationException($"the patient record changed under this store {MaxOwnerChanges} times: nothing was stored, send it again");
@@ -186,7 +189,8 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
     }
 
     /// <summary>Keeps versions: identical content is still idempotent; different content becomes the current version, the old one is kept.</summary>
-    private async Task<StoreResult> StoreVersionAsync(Stream whole, long datasetOffset, StoredInstance existing, InstanceAttributes attributes, string syntax, CancellationToken ct)
+    private async Task<StoreResult> StoreVersionAsync(Stream whole, long datasetOffset, StoredInstance existing, InstanceAttributes attributes, string syntax,
+        VersionNote note, CancellationToken ct)
     {
         var blob = await PutCheckedAsync(whole, datasetOffset, ContentHash.PrefixLike(existing.Blob.Sha256), existing.DataKey, syntax, ct);
         if (blob.Sha256 == existing.Blob.Sha256)
@@ -196,7 +200,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         }
         try
         {
-            await index.AddVersionAsync(attributes.SopInstanceUid, blob, existing.DataKey, ct);
+            await index.AddVersionAsync(attributes.SopInstanceUid, blob, existing.DataKey, note, ct);
         }
         catch
         {

@@ -25,17 +25,19 @@ public sealed partial class SqlStudyIndex
         {
             sql.Append($", (SELECT {dialect.StringAggregate("se2.modality")} FROM series se2 WHERE se2.study_pk = st.pk)");
             sql.Append(", (SELECT count(*) FROM series se2 WHERE se2.study_pk = st.pk)");
-            sql.Append(", (SELECT count(*) FROM instances i2 JOIN series se2 ON i2.series_pk = se2.pk WHERE se2.study_pk = st.pk)");
+            sql.Append($", (SELECT count(*) FROM instances i2 JOIN series se2 ON i2.series_pk = se2.pk WHERE se2.study_pk = st.pk AND {RecordVersionsSchema.NotWithdrawn("i2.sop_uid")})");
         }
         else if (query.Level == QueryLevel.Series)
         {
-            sql.Append(", (SELECT count(*) FROM instances i2 WHERE i2.series_pk = se.pk)");
+            sql.Append($", (SELECT count(*) FROM instances i2 WHERE i2.series_pk = se.pk AND {RecordVersionsSchema.NotWithdrawn("i2.sop_uid")})");
         }
         sql.Append(" FROM patients p");
         if (query.Level >= QueryLevel.Study) sql.Append(" JOIN studies st ON st.patient_pk = p.pk");
         if (query.Level >= QueryLevel.Series) sql.Append(" JOIN series se ON se.study_pk = st.pk");
         if (query.Level >= QueryLevel.Instance) sql.Append(" JOIN instances i ON i.series_pk = se.pk");
         sql.Append(" WHERE 1 = 1");
+        // An instance marked entered-in-error is withdrawn: neither matched nor counted.
+        if (query.Level == QueryLevel.Instance) sql.Append(" AND ").Append(RecordVersionsSchema.NotWithdrawn("i.sop_uid"));
         if (query.Reach is { } reach)
         {
             // Only patients the caller reaches: their clinics' patients and the patients named one by one.
