@@ -43,19 +43,12 @@ internal static class RecordsCommand
             }
             Console.Out.WriteLine("version\tstatus\ttime\tauthor\treason\tchanged");
             foreach (var v in result.Versions)
-                Console.Out.WriteLine(string.Join('\t', v.Number.ToString(CultureInfo.InvariantCulture), Status(v.Status), v.Time.ToString("O", CultureInfo.InvariantCulture),
+                Console.Out.WriteLine(string.Join('\t', v.Number.ToString(CultureInfo.InvariantCulture), VersionStatusNames.Of(v.Status), v.Time.ToString("O", CultureInfo.InvariantCulture),
                     v.AuthorId, OneLine(v.Reason), v.Changed is { } c ? $"{c.Time.ToString("O", CultureInfo.InvariantCulture)} by {c.AuthorId}: {OneLine(c.Reason)}" : ""));
             return ExitCodes.Success;
         });
         return cmd;
     }
-
-    private static string Status(VersionStatus status) => status switch
-    {
-        VersionStatus.Superseded => "superseded",
-        VersionStatus.EnteredInError => "entered-in-error",
-        _ => "current",
-    };
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Replace('\t', ' ');
 }

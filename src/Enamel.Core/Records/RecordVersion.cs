@@ -11,6 +11,18 @@ public enum VersionStatus
     EnteredInError,
 }
 
+/// <summary>How a status is written where people read it (the JSON API, the CLI): "current", "superseded", "entered-in-error".</summary>
+public static class VersionStatusNames
+{
+    public static string Of(VersionStatus status) => status switch
+    {
+        VersionStatus.Current => "current",
+        VersionStatus.Superseded => "superseded",
+        VersionStatus.EnteredInError => "entered-in-error",
+        _ => throw new ArgumentOutOfRangeException(nameof(status)),
+    };
+}
+
 /// <summary>
 /// One version of an item: its number (1, 2, …), who wrote it, when, why (free text the author gives, never needed to
 /// be PHI-free: it is stored sealed with the item), and its status now.

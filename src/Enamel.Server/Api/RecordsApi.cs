@@ -94,14 +94,6 @@ internal static class RecordsApi
         }
     }
 
-    /// <summary>"current", "superseded", "entered-in-error": the status as the API and the CLI print it.</summary>
-    public static string StatusText(VersionStatus status) => status switch
-    {
-        VersionStatus.Superseded => "superseded",
-        VersionStatus.EnteredInError => "entered-in-error",
-        _ => "current",
-    };
-
     private static void Write(Utf8JsonWriter w, RecordVersion v)
     {
         w.WriteStartObject();
@@ -109,7 +101,7 @@ internal static class RecordsApi
         w.WriteString("author", v.AuthorId);
         w.WriteString("time", v.Time);
         w.WriteString("reason", v.Reason);
-        w.WriteString("status", StatusText(v.Status));
+        w.WriteString("status", VersionStatusNames.Of(v.Status));
         if (v.Changed is { } c)
         {
             w.WriteStartObject("changed");

@@ -16,8 +16,11 @@ public sealed class RecordsHistoryTests : IDisposable
         Enamel.AddUser(data, "dr-main", "dentist");
         Enamel.AddUser(data, "front", "receptionist");
         Assert.True(Enamel.Run("users", "add", "dr-north", "--role", "dentist", "--clinic", "north", "--data", data).ExitCode == 0);
+        Assert.True(Enamel.Run("users", "add", "dr-both", "--role", "dentist", "--clinic", "main", "--clinic", "north", "--data", data).ExitCode == 0);
         Enamel.ImportSample(data, dir, "CT_small.dcm", "dr-main", "main");
+        Enamel.ImportSample(data, dir, "MR_small.dcm", "dr-both", "north");
         using var ct = DicomFile.Open(Enamel.Sample("CT_small.dcm"));
+        using var mr = DicomFile.Open(Enamel.Sample("MR_small.dcm"));
         var sop = ct.Dataset.GetString(DicomTags.SOPInstanceUID)!;
         Enamel.Result History(string user, string kind = "instance", string? id = null) =>
             Enamel.Run("records", "history", kind, id ?? sop, "--data", data, "--as", user);
@@ -32,8 +35,14 @@ public sealed class RecordsHistoryTests : IDisposable
         Assert.Equal(["1", "current"], v1[..2]);
         Assert.Equal((author!.Id, "received via import"), (v1[3], v1[4]));
 
-        Assert.Equal(ExitCodes.Invalid, History("dr-north").ExitCode); // another clinic's patient: as if there were none
-        Assert.Equal(ExitCodes.Invalid, History("dr-main", id: "9.9.9.9").ExitCode);
+        // A north patient's instance, asked by a dentist of main only: answered as an instance that does not exist.
+        var beyond = History("dr-main", id: mr.Dataset.GetString(DicomTags.SOPInstanceUID)!);
+        var none = History("dr-main", id: "9.9.9.9");
+        Assert.Equal((ExitCodes.Invalid, ExitCodes.Invalid), (beyond.ExitCode, none.ExitCode));
+        Assert.Equal(none.StdErr, beyond.StdErr);
+        Assert.Equal(0, History("dr-both", id: mr.Dataset.GetString(DicomTags.SOPInstanceUID)!).ExitCode);
+        // Like every data-folder command, it is decided first for the group's clinic (Enamel:Clinic): not a member, refused.
+        Assert.Equal(ExitCodes.NotAuthorized, History("dr-north").ExitCode);
         Assert.Equal(ExitCodes.NotAuthorized, History("front").ExitCode); // no imaging read
         Assert.Equal(ExitCodes.Usage, History("dr-main", kind: "note").ExitCode);
 
