@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Enamel.Core.Audit;
+using Enamel.Dicom;
+using Enamel.Dicom.Network;
 using Enamel.Server.Access;
 using Enamel.Server.Tests.Access;
 
@@ -132,5 +134,38 @@ public class RecordKernelTests(ServerFixture server) : IClassFixture<ServerFixtu
         var trail = await TrailAsync("Imaging instance " + x.Sop);
         Assert.Contains(trail, r => r.Event.ActorId == hygienistId && r.Event.Action == "Amend" && r.Event.Outcome == AuditOutcome.Denied);
         Assert.Contains(trail, r => r.Event.ActorId == mainId && r.Event.Action == "Amend" && r.Event.Outcome == AuditOutcome.Success && r.Event.Detail == "entered-in-error version 1");
+    }
+
+    [Fact]
+    public async Task EnteredInError_IsNeitherFoundByCFind_NorRetrievedByCGet()
+    {
+        var (main, _) = await AccountAsync("dentist", "main");
+        var x = await StoreAsync(main);
+        var client = new DicomClientOptions { Port = server.DicomPort, CalledAeTitle = "ENAMEL", CallingAeTitle = "GETSCU",
+            TempDirectory = Path.Combine(server.DataDirectory, "..", "scu-" + Guid.NewGuid().ToString("N")) };
+        string find = DicomUids.StudyRootQueryRetrieveInformationModelFind.Value, get = DicomUids.StudyRootQueryRetrieveInformationModelGet.Value;
+        async Task<(int Found, int Retrieved)> AskAsync()
+        {
+            var rq = DicomClient.Propose(find, get, "1.2.840.10008.5.1.4.1.1.7");
+            rq.UserInformation.RoleSelections.Add(new RoleSelection("1.2.840.10008.5.1.4.1.1.7", ScuRole: true, ScpRole: true));
+            await using var association = await DicomClient.ConnectAsync(client, rq);
+            var image = new DicomDataset();
+            image.SetString(DicomTags.QueryRetrieveLevel, DicomVR.CS, "IMAGE");
+            image.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, x.Study);
+            image.SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, x.Series);
+            image.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, "");
+            int found = 0, retrieved = 0;
+            await foreach (var r in association.FindAsync(find, image)) if (r.IsPending) found++;
+            var study = new DicomDataset();
+            study.SetString(DicomTags.QueryRetrieveLevel, DicomVR.CS, "STUDY");
+            study.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, x.Study);
+            await foreach (var _ in association.GetAsync(get, study, s => { retrieved++; return ValueTask.FromResult(DimseStatus.Success); })) { }
+            await association.ReleaseAsync();
+            return (found, retrieved);
+        }
+
+        Assert.Equal((1, 1), await AskAsync());
+        Assert.Equal(HttpStatusCode.OK, (await main.PostAsJsonAsync($"/api/records/instance/{x.Sop}/entered-in-error", new { reason = "wrong patient" })).StatusCode);
+        Assert.Equal((0, 0), await AskAsync());
     }
 }
