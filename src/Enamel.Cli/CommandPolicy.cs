@@ -24,6 +24,8 @@ internal static class CommandPolicy
         ["patients show"] = Op(RecordCategory.Demographics, RecordAction.Read),
         ["patients search"] = Op(RecordCategory.Demographics, RecordAction.Read),
         ["patients merge"] = Op(RecordCategory.Demographics, RecordAction.Amend),
+        // Imaging is the only kind with recorded versions yet; decided again for the item's patient, as Read on its category.
+        ["records history"] = Op(RecordCategory.Imaging, RecordAction.Read),
         ["users add"] = Op(RecordCategory.Settings, RecordAction.Create),
         ["users list"] = Op(RecordCategory.Settings, RecordAction.Read),
         ["users disable"] = Op(RecordCategory.Settings, RecordAction.Amend),

@@ -14,6 +14,7 @@ internal static class EnamelCommands
         root.Subcommands.Add(Import.ImportCommand.Create());
         root.Subcommands.Add(Keys.KeysCommand.Create());
         root.Subcommands.Add(Patients.PatientsCommand.Create());
+        root.Subcommands.Add(Records.RecordsCommand.Create());
         root.Subcommands.Add(Admin.UsersCommand.Create());
         root.Subcommands.Add(Admin.RolesCommand.Create());
         root.Subcommands.Add(Admin.TokensCommand.Create());

@@ -20,7 +20,7 @@ public static class PlantedObjects
             attributes.PatientBirthDate, attributes.PatientSex, clinic, key, "test", default)).Key;
         var blob = await blobs.PutAsync(new MemoryStream(bytes), key, default);
         var outcome = await index.AddInstanceAsync(attributes, new StoredBlob(blob, bytes.Length, "legacy", file.TransferSyntax.Uid), key,
-            new IngestOwner(clinic, patientKey, null), default);
+            new IngestOwner(clinic, patientKey, null), new Enamel.Core.Records.VersionNote("", "planted"), default);
         if (outcome != IndexOutcome.Added) throw new InvalidOperationException($"planting the object was {outcome}, not Added");
         return attributes;
     }

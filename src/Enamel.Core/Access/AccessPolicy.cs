@@ -1,4 +1,5 @@
 using Enamel.Core.Audit;
+using Enamel.Core.Records;
 
 namespace Enamel.Core.Access;
 
@@ -16,6 +17,17 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
         await AppendAsync(actor, decision.Role, operation, resource, decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied, purpose, decision.Rule, ct);
         return decision;
     }
+
+    /// <summary>
+    /// Decides for one known item: its patient and the patient's clinic (<see cref="RecordOwner"/>, from the resolver of the
+    /// item's kind); the audit entry names the item by <see cref="RecordRef.ToString"/> (e.g. "study 1.2.3").
+    /// </summary>
+    public Task<Decision> DecideAsync(Actor actor, Operation operation, RecordOwner item, Purpose purpose, CancellationToken ct) =>
+        DecideAsync(actor, operation, ResourceScope.Of(item), purpose, ct);
+
+    /// <summary>A data event on one known item that follows an allowed decision (see the <see cref="ResourceScope"/> overload).</summary>
+    public Task RecordAsync(Actor actor, Operation operation, RecordOwner item, Purpose purpose, string detail, CancellationToken ct) =>
+        RecordAsync(actor, operation, ResourceScope.Of(item), purpose, detail, ct);
 
     /// <summary>
     /// A data event that follows an allowed decision but could not be named by it (e.g. the patient record a store has
@@ -118,7 +130,7 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
     private static string? Reach(Role role, Actor actor, ResourceScope resource) => role.Reach switch
     {
         RoleReach.ClinicPatients => actor.Clinics.Contains(resource.Clinic) ? null : Decision.OutsideClinic,
-        RoleReach.ClinicOnly => resource.PatientKey is not null ? "not-a-patient-role"
+        RoleReach.ClinicOnly => resource.PatientKey is not null || resource.NamesRecord ? "not-a-patient-role"
             : actor.Clinics.Contains(resource.Clinic) ? null : Decision.OutsideClinic,
         RoleReach.OwnRecord => resource.PatientKey is { } p && (p == actor.OwnPatientKey || actor.Dependants.Contains(p)) ? null : Decision.NotOwnRecord,
         RoleReach.SharedRecords => resource.PatientKey is { } s && actor.SharedPatients.Contains(s) ? null : Decision.NotShared,

@@ -21,4 +21,8 @@ public sealed class RecordOwners(IEnumerable<IRecordOwnerResolver> resolvers)
             : throw new InvalidOperationException($"no owner resolver is registered for record kind '{kind}'");
 
     public bool Knows(RecordKind kind) => byKind.ContainsKey(kind);
+
+    /// <summary>The resolver registered for <paramref name="kind"/>.</summary>
+    public IRecordOwnerResolver ResolverOf(RecordKind kind) => byKind.TryGetValue(kind, out var resolver) ? resolver
+        : throw new InvalidOperationException($"no owner resolver is registered for record kind '{kind}'");
 }

@@ -1,5 +1,6 @@
 using Enamel.Core.Blobs;
 using Enamel.Core.Keys;
+using Enamel.Core.Records;
 
 namespace Enamel.Core.Studies;
 
@@ -12,13 +13,19 @@ public interface IStudyIndex
     /// <summary>The patient a study belongs to (key and clinic: the access policy's scope), or null when the study is unknown.</summary>
     Task<StudyPatient?> FindStudyPatientAsync(string studyInstanceUid, CancellationToken ct);
 
+    /// <summary>The patient a series belongs to (series → study → patient), or null when the series is unknown.</summary>
+    Task<StudyPatient?> FindSeriesPatientAsync(string seriesInstanceUid, CancellationToken ct);
+
+    /// <summary>The patient an instance belongs to (entered-in-error or not), or null when the instance is unknown.</summary>
+    Task<StudyPatient?> FindInstancePatientAsync(string sopInstanceUid, CancellationToken ct);
+
     /// <summary>The patient with this key and its clinic; null when there is none.</summary>
     Task<StudyPatient?> FindPatientByKeyAsync(long patientKey, CancellationToken ct);
 
     /// <summary>The keys of every patient of <paramref name="clinic"/>.</summary>
     Task<IReadOnlySet<long>> ListPatientKeysAsync(string clinic, CancellationToken ct);
 
-    /// <summary>An already-stored instance with this SOP Instance UID, or null.</summary>
+    /// <summary>An already-stored instance with this SOP Instance UID (entered-in-error or not), or null.</summary>
     Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken ct);
 
     /// <summary>
@@ -27,17 +34,22 @@ public interface IStudyIndex
     /// series descriptions. The caller decided access for <paramref name="owner"/>; when the database says otherwise inside
     /// the transaction (the Patient ID names another record now, or the study belongs to a patient nobody decided on),
     /// nothing is written and the outcome is <see cref="IndexOutcome.OwnerChanged"/>: the caller decides again. A concurrent insert of the same
-    /// SOP Instance UID is reported as <see cref="IndexOutcome.AlreadyStored"/>.
+    /// SOP Instance UID is reported as <see cref="IndexOutcome.AlreadyStored"/>. The instance's record version 1
+    /// (<paramref name="version"/>: author and reason) is written in the same transaction.
     /// </summary>
-    Task<IndexOutcome> AddInstanceAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId blobKey, IngestOwner owner, CancellationToken ct);
+    Task<IndexOutcome> AddInstanceAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId blobKey, IngestOwner owner, VersionNote version, CancellationToken ct);
 
     /// <summary>
     /// Keeps versions: the current blob of <paramref name="sopInstanceUid"/> moves to the version history and
-    /// <paramref name="blob"/> becomes current, in one transaction. Returns the number of earlier versions now kept.
+    /// <paramref name="blob"/> becomes current, in one transaction, together with the next record version
+    /// (<paramref name="version"/>), which supersedes the current one. Returns the number of earlier versions now kept.
     /// </summary>
-    Task<int> AddVersionAsync(string sopInstanceUid, StoredBlob blob, DataKeyId blobKey, CancellationToken ct);
+    Task<int> AddVersionAsync(string sopInstanceUid, StoredBlob blob, DataKeyId blobKey, VersionNote version, CancellationToken ct);
 
-    /// <summary>Stored instances of a study, optionally narrowed to a series and an instance, in series/instance order.</summary>
+    /// <summary>
+    /// Stored instances of a study, optionally narrowed to a series and an instance, in series/instance order; an instance
+    /// marked entered-in-error is not among them.
+    /// </summary>
     Task<IReadOnlyList<StoredInstance>> ListInstancesAsync(string studyUid, string? seriesUid, string? sopInstanceUid, CancellationToken ct);
 
     /// <summary>Every blob id the index refers to (for the orphan sweep).</summary>
@@ -46,7 +58,10 @@ public interface IStudyIndex
     /// <summary>Every current instance of the archive, streamed in index order (for integrity checks over the whole archive).</summary>
     IAsyncEnumerable<StoredInstance> ListAllInstancesAsync(CancellationToken ct);
 
-    /// <summary>QIDO-style search at one level, restricted to <see cref="StudyQuery.Reach"/> when it is set.</summary>
+    /// <summary>
+    /// QIDO-style search at one level, restricted to <see cref="StudyQuery.Reach"/> when it is set; instances marked
+    /// entered-in-error are neither matched nor counted.
+    /// </summary>
     Task<IReadOnlyList<IReadOnlyDictionary<Enamel.Dicom.DicomTag, string>>> SearchAsync(StudyQuery query, CancellationToken ct);
 }
 

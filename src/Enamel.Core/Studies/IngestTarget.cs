@@ -34,10 +34,16 @@ public sealed record IngestTarget(string Clinic)
     /// </summary>
     public string? Study { get; init; }
 
+    /// <summary>The reason recorded with the instance's version, naming the way it came in (<see cref="ReceivedVia"/>).</summary>
+    public string Reason { get; init; } = "received";
+
+    /// <summary>"received via STOW-RS" (C-STORE, import): the reason of a version that arrived through <paramref name="channel"/>.</summary>
+    public static string ReceivedVia(string channel) => "received via " + channel;
+
     /// <summary>
     /// The target of every entry point: each touched patient decided by <paramref name="policy"/> for
     /// <paramref name="actor"/> (<paramref name="operation"/>, normally Imaging:Create), and a new patient's creation
-    /// recorded in the audit trail under that patient.
+    /// recorded in the audit trail under that patient; the actor is the author of the versions it stores.
     /// </summary>
     public static IngestTarget For(AccessPolicy policy, Actor actor, Operation operation, Purpose purpose, string clinic) => new(clinic)
     {

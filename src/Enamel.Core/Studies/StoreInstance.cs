@@ -3,6 +3,7 @@ using Enamel.Core.Access;
 using Enamel.Core.Blobs;
 using Enamel.Core.Keys;
 using Enamel.Core.Patients;
+using Enamel.Core.Records;
 using Enamel.Dicom;
 
 namespace Enamel.Core.Studies;
@@ -57,7 +58,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         if (await DecideAsync(attributes, existing, target, ct) is not { } decision)
             return new StoreResult(StoreStatus.Refused, attributes, null, syntax);
         if (existing is not null && !keepVersions) return await CompareWithExistingAsync(whole, header.DatasetOffset, existing, attributes, syntax, ct);
-        if (existing is not null) return await StoreVersionAsync(whole, header.DatasetOffset, existing, attributes, syntax, ct);
+        if (existing is not null) return await StoreVersionAsync(whole, header.DatasetOffset, existing, attributes, syntax, Note(target), ct);
 
         var key = decision.Patient?.DataKey ?? await keyring.CreateDataKeyAsync(ct);
         var blob = await PutCheckedAsync(whole, header.DatasetOffset, ContentHash.DatasetPrefix, key, syntax, ct);
@@ -85,6 +86,8 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         return new StoreResult(outcome == IndexOutcome.AddedPatientFlaggedForReview ? StoreStatus.StoredFlaggedForReview : StoreStatus.Stored,
             attributes, blob.Id, syntax);
     }
+
+    private static VersionNote Note(IngestTarget target) => new(target.Author, target.Reason);
 
     /// <summary>The owners decided on; <see cref="Registered"/>: this store registered the patient (a Patient ID nobody had registered).</summary>
     private sealed record OwnerDecision(IngestOwner Owner, Patient? Patient, bool Registered = false);
@@ -115,7 +118,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
                         decision = new OwnerDecision(decision.Owner with { PatientKey = patientKey }, await patients.GetAsync(patientKey, ct), Registered: true);
                 }
                 var outcome = decision.Owner.PatientKey is null ? IndexOutcome.OwnerChanged
-                    : await index.AddInstanceAsync(attributes, blob, key, decision.Owner, ct);
+                    : await index.AddInstanceAsync(attributes, blob, key, decision.Owner, Note(target), ct);
                 if (outcome != IndexOutcome.OwnerChanged) return (outcome, blob, decision);
                 if (attempt == MaxOwnerChanges)
                     throw new InvalidOperationException($"the patient record changed under this store {MaxOwnerChanges} times: nothing was stored, send it again");
@@ -214,7 +217,8 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
     }
 
     /// <summary>Keeps versions: identical content is still idempotent; different content becomes the current version, the old one is kept.</summary>
-    private async Task<StoreResult> StoreVersionAsync(Stream whole, long datasetOffset, StoredInstance existing, InstanceAttributes attributes, string syntax, CancellationToken ct)
+    private async Task<StoreResult> StoreVersionAsync(Stream whole, long datasetOffset, StoredInstance existing, InstanceAttributes attributes, string syntax,
+        VersionNote note, CancellationToken ct)
     {
         var blob = await PutCheckedAsync(whole, datasetOffset, ContentHash.PrefixLike(existing.Blob.Sha256), existing.DataKey, syntax, ct);
         if (blob.Sha256 == existing.Blob.Sha256)
@@ -224,7 +228,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         }
         try
         {
-            await index.AddVersionAsync(attributes.SopInstanceUid, blob, existing.DataKey, ct);
+            await index.AddVersionAsync(attributes.SopInstanceUid, blob, existing.DataKey, note, ct);
         }
         catch
         {

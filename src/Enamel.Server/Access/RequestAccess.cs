@@ -1,7 +1,6 @@
-using System.Globalization;
 using Enamel.Core.Access;
 using Enamel.Core.Accounts;
-using Enamel.Core.Studies;
+using Enamel.Core.Records;
 using Enamel.Server.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -32,8 +31,8 @@ internal sealed class RequestAuthentication(ApiTokens tokens, Sessions sessions)
 /// <summary>
 /// The HTTP side of the one policy decision point, run for every routed request after routing. Public endpoints pass;
 /// every other endpoint authenticates (401 without credentials); a record operation is then decided by
-/// <see cref="AccessPolicy"/> (which audits allow and deny alike), scoped to the study's patient when the request names a
-/// study. An endpoint mapped without an <see cref="EndpointAccess"/> marker is refused: deny by default.
+/// <see cref="AccessPolicy"/> (which audits allow and deny alike), scoped to the patient of the item the request names
+/// (found by the owner resolver of the item's kind). An endpoint mapped without an <see cref="EndpointAccess"/> marker is refused: deny by default.
 /// </summary>
 internal static class AccessGate
 {
@@ -98,40 +97,37 @@ internal static class AccessGate
         http.Features.Set(new StatedPurpose(purpose));
         var services = http.RequestServices;
         var policy = services.GetRequiredService<AccessPolicy>();
-        var study = http.Request.RouteValues["study"] as string
-            ?? (endpoint.StudyQueryParameter is { } p ? http.Request.Query[p].ToString() : null);
-        var index = services.GetRequiredService<IStudyIndex>();
-        var routePatient = http.Request.RouteValues["patient"] as string;
-        // The record the route names (a study, or a patient by key): it exists or not, and it may be beyond the caller's reach.
-        bool names = endpoint.Scope != EndpointScope.EachInstance && (!string.IsNullOrEmpty(study) || routePatient is not null);
-        bool missing = false;
-        StudyPatient? owner = null;
-        if (endpoint.Scope != EndpointScope.EachInstance)
+        // The item the request names (the endpoint declares where, and of which kind): it exists or not, and it may be beyond
+        // the caller's reach. Its owner comes from the resolver of its kind, never from the route's names.
+        var item = endpoint.Scope == EndpointScope.EachInstance ? null : endpoint.Item;
+        var id = item?.IdIn(http.Request);
+        bool names = id is not null;
+        var owner = names ? await services.GetRequiredService<RecordOwners>().ResolveAsync(item!.Kind, id!, http.RequestAborted) : null;
+        bool missing = names && owner is null;
+        if (endpoint.Scope != EndpointScope.Item && owner is null)
         {
-            if (!string.IsNullOrEmpty(study)) owner = await index.FindStudyPatientAsync(study, http.RequestAborted);
-            // A patient named by key in the route (/api/patients/{patient}/…): an unknown key is decided as no patient.
-            else if (routePatient is not null && long.TryParse(routePatient, CultureInfo.InvariantCulture, out var key))
-                owner = await index.FindPatientByKeyAsync(key, http.RequestAborted) ?? new StudyPatient(key, "");
-            missing = names && (owner is null || owner.Clinic.Length == 0);
-        }
-        if (endpoint.Scope != EndpointScope.Study && owner is null)
-        {
-            // A search (or ingest) naming no known study: decided for everything the caller reaches, which the endpoint applies.
+            // A search (or ingest) naming no known item: decided for everything the caller reaches, which the endpoint applies.
             var search = await policy.SearchReachAsync(actor, endpoint.Operation, purpose, http.Request.Path.Value ?? "", http.RequestAborted);
             if (!search.Allowed)
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"{endpoint.Operation} denied ({search.Decision.Rule})");
             http.Features.Set(search.Reach);
             return null;
         }
-        string? named = endpoint.ClinicQueryParameter is { } cp && http.Request.Query[cp].ToString() is { Length: > 0 } c ? c : null;
-        if (named is not null && !ClinicCode.IsValid(named))
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: $"{endpoint.ClinicQueryParameter} must be a clinic code ({ClinicCode.Rule})");
-        var clinic = owner is { Clinic.Length: > 0 } ? owner.Clinic : named ?? services.GetRequiredService<EnamelOptions>().Clinic;
-        var scope = new ResourceScope(owner?.PatientKey, clinic) { Object = !string.IsNullOrEmpty(study) ? $"study {study}" : owner is { } o ? $"patient {o.PatientKey}" : http.Request.Path.Value ?? "" };
-        var decision = await policy.DecideAsync(actor, endpoint.Operation, scope, purpose, http.RequestAborted);
+        Decision decision;
+        if (owner is not null) decision = await policy.DecideAsync(actor, endpoint.Operation, owner, purpose, http.RequestAborted);
+        else
+        {
+            string? named = endpoint.ClinicQueryParameter is { } cp && http.Request.Query[cp].ToString() is { Length: > 0 } c ? c : null;
+            if (named is not null && !ClinicCode.IsValid(named))
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: $"{endpoint.ClinicQueryParameter} must be a clinic code ({ClinicCode.Rule})");
+            var clinic = named ?? services.GetRequiredService<EnamelOptions>().Clinic;
+            // A named item that does not exist is decided as a patient's record of the clinic: refused alike for a role that reaches no patient.
+            var scope = new ResourceScope(null, clinic) { Object = names ? $"{item!.Kind} {id}" : http.Request.Path.Value ?? "", NamesRecord = names };
+            decision = await policy.DecideAsync(actor, endpoint.Operation, scope, purpose, http.RequestAborted);
+        }
         if (names && (decision.IsOutOfReach || (missing && decision.Allowed)))
         {
-            // Not found and not yours answer alike: a search within a named study finds nothing, a read is 404.
+            // Not found and not yours answer alike: a search within a named item finds nothing, a read is 404.
             if (endpoint.Scope == EndpointScope.Search)
             {
                 http.Features.Set(PatientReach.None);
@@ -139,10 +135,31 @@ internal static class AccessGate
             }
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: NotFoundOrNotYours);
         }
-        if (decision.Allowed && owner is not null && endpoint.Scope == EndpointScope.Search)
-            http.Features.Set(PatientReach.OnePatient(owner.PatientKey)); // the named study's patient, and only them
-        return decision.Allowed ? null
-            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"{endpoint.Operation} denied ({decision.Rule})");
+        if (!decision.Allowed)
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"{endpoint.Operation} denied ({decision.Rule})");
+        if (owner is not null)
+        {
+            http.Features.Set(owner);
+            if (endpoint.Scope == EndpointScope.Search) http.Features.Set(PatientReach.OnePatient(owner.Item.PatientKey)); // the named item's patient, and only them
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// At start: every endpoint that names an item names a kind some owner resolver knows, and (for a route value) a
+    /// parameter its route has. Throws naming every endpoint that does not: the server would otherwise fail its requests.
+    /// </summary>
+    public static void CheckItems(IEnumerable<Endpoint> endpoints, RecordOwners owners)
+    {
+        var problems = new List<string>();
+        foreach (var e in endpoints)
+        {
+            if (e.Metadata.GetMetadata<EndpointAccess>() is not OperationEndpoint { Item: { } item }) continue;
+            if (!owners.Knows(item.Kind)) problems.Add($"{e.DisplayName}: names an item of kind '{item.Kind}', for which no owner resolver is registered");
+            if (!item.FromQuery && e is RouteEndpoint r && r.RoutePattern.GetParameter(item.Name) is null)
+                problems.Add($"{e.DisplayName}: names its item by route value '{item.Name}', which its route does not have");
+        }
+        if (problems.Count > 0) throw new InvalidOperationException("endpoint access markers: " + string.Join("; ", problems));
     }
 
     /// <summary>The one answer for a named record that does not exist and for one beyond the caller's reach.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Enamel.Core.Access;
 using Enamel.Core.Audit;
+using Enamel.Core.Records;
 using Enamel.Server.Access;
 using Enamel.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -31,7 +32,7 @@ internal static class AuditApi
         app.MapGet("/api/audit", (HttpContext http, DataFolder folder, EnamelOptions options) => QueryAsync(http, folder, options, null))
             .Requires(RecordCategory.Audit, RecordAction.Read, clinicQueryParameter: ClinicParameter);
         app.MapGet("/api/patients/{patient:long}/audit", (HttpContext http, DataFolder folder, EnamelOptions options, long patient) => QueryAsync(http, folder, options, patient))
-            .Requires(RecordCategory.Audit, RecordAction.Read);
+            .Requires(RecordCategory.Audit, RecordAction.Read).Item(RecordKind.Patient, "patient");
         return app;
     }
 

@@ -51,7 +51,7 @@ internal static class StowRs
         }
         var operation = new Operation(RecordCategory.Imaging, RecordAction.Create);
         var purpose = http.GetPurpose();
-        var target = IngestTarget.For(policy, actor, operation, purpose, clinic) with { Study = study };
+        var target = IngestTarget.For(policy, actor, operation, purpose, clinic) with { Study = study, Reason = IngestTarget.ReceivedVia("STOW-RS") };
         if (http.Request.Headers.ContentEncoding.Count > 0)
         {
             await Problem.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, $"Content-Encoding '{http.Request.Headers.ContentEncoding}' is not accepted: send the body unencoded");

@@ -1,4 +1,5 @@
 using Enamel.Core.Access;
+using Enamel.Core.Records;
 using Enamel.Core.Studies;
 using Enamel.Dicom.Network;
 using Enamel.Server.Hosting;
@@ -10,7 +11,7 @@ namespace Enamel.Server.Dimse;
 /// user), so an AE may store, query or retrieve exactly what that account's roles allow. An unmapped AE acts with no
 /// roles and is denied (deny by default); every decision is audited with the AE and its address as the source.
 /// </summary>
-internal sealed class DimseAccess(EnamelOptions options, DataFolder folder, AccessPolicy policy, IStudyIndex index)
+internal sealed class DimseAccess(EnamelOptions options, DataFolder folder, AccessPolicy policy, RecordOwners owners)
 {
     /// <summary>
     /// The record operation each DIMSE service performs, by the handler interface that implements it. C-ECHO touches no
@@ -41,8 +42,10 @@ internal sealed class DimseAccess(EnamelOptions options, DataFolder folder, Acce
     private async Task<bool> AllowAsync(AssociationInfo association, Operation operation, string? study, CancellationToken ct)
     {
         var caller = await CallerAsync(association, ct);
-        var owner = study is null ? null : await index.FindStudyPatientAsync(study, ct);
-        var scope = new ResourceScope(owner?.PatientKey, owner?.Clinic ?? options.Clinic) { Object = study is null ? "dimse" : $"study {study}" };
+        // A known study is decided for its patient (the owner resolver of its kind); an unknown one, or none, for the clinic.
+        if (study is not null && await owners.ResolveAsync(RecordKind.Study, study, ct) is { } owner)
+            return (await policy.DecideAsync(caller.Actor, operation, owner, Purpose.Treatment, ct)).Allowed;
+        var scope = ResourceScope.ForClinic(options.Clinic, study is null ? "dimse" : $"study {study}");
         return (await policy.DecideAsync(caller.Actor, operation, scope, Purpose.Treatment, ct)).Allowed;
     }
 
@@ -72,7 +75,7 @@ internal sealed class DimseAccess(EnamelOptions options, DataFolder folder, Acce
     {
         var caller = await CallerAsync(association, ct);
         var clinic = caller.Mapping?.Clinic is { Length: > 0 } configured ? configured : caller.Actor.OnlyClinicOr(options.Clinic);
-        return IngestTarget.For(policy, caller.Actor, Of<ICStoreHandler>(), Purpose.Treatment, clinic);
+        return IngestTarget.For(policy, caller.Actor, Of<ICStoreHandler>(), Purpose.Treatment, clinic) with { Reason = IngestTarget.ReceivedVia("C-STORE") };
     }
 
     private static DimseRefusedException Refused(AssociationInfo association, Operation operation, string what) =>

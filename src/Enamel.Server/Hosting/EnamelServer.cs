@@ -4,11 +4,13 @@ using Enamel.Core.Keys;
 using Enamel.Core.Studies;
 using Enamel.Server.Access;
 using Enamel.Server.DicomWeb;
+using Enamel.Server.Records;
 using Enamel.Server.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,6 +56,7 @@ public static class EnamelServer
         builder.Services.AddSingleton(new Enamel.Core.Access.AccessPolicy(security.Roles, security.BreakGlass, security.Audit, time));
         builder.Services.AddSingleton(new Enamel.Core.Access.BreakGlass(security.Roles, security.BreakGlass, security.Audit, time));
         builder.Services.AddSingleton<Access.RequestAuthentication>();
+        builder.Services.AddRecords(folder.Index, new Enamel.Storage.Sql.SqlRecordHistory(folder.Index.Dialect));
         builder.Services.AddWebPages(options, folder);
         builder.Services.AddSingleton<Dimse.DimseService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Dimse.DimseService>());
@@ -98,7 +101,10 @@ public static class EnamelServer
         Api.AuditApi.MapAuditApi(app);
         Api.BreakGlassApi.MapBreakGlassApi(app);
         Features.Patients.PatientsApi.MapPatientsApi(app);
+        Api.RecordsApi.MapRecordsApi(app);
         app.MapWebPages();
+        // Every item an endpoint names has an owner resolver for its kind: fail at start, not on the first request.
+        Access.AccessGate.CheckItems(((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints), app.Services.GetRequiredService<Enamel.Core.Records.RecordOwners>());
         return app;
     }
 

@@ -61,12 +61,12 @@ public sealed partial class SqlStudyIndex
             sql.Append(", st.study_uid, st.study_date, st.study_time, st.accession, st.study_id, st.referring_physician, st.sealed AS st_sealed, st.data_key AS st_key");
             sql.Append($", (SELECT {dialect.StringAggregate("se2.modality")} FROM series se2 WHERE se2.study_pk = st.pk) AS modalities");
             sql.Append(", (SELECT count(*) FROM series se2 WHERE se2.study_pk = st.pk) AS series_count");
-            sql.Append(", (SELECT count(*) FROM instances i2 JOIN series se2 ON i2.series_pk = se2.pk WHERE se2.study_pk = st.pk) AS instance_count");
+            sql.Append($", (SELECT count(*) FROM instances i2 JOIN series se2 ON i2.series_pk = se2.pk WHERE se2.study_pk = st.pk AND {RecordVersionsSchema.NotWithdrawn("i2.sop_uid")}) AS instance_count");
         }
         if (level >= QueryLevel.Series)
         {
             sql.Append(", se.series_uid, se.modality, se.series_number, se.body_part, se.sealed AS se_sealed, se.data_key AS se_key");
-            if (level == QueryLevel.Series) sql.Append(", (SELECT count(*) FROM instances i2 WHERE i2.series_pk = se.pk) AS series_instances");
+            if (level == QueryLevel.Series) sql.Append($", (SELECT count(*) FROM instances i2 WHERE i2.series_pk = se.pk AND {RecordVersionsSchema.NotWithdrawn("i2.sop_uid")}) AS series_instances");
         }
         if (level >= QueryLevel.Instance) sql.Append(", i.sop_uid, i.sop_class_uid, i.instance_number, i.frames, i.num_rows, i.num_columns");
         sql.Append(" FROM patients p");
@@ -75,6 +75,8 @@ public sealed partial class SqlStudyIndex
         if (level >= QueryLevel.Instance) sql.Append(" JOIN instances i ON i.series_pk = se.pk");
         // A merged record answers through its survivor (its studies moved there); it is not a patient of its own any more.
         sql.Append(" WHERE p.sealed <> '' AND p.status <> 'merged'");
+        // An instance marked entered-in-error is withdrawn: neither matched nor counted.
+        if (level == QueryLevel.Instance) sql.Append(" AND ").Append(RecordVersionsSchema.NotWithdrawn("i.sop_uid"));
         if (query.Reach is { } reach)
         {
             // Only patients the caller reaches: their clinics' patients and the patients named one by one.

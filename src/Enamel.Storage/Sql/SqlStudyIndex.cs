@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Enamel.Core.Blobs;
 using Enamel.Core.Keys;
+using Enamel.Core.Records;
 using Enamel.Core.Studies;
 using Enamel.Dicom;
 
@@ -54,6 +55,23 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
         return await r.ReadAsync(ct) ? new StudyPatient(r.GetInt64(0), r.GetString(1)) : null;
     }
 
+    public Task<StudyPatient?> FindSeriesPatientAsync(string seriesInstanceUid, CancellationToken ct) => FindOwnerAsync("""
+        SELECT p.pk, p.clinic FROM series se JOIN studies st ON se.study_pk = st.pk JOIN patients p ON st.patient_pk = p.pk WHERE se.series_uid = @uid
+        """, seriesInstanceUid, ct);
+
+    public Task<StudyPatient?> FindInstancePatientAsync(string sopInstanceUid, CancellationToken ct) => FindOwnerAsync("""
+        SELECT p.pk, p.clinic FROM instances i JOIN series se ON i.series_pk = se.pk JOIN studies st ON se.study_pk = st.pk
+        JOIN patients p ON st.patient_pk = p.pk WHERE i.sop_uid = @uid
+        """, sopInstanceUid, ct);
+
+    private async Task<StudyPatient?> FindOwnerAsync(string sql, string uid, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var cmd = Command(c, null, sql, ("@uid", uid));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? new StudyPatient(r.GetInt64(0), r.GetString(1)) : null;
+    }
+
     public async Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);
@@ -64,7 +82,7 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
 
     public async Task<IReadOnlyList<StoredInstance>> ListInstancesAsync(string studyUid, string? seriesUid, string? sopInstanceUid, CancellationToken ct)
     {
-        var sql = InstanceSelect + " WHERE st.study_uid = @study";
+        var sql = InstanceSelect + " WHERE st.study_uid = @study AND " + RecordVersionsSchema.NotWithdrawn("i.sop_uid");
         var args = new List<(string, object)> { ("@study", studyUid) };
         if (seriesUid is not null) { sql += " AND se.series_uid = @series"; args.Add(("@series", seriesUid)); }
         if (sopInstanceUid is not null) { sql += " AND i.sop_uid = @sop"; args.Add(("@sop", sopInstanceUid)); }
@@ -92,7 +110,7 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
         return keys;
     }
 
-    public async Task<IndexOutcome> AddInstanceAsync(InstanceAttributes a, StoredBlob blob, DataKeyId blobKey, IngestOwner owner, CancellationToken ct)
+    public async Task<IndexOutcome> AddInstanceAsync(InstanceAttributes a, StoredBlob blob, DataKeyId blobKey, IngestOwner owner, VersionNote version, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(owner.Clinic)) throw new ArgumentException("a patient must belong to a clinic", nameof(owner));
         await using var c = await OpenAsync(ct);
@@ -164,11 +182,13 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
             await tx.RollbackAsync(ct);
             return IndexOutcome.AlreadyStored;
         }
+        // Version 1 of the new instance, in the same transaction (a new SOP Instance UID has no versions yet).
+        await SqlRecordHistory.InsertAsync(c, tx, RecordKind.Instance, a.SopInstanceUid, patientPk, 1, version, now, RecordVersionsSchema.Current, ct);
         await tx.CommitAsync(ct);
         return outcome;
     }
 
-    public async Task<int> AddVersionAsync(string sopInstanceUid, StoredBlob blob, DataKeyId blobKey, CancellationToken ct)
+    public async Task<int> AddVersionAsync(string sopInstanceUid, StoredBlob blob, DataKeyId blobKey, VersionNote version, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
         await using var c = await OpenAsync(ct);
@@ -183,10 +203,34 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
             WHERE sop_uid = @uid
             """, ct, ("@blob", blob.Id.Value), ("@len", blob.Length), ("@sha", blob.Sha256), ("@key", blobKey.ToString()),
             ("@ts", blob.TransferSyntaxUid), ("@now", now), ("@uid", sopInstanceUid));
+        await AppendInstanceVersionAsync(c, tx, sopInstanceUid, version, now, ct);
         await using var count = Command(c, tx, "SELECT count(*) FROM instance_versions WHERE sop_uid = @uid", ("@uid", sopInstanceUid));
         int versions = Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         await tx.CommitAsync(ct);
         return versions;
+    }
+
+    /// <summary>
+    /// The next record version of an instance, superseding the current one; an instance stored before versions were recorded
+    /// first gets its version 1 (then superseded), so the numbers count every version kept.
+    /// </summary>
+    private static async Task AppendInstanceVersionAsync(DbConnection c, DbTransaction tx, string sopUid, VersionNote version, string now, CancellationToken ct)
+    {
+        long patientKey;
+        bool unversioned;
+        await using (var owner = Command(c, tx, """
+            SELECT st.patient_pk, (SELECT count(*) FROM record_versions rv WHERE rv.kind = 'instance' AND rv.item_id = i.sop_uid)
+            FROM instances i JOIN series se ON i.series_pk = se.pk JOIN studies st ON se.study_pk = st.pk WHERE i.sop_uid = @uid
+            """, ("@uid", sopUid)))
+        await using (var r = await owner.ExecuteReaderAsync(ct))
+        {
+            if (!await r.ReadAsync(ct)) throw new InvalidOperationException($"no stored instance {sopUid} to version");
+            (patientKey, unversioned) = (r.GetInt64(0), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture) == 0);
+        }
+        if (unversioned)
+            await SqlRecordHistory.InsertAsync(c, tx, RecordKind.Instance, sopUid, patientKey, 1, new VersionNote("", MarkEnteredInError.UnversionedReason), now,
+                RecordVersionsSchema.Current, ct);
+        await SqlRecordHistory.AppendAsync(c, tx, RecordKind.Instance, sopUid, patientKey, version, now, ct);
     }
 
     public async IAsyncEnumerable<StoredInstance> ListAllInstancesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

@@ -54,6 +54,7 @@ public sealed class CommandPolicyTests : IDisposable
         "tokens list" => ["tokens", "list", "--user", "nobody"],
         "tokens revoke" => ["tokens", "revoke", "0000000000000000"],
         "audit export" => ["audit", "export", "--from", "999999999"],
+        "records history" => ["records", "history", "instance", "9.9.9.9"],
         _ => path.Split(' '),
     };
 

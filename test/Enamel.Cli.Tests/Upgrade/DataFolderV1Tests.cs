@@ -1,5 +1,6 @@
 using Enamel.Core.Accounts;
 using Enamel.Core.Audit;
+using Enamel.Core.Studies;
 using Enamel.Dicom;
 using Enamel.Server.Hosting;
 using Enamel.Storage.Sql.Migrations;
@@ -111,12 +112,12 @@ public sealed class DataFolderV1Tests : IDisposable
 
         // The old release kept names, Patient IDs and descriptions in the clear in index.db: now sealed, the file wiped of them,
         // and still found by a search (through the blind index).
-        var lestrade = Assert.Single(await folder.Index.SearchAsync(new Enamel.Core.Studies.StudyQuery
+        var lestrade = Assert.Single(await folder.Index.SearchAsync(new StudyQuery
         {
             Filters = new Dictionary<DicomTag, string> { [DicomTags.PatientName] = "lestrade*" },
         }, Ct));
         Assert.Equal("ID1", lestrade[DicomTags.PatientID]);
-        var nm = Assert.Single(await folder.Index.SearchAsync(new Enamel.Core.Studies.StudyQuery
+        var nm = Assert.Single(await folder.Index.SearchAsync(new StudyQuery
         {
             Filters = new Dictionary<DicomTag, string> { [DicomTags.PatientID] = "8NM1" },
         }, Ct));

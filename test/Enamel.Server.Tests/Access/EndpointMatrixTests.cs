@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Enamel.Core.Access;
+using Enamel.Core.Records;
 using Enamel.Dicom;
 using Enamel.Dicom.Network;
 using Enamel.Server.Access;
@@ -59,6 +60,29 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
     }
 
     [Fact]
+    public void EveryNamedItem_HasAResolver_AndAKindWithoutOne_FailsTheStartCheck()
+    {
+        var endpoints = Endpoints();
+        var owners = server.Services.GetRequiredService<RecordOwners>();
+        AccessGate.CheckItems(endpoints, owners); // the server's own endpoints pass (it started)
+        var named = endpoints.Select(e => e.Metadata.GetMetadata<EndpointAccess>()).OfType<OperationEndpoint>().Where(o => o.Item is not null).Select(o => o.Item!.Kind).ToHashSet();
+        Assert.Equal(RecordKind.All.ToHashSet(), named); // every kind is named by some endpoint, so each resolver is exercised by the matrix
+
+        // Without the series resolver, every endpoint naming a series is reported at start.
+        var withoutSeries = new RecordOwners(RecordKind.All.Where(k => k != RecordKind.Series).Select(owners.ResolverOf));
+        var error = Assert.Throws<InvalidOperationException>(() => AccessGate.CheckItems(endpoints, withoutSeries));
+        Assert.Contains("/dicom-web/studies/{study}/series/{series}/metadata", error.Message, StringComparison.Ordinal);
+        Assert.Contains("kind 'series'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("{instance}/metadata", error.Message, StringComparison.Ordinal);
+
+        // A route value the route does not have is reported too.
+        var builder = new RouteEndpointBuilder(_ => Task.CompletedTask, Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/x/{study}"), 0) { DisplayName = "/x/{study}" };
+        builder.Metadata.Add(new OperationEndpoint(new Operation(RecordCategory.Imaging, RecordAction.Read)) { Item = new ItemName(RecordKind.Study, "stdy") });
+        error = Assert.Throws<InvalidOperationException>(() => AccessGate.CheckItems([builder.Build()], owners));
+        Assert.Contains("route value 'stdy'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EveryGuardedEndpoint_WithoutCredentials_Is401()
     {
         using var anonymous = server.AnonymousClient();
@@ -91,8 +115,9 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
             var response = await client.SendAsync(Request(method, path));
             // STOW decides each stored instance for its own patient (EndpointScope.EachInstance): the gate asks only whether
             // the role may store at all, as it does for a search that names no patient.
-            bool namesPatient = op.Scope != EndpointScope.EachInstance && (path.Contains(CtStudy, StringComparison.Ordinal) || path.Contains("/patients/", StringComparison.Ordinal));
-            bool expected = Expected(role, op.Operation, namesPatient, search: op.Scope != EndpointScope.Study);
+            // Every item an endpoint names is filled with one of the CT patient's (study, series, instance, patient key).
+            bool namesPatient = op.Scope != EndpointScope.EachInstance && op.Item is not null;
+            bool expected = Expected(role, op.Operation, namesPatient, search: op.Scope != EndpointScope.Item);
             var status = (int)response.StatusCode;
             // A role that may do this, but not to this patient, is answered as if the record did not exist (404, or an empty search).
             bool hidden = !expected && namesPatient && role.Permits(op.Operation) && (role.Reach is RoleReach.OwnRecord or RoleReach.SharedRecords);
@@ -216,8 +241,15 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
         {
             var access = e.Metadata.GetMetadata<EndpointAccess>();
             if (access is PublicEndpoint) continue;
-            var path = Pattern(e).Replace("{study}", CtStudy).Replace("{series}", series).Replace("{instance}", instance).Replace("{frames}", "1")
-                .Replace("{frame:int}", "1").Replace("{**path}", "7FE00010").Replace("{id}", "0000").Replace("{patient:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var pattern = Pattern(e);
+            // The record routes (/api/records/KIND/{id}/…) name an item of their kind by {id}.
+            string id = pattern.StartsWith("/api/records/study/", StringComparison.Ordinal) ? CtStudy
+                : pattern.StartsWith("/api/records/series/", StringComparison.Ordinal) ? series
+                : pattern.StartsWith("/api/records/instance/", StringComparison.Ordinal) ? instance
+                : pattern.StartsWith("/api/records/patient/", StringComparison.Ordinal) ? patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : "0000";
+            var path = pattern.Replace("{study}", CtStudy).Replace("{series}", series).Replace("{instance}", instance).Replace("{frames}", "1")
+                .Replace("{frame:int}", "1").Replace("{**path}", "7FE00010").Replace("{id}", id).Replace("{patient:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.DoesNotContain("{", path);
             if (path == "/wado") path += $"?requestType=WADO&studyUID={CtStudy}&seriesUID={series}&objectUID={instance}&contentType=application%2Fdicom";
             foreach (var method in e.Metadata.OfType<HttpMethodMetadata>().SelectMany(m => m.HttpMethods)) list.Add((method, path, access));

@@ -10,6 +10,7 @@ public static class Migrations
     [
         new M0001_Baseline(),
         new M0002_Patients(),
+        new M0003_RecordVersions(),
     ];
 
     /// <summary>The schema version this code writes and understands.</summary>
