@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Enamel.Core.Access;
 using Enamel.Core.Audit;
+using Enamel.Fhir;
 using Enamel.Server.Access;
 using Enamel.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
