@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Enamel.Core.Audit;
+using Enamel.Fhir;
 
 namespace Enamel.Cli.Admin;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Enamel.Core.Access;
 using Enamel.Core.Audit;
 using Enamel.Core.Records;
+using Enamel.Fhir;
 using Enamel.Server.Access;
 using Enamel.Server.Hosting;
 using Microsoft.AspNetCore.Builder;

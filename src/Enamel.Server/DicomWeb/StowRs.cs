@@ -4,6 +4,7 @@ using Enamel.Core.Studies;
 using Enamel.Dicom;
 using Enamel.Server.Access;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
@@ -88,7 +89,7 @@ internal static class StowRs
         }
         else if (media.MediaType.Equals("application/dicom", StringComparison.OrdinalIgnoreCase))
         {
-            outcomes.Add(await StoreOneAsync(store, target, http.Request.Body, 1, http.RequestAborted));
+            outcomes.Add(await StoreOneAsync(store, Metrics(http), target, http.Request.Body, 1, http.RequestAborted));
         }
         else
         {
@@ -134,7 +135,7 @@ internal static class StowRs
                     outcomes.Add(Failed(part, CannotUnderstand, $"the part's Content-Type is {partType}, not application/dicom"));
                     continue;
                 }
-                var outcome = await StoreOneAsync(store, target, section.Body, part, http.RequestAborted);
+                var outcome = await StoreOneAsync(store, Metrics(http), target, section.Body, part, http.RequestAborted);
                 outcomes.Add(outcome);
                 if (outcome.Framing) return $"part {part} is cut short: {outcome.Comment}";
             }
@@ -170,11 +171,15 @@ internal static class StowRs
         };
     }
 
-    private static async Task<Outcome> StoreOneAsync(StoreInstance store, IngestTarget target, Stream body, int part, CancellationToken ct)
+    private static Operations.EnamelMetrics Metrics(HttpContext http) => http.RequestServices.GetRequiredService<Operations.EnamelMetrics>();
+
+    private static async Task<Outcome> StoreOneAsync(StoreInstance store, Operations.EnamelMetrics metrics, IngestTarget target, Stream body, int part, CancellationToken ct)
     {
+        var counted = new Operations.CountingStream(body);
         try
         {
-            var result = await store.ExecuteAsync(body, target, ct);
+            var result = await store.ExecuteAsync(counted, target, ct);
+            metrics.RecordStore(Operations.IngestChannel.Stow, Operations.EnamelMetrics.Outcome(result.Status), counted.BytesRead);
             var a = result.Attributes;
             return result.Status switch
             {
@@ -188,11 +193,13 @@ internal static class StowRs
         }
         catch (InvalidInstanceException ex)
         {
+            metrics.RecordStore(Operations.IngestChannel.Stow, Operations.StoreOutcome.Invalid, 0);
             return Failed(part, CannotUnderstand, ex.Message);
         }
         catch (IOException ex) when (!ct.IsCancellationRequested)
         {
             // The part's body could not be read to its end (the multipart reader's framing error): nothing was kept.
+            metrics.RecordStore(Operations.IngestChannel.Stow, Operations.StoreOutcome.Failed, 0);
             return Failed(part, ProcessingFailure, ex.Message) with { Framing = true };
         }
     }

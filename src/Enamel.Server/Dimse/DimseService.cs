@@ -13,7 +13,7 @@ namespace Enamel.Server.Dimse;
 /// C-MOVE, C-GET) and Verification. DICOM TLS unless plain TCP is explicitly configured.
 /// </summary>
 internal sealed class DimseService(EnamelOptions options, DataFolder folder, StoreInstance store, IStudyIndex index, IBlobStore blobs,
-    Enamel.Core.Access.AccessPolicy policy, Enamel.Core.Records.RecordOwners owners, ILoggerFactory loggers) : IHostedService
+    Enamel.Core.Access.AccessPolicy policy, Enamel.Core.Records.RecordOwners owners, Operations.EnamelMetrics metrics, ILoggerFactory loggers) : IHostedService
 {
     private DicomListener? listener;
     private readonly EphemeralSpool spool = new();
@@ -24,10 +24,15 @@ internal sealed class DimseService(EnamelOptions options, DataFolder folder, Sto
     /// <summary>Associations holding a slot now (0 when the listener is off).</summary>
     public int ActiveAssociations => listener?.ActiveAssociations ?? 0;
 
+    private string SpoolDirectory => Path.Combine(folder.Root, "tmp", "dimse");
+
+    /// <summary>Objects received and spooled, not yet through the ingest pipeline (the DIMSE queue depth).</summary>
+    public int SpooledObjects => Directory.Exists(SpoolDirectory) ? Directory.EnumerateFiles(SpoolDirectory, "*", SearchOption.AllDirectories).Count() : 0;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.DicomEnabled) return Task.CompletedTask;
-        var temp = Path.Combine(folder.Root, "tmp", "dimse");
+        var temp = SpoolDirectory;
         // Spooled objects are encrypted under a key of this process only: anything a crash left is unreadable; removed before serving.
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         Directory.CreateDirectory(temp);
@@ -50,7 +55,7 @@ internal sealed class DimseService(EnamelOptions options, DataFolder folder, Sto
             TempDirectory = temp,
             Spool = spool,
             Tls = options.DicomPlainText ? null : new DicomTlsOptions { Certificate = folder.Certificate },
-            StoreHandler = new ArchiveStoreHandler(store, access),
+            StoreHandler = new ArchiveStoreHandler(store, access, metrics),
             FindHandler = query,
             MoveHandler = query,
             GetHandler = query,

@@ -5,6 +5,7 @@ using Enamel.Core.Studies;
 using Enamel.Server.Access;
 using Enamel.Server.DicomWeb;
 using Enamel.Server.Records;
+using Enamel.Server.Operations;
 using Enamel.Server.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -58,6 +59,7 @@ public static class EnamelServer
         builder.Services.AddSingleton<Access.RequestAuthentication>();
         builder.Services.AddRecords(folder.Index, new Enamel.Storage.Sql.SqlRecordHistory(folder.Index.Dialect));
         builder.Services.AddWebPages(options, folder);
+        builder.Services.AddEnamelOperations(builder.Configuration);
         builder.Services.AddSingleton<Dimse.DimseService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Dimse.DimseService>());
         builder.Services.AddResponseCompression(c =>
@@ -89,6 +91,7 @@ public static class EnamelServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var app = builder.Build();
+        app.UseRequestMetrics(); // outermost: sees every request's final status, 500s from the hardening below included
         app.Use(ResponseHardening.InvokeAsync); // outermost: security headers on every response, 500s as problem documents
         if (options.TrustedProxies.Length > 0) app.UseForwardedHeaders(ForwardedFrom(options.TrustedProxies));
         app.UseResponseCompression();
@@ -97,6 +100,7 @@ public static class EnamelServer
         app.Use(WebEndpoints.SendBrowsersToSignIn);
         app.Use(Access.AccessGate.InvokeAsync); // after routing: every endpoint's access marker is known here
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).Public();
+        app.MapOperations();
         app.MapDicomWeb();
         Api.AuditApi.MapAuditApi(app);
         Api.BreakGlassApi.MapBreakGlassApi(app);

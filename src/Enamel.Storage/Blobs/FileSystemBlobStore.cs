@@ -88,6 +88,29 @@ public sealed class FileSystemBlobStore(string root, IKeyring keyring) : IBlobSt
         }
     }
 
+    /// <summary>
+    /// Whether a blob could be written now: a probe file is created, fsynced and removed in the store's temporary folder
+    /// (where a crash's leftovers are cleaned at start), the same path every write takes first.
+    /// </summary>
+    public bool CanWrite()
+    {
+        try
+        {
+            Directory.CreateDirectory(TmpDir);
+            var probe = Path.Combine(TmpDir, "ready-" + Guid.NewGuid().ToString("N") + ".part");
+            using (var fs = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+                fs.WriteByte(0);
+                fs.Flush(flushToDisk: true);
+            }
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Removes half-written blobs left by a crash (called at start-up, before serving).</summary>
     public int RemoveIncompleteWrites()
     {

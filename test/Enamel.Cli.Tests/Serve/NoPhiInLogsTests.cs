@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Enamel.Dicom;
+using Enamel.TestShared;
 
 namespace Enamel.Cli.Tests.Serve;
 
@@ -59,7 +60,12 @@ public sealed class NoPhiInLogsTests : IDisposable
             "-k", "QueryRetrieveLevel=STUDY", "-k", $"PatientName={Name}");
         Enamel.RunTool("storescu", "-aet", "STRANGER", "-aec", "ENAMEL", "127.0.0.1", server.DicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture), file);
 
-        await Task.Delay(500); // let the console logger flush
+        // The console logger writes from a queue: wait until the last action's lines (the unmapped AE's refused C-STORE and
+        // the release of its association) are out.
+        Assert.True(await Poll.UntilAsync(() => server.Output.Split('\n') is var lines
+                && lines.Any(l => l.Contains("C-STORE", StringComparison.Ordinal) && l.Contains("status 0x0124", StringComparison.Ordinal))
+                && lines.Count(l => l.Contains("released by STRANGER", StringComparison.Ordinal)) == 2),
+            "the server never logged the refused C-STORE's association ending:\n" + server.Output);
         await server.KillAsync();
         var output = server.Output;
         Assert.Contains("Now listening", output, StringComparison.OrdinalIgnoreCase); // the log was captured: the test saw the server talk

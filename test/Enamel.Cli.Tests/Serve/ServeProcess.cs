@@ -54,18 +54,21 @@ public sealed class ServeProcess : IDisposable
 
     private async Task WaitForPortAsync(int port)
     {
-        for (int i = 0; i < 300; i++)
+        bool listening = await global::Enamel.TestShared.Poll.UntilAsync(async () =>
         {
             if (Process.HasExited) throw new InvalidOperationException($"enamel serve exited with {Process.ExitCode}: {Output}");
             try
             {
                 using var c = new TcpClient();
                 await c.ConnectAsync(IPAddress.Loopback, port);
-                return;
+                return true;
             }
-            catch (SocketException) { await Task.Delay(100); }
-        }
-        throw new TimeoutException($"enamel serve did not open port {port}");
+            catch (SocketException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+        if (!listening) throw new TimeoutException($"enamel serve did not open port {port}");
     }
 
     /// <summary>A client for this server's HTTPS port (its self-signed certificate accepted), with a bearer token.</summary>

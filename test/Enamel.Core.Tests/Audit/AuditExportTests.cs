@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Xml.Linq;
 using Enamel.Core.Audit;
 
@@ -11,52 +10,6 @@ public sealed class AuditExportTests
             AuditOutcome.Success, "TREAT", "192.168.1.20") { Detail = "role-permits" }, new byte[32]);
 
     private static readonly AuditRecord Denied = Read with { Event = Read.Event with { Outcome = AuditOutcome.Denied, Source = "CBCT_AE", Action = "Export" } };
-
-    private static JsonElement Fhir(AuditRecord r)
-    {
-        var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms)) FhirAuditEventWriter.Write(w, r, "north");
-        return JsonDocument.Parse(ms.ToArray()).RootElement;
-    }
-
-    [Fact]
-    public void Fhir_ReadEvent_HasTheR4AuditEventShape()
-    {
-        var j = Fhir(Read);
-        Assert.Equal("AuditEvent", j.GetProperty("resourceType").GetString());
-        Assert.Equal("42", j.GetProperty("id").GetString());
-        Assert.Equal("110110", j.GetProperty("type").GetProperty("code").GetString());
-        Assert.Equal("R", j.GetProperty("action").GetString());
-        Assert.Equal("0", j.GetProperty("outcome").GetString());
-        Assert.Equal("2026-03-02T08:30:00.0000000+00:00", j.GetProperty("recorded").GetString());
-        Assert.Equal("TREAT", j.GetProperty("purposeOfEvent")[0].GetProperty("coding")[0].GetProperty("code").GetString());
-        var agent = j.GetProperty("agent")[0];
-        Assert.Equal("u-7", agent.GetProperty("who").GetProperty("identifier").GetProperty("value").GetString());
-        Assert.True(agent.GetProperty("requestor").GetBoolean());
-        Assert.Equal("2", agent.GetProperty("network").GetProperty("type").GetString());
-        var patient = j.GetProperty("entity")[0];
-        Assert.Equal("1234", patient.GetProperty("what").GetProperty("identifier").GetProperty("value").GetString());
-        Assert.Equal("1", patient.GetProperty("role").GetProperty("code").GetString());
-        Assert.Equal("north", j.GetProperty("source").GetProperty("site").GetString());
-    }
-
-    [Fact]
-    public void Fhir_DeniedExportFromAnAe_IsMinorFailureWithMachineName()
-    {
-        var j = Fhir(Denied);
-        Assert.Equal("4", j.GetProperty("outcome").GetString());
-        Assert.Equal("110106", j.GetProperty("type").GetProperty("code").GetString());
-        Assert.Equal("1", j.GetProperty("agent")[0].GetProperty("network").GetProperty("type").GetString());
-    }
-
-    [Fact]
-    public void Fhir_Bundle_WrapsEntries()
-    {
-        var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms)) FhirAuditEventWriter.WriteBundle(w, [Read, Denied], "north");
-        var j = JsonDocument.Parse(ms.ToArray()).RootElement;
-        Assert.Equal(2, j.GetProperty("entry").GetArrayLength());
-    }
 
     [Fact]
     public void Atna_ReadEvent_IsAPs315AuditMessage()

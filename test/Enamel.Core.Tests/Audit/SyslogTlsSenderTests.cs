@@ -5,6 +5,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using Enamel.Core.Audit;
+using Enamel.TestShared;
 
 namespace Enamel.Core.Tests.Audit;
 
@@ -95,11 +96,7 @@ public sealed class SyslogTlsSenderTests : IDisposable
                 for (int i = 1; i <= 3; i++) await sender.SendAsync(Record(i), "ENAMEL", Ct);
 
             string[] lines = [];
-            for (var sw = Stopwatch.StartNew(); sw.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(100))
-            {
-                lines = File.Exists(output) ? File.ReadAllLines(output) : [];
-                if (lines.Length >= 3) break;
-            }
+            await Poll.UntilAsync(() => (lines = File.Exists(output) ? File.ReadAllLines(output) : []).Length >= 3); // rsyslog writes when it has read them
             Assert.Equal(3, lines.Length);
             for (int i = 0; i < 3; i++)
             {
@@ -118,21 +115,21 @@ public sealed class SyslogTlsSenderTests : IDisposable
 
     private static async Task WaitForPortAsync(int port, Process process)
     {
-        for (var sw = Stopwatch.StartNew(); sw.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(100))
+        bool listening = await Poll.UntilAsync(async () =>
         {
             if (process.HasExited) throw new InvalidOperationException($"rsyslogd exited ({process.ExitCode}): {await process.StandardError.ReadToEndAsync()}");
             try
             {
                 using var probe = new TcpClient();
                 await probe.ConnectAsync(IPAddress.Loopback, port);
-                return;
+                return true;
             }
             catch (SocketException)
             {
-                // not listening yet
+                return false; // not listening yet
             }
-        }
-        throw new TimeoutException($"rsyslogd did not listen on {port}");
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+        if (!listening) throw new TimeoutException($"rsyslogd did not listen on {port}");
     }
 
     private static int FreePort()

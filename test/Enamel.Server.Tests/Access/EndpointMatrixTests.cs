@@ -20,8 +20,11 @@ namespace Enamel.Server.Tests.Access;
 /// </summary>
 public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    /// <summary>Paths that may be public (no authentication). Anything patient-related must never be in this list.</summary>
-    private static readonly string[] PublicPaths = ["/health", "/signin", "/static", "/"];
+    /// <summary>
+    /// Paths that may be public (no authentication). Anything patient-related must never be in this list. /metrics carries
+    /// no patient data and answers only loopback and Enamel:Metrics:AllowedNetworks (OperationsEndpoints).
+    /// </summary>
+    private static readonly string[] PublicPaths = ["/health", "/signin", "/static", "/metrics", "/"];
 
     private const string CtStudy = "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322";
 

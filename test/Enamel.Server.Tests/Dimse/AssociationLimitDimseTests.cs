@@ -5,6 +5,7 @@ using Enamel.Dicom.Network;
 using Enamel.Server.Dimse;
 using Enamel.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Enamel.TestShared;
 
 namespace Enamel.Server.Tests.Dimse;
 
@@ -42,8 +43,7 @@ public sealed class AssociationLimitDimseTests(LimitedDimseFixture server) : ICl
 
     private async Task WaitForAssociationsAsync(int count)
     {
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (Dimse.ActiveAssociations != count && DateTime.UtcNow < until) await Task.Delay(50);
+        await Poll.UntilAsync(() => Dimse.ActiveAssociations == count, TimeSpan.FromSeconds(20));
         Assert.Equal(count, Dimse.ActiveAssociations);
     }
 
@@ -117,8 +117,7 @@ public sealed class EchoOnlyReleaseDimseTests(EchoOnlyDimseFixture server) : ICl
 
         // The archive asks for release after 2 s of nothing but C-ECHO; we answer A-RELEASE-RP (bounded wait).
         Assert.True(await pinger.WaitForPeerReleaseAsync(TimeSpan.FromSeconds(30)));
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (dimse.ActiveAssociations > 0 && DateTime.UtcNow < until) await Task.Delay(50);
+        await Poll.UntilAsync(() => dimse.ActiveAssociations == 0, TimeSpan.FromSeconds(20));
         Assert.Equal(0, dimse.ActiveAssociations);
 
         // The unmapped share (1) is free again.

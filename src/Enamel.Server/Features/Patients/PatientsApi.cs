@@ -33,15 +33,15 @@ internal static class PatientsApi
         app.MapGet("/api/patients", SearchAsync).Requires(RecordCategory.Demographics, RecordAction.Read, scope: EndpointScope.Search);
         // Like STOW: the gate asks whether any role may register at all; the verb decides for the clinic the body names.
         app.MapPost("/api/patients", RegisterAsync).Requires(RecordCategory.Demographics, RecordAction.Create, scope: EndpointScope.EachInstance);
-        app.MapGet("/api/patients/{patient}", GetAsync).Requires(RecordCategory.Demographics, RecordAction.Read)
+        app.MapGet("/api/patients/{patient:long}", GetAsync).Requires(RecordCategory.Demographics, RecordAction.Read)
             .Item(RecordKind.Patient, "patient");
-        app.MapGet("/api/patients/{patient}/history", HistoryAsync).Requires(RecordCategory.Demographics, RecordAction.Read)
+        app.MapGet("/api/patients/{patient:long}/history", HistoryAsync).Requires(RecordCategory.Demographics, RecordAction.Read)
             .Item(RecordKind.Patient, "patient");
-        app.MapPut("/api/patients/{patient}", AmendAsync).Requires(RecordCategory.Demographics, RecordAction.Amend)
+        app.MapPut("/api/patients/{patient:long}", AmendAsync).Requires(RecordCategory.Demographics, RecordAction.Amend)
             .Item(RecordKind.Patient, "patient");
-        app.MapPost("/api/patients/{patient}/merge", MergeAsync).Requires(RecordCategory.Demographics, RecordAction.Amend)
+        app.MapPost("/api/patients/{patient:long}/merge", MergeAsync).Requires(RecordCategory.Demographics, RecordAction.Amend)
             .Item(RecordKind.Patient, "patient");
-        app.MapPost("/api/patients/{patient}/move", MoveAsync).Requires(RecordCategory.Demographics, RecordAction.Amend)
+        app.MapPost("/api/patients/{patient:long}/move", MoveAsync).Requires(RecordCategory.Demographics, RecordAction.Amend)
             .Item(RecordKind.Patient, "patient");
         return app;
     }

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Enamel.Core.Audit;
+using Enamel.Fhir;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Utility;
 using FhirAuditEvent = Hl7.Fhir.Model.AuditEvent;
 
-namespace Enamel.Core.Tests.Audit;
+namespace Enamel.Fhir.Tests.Mapping;
 
-/// <summary>Our hand-written AuditEvent JSON, read back by the HL7 FHIR .NET SDK (R4) in strict mode as a peer.</summary>
+/// <summary>Our exported AuditEvent JSON, read back by the HL7 FHIR .NET SDK (R4) in strict mode as a peer.</summary>
 public sealed class FhirConformanceTests
 {
     public static TheoryData<AuditOutcome, string, string> Cases() => new()

@@ -1,0 +1,36 @@
+using Enamel.Server.Hosting;
+using Enamel.Storage.Keys;
+using Enamel.Storage.Sql;
+
+namespace Enamel.Server.Operations;
+
+/// <summary>
+/// Whether this node can serve: the database answers with the current schema, the blob store takes a write, and the
+/// master key file reads back with the version in use. Each check names only itself and a state, never a path, a
+/// message or data.
+/// </summary>
+internal sealed class ReadinessProbe(DataFolder folder)
+{
+    public async Task<IReadOnlyList<(string Check, bool Ok)>> CheckAsync(CancellationToken ct) =>
+    [
+        ("database", await SqlReadiness.IsCurrentAsync(folder.Index.Dialect, ct)),
+        ("blobs", folder.Blobs.CanWrite()),
+        ("keys", KeysReadable()),
+    ];
+
+    private bool KeysReadable()
+    {
+        try
+        {
+            var file = MasterKeyFile.Open(folder.Master.Path);
+            var dataKeys = Path.Combine(folder.Root, "keys"); // made with the first patient's key
+            if (Directory.Exists(dataKeys)) _ = Directory.EnumerateFiles(dataKeys).Take(1).Count(); // listable
+            return file.Versions.Contains(folder.Master.CurrentVersion);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException
+            or System.Text.Json.JsonException or FormatException)
+        {
+            return false;
+        }
+    }
+}
