@@ -26,8 +26,12 @@ internal static class DicomJsonText
                     switch (vr)
                     {
                         case DicomVR.PN:
+                            // PS3.18 F.2.2: the component groups of a PN value are separate members.
                             w.WriteStartObject();
-                            w.WriteString("Alphabetic", v);
+                            var groups = v.Split('=');
+                            string[] names = ["Alphabetic", "Ideographic", "Phonetic"];
+                            for (int g = 0; g < Math.Min(groups.Length, 3); g++)
+                                if (groups[g].Length > 0) w.WriteString(names[g], groups[g]);
                             w.WriteEndObject();
                             break;
                         case DicomVR.IS or DicomVR.US or DicomVR.UL or DicomVR.SS or DicomVR.SL when long.TryParse(v, out var n):

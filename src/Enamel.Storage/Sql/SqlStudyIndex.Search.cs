@@ -25,7 +25,6 @@ public sealed partial class SqlStudyIndex
         [DicomTags.StudyDate] = "st.study_date",
         [DicomTags.StudyTime] = "st.study_time",
         [DicomTags.AccessionNumber] = "st.accession",
-        [DicomTags.StudyID] = "st.study_id",
         [DicomTags.ReferringPhysicianName] = "st.referring_physician",
         [DicomTags.SeriesInstanceUID] = "se.series_uid",
         [DicomTags.Modality] = "se.modality",
@@ -41,7 +40,8 @@ public sealed partial class SqlStudyIndex
 
     /// <summary>Matching keys stored sealed: matched through blind tokens where a token can say it, otherwise on the opened values.</summary>
     private static readonly HashSet<DicomTag> Sealed =
-        [DicomTags.PatientID, DicomTags.IssuerOfPatientID, DicomTags.PatientName, DicomTags.PatientBirthDate, DicomTags.StudyDescription, DicomTags.SeriesDescription];
+        [DicomTags.PatientID, DicomTags.IssuerOfPatientID, DicomTags.PatientName, DicomTags.PatientBirthDate, DicomTags.StudyDescription, DicomTags.StudyID,
+         DicomTags.SeriesDescription];
 
     /// <summary>The most rows a search that has to open values to match may look at (the largest page QIDO allows).</summary>
     private const int MaxCandidates = 100_000;
@@ -58,7 +58,7 @@ public sealed partial class SqlStudyIndex
         sql.Append("SELECT p.pk AS p_pk, p.data_key AS p_key, p.version AS p_version, p.sealed AS p_sealed, p.sex AS p_sex");
         if (level >= QueryLevel.Study)
         {
-            sql.Append(", st.study_uid, st.study_date, st.study_time, st.accession, st.study_id, st.referring_physician, st.sealed AS st_sealed, st.data_key AS st_key");
+            sql.Append(", st.study_uid, st.study_date, st.study_time, st.accession, st.referring_physician, st.sealed AS st_sealed, st.data_key AS st_key");
             sql.Append($", (SELECT {dialect.StringAggregate("se2.modality")} FROM series se2 WHERE se2.study_pk = st.pk) AS modalities");
             sql.Append(", (SELECT count(*) FROM series se2 WHERE se2.study_pk = st.pk) AS series_count");
             sql.Append($", (SELECT count(*) FROM instances i2 JOIN series se2 ON i2.series_pk = se2.pk WHERE se2.study_pk = st.pk AND {RecordVersionsSchema.NotWithdrawn("i2.sop_uid")}) AS instance_count");
@@ -161,9 +161,10 @@ public sealed partial class SqlStudyIndex
                 row[DicomTags.StudyDate] = S("study_date");
                 row[DicomTags.StudyTime] = S("study_time");
                 row[DicomTags.AccessionNumber] = S("accession");
-                row[DicomTags.StudyID] = S("study_id");
                 row[DicomTags.ReferringPhysicianName] = S("referring_physician");
-                row[DicomTags.StudyDescription] = await OpenDescriptionAsync(S("st_key"), SqlPatientStore.StudyAad(uid), S("st_sealed"), ct);
+                var sealedStudy = await OpenDescriptionAsync(S("st_key"), SqlPatientStore.StudyAad(uid), S("st_sealed"), ct);
+                row[DicomTags.StudyDescription] = sealedStudy.Description;
+                row[DicomTags.StudyID] = sealedStudy.StudyId;
                 var modalities = r.GetValue(r.GetOrdinal("modalities"));
                 row[DicomTags.ModalitiesInStudy] = modalities is DBNull ? "" : ((string)modalities).Replace(',', '\\');
                 row[DicomTags.NumberOfStudyRelatedSeries] = Count("series_count");
@@ -176,7 +177,7 @@ public sealed partial class SqlStudyIndex
                 row[DicomTags.Modality] = S("modality");
                 row[DicomTags.SeriesNumber] = S("series_number");
                 row[DicomTags.BodyPartExamined] = S("body_part");
-                row[DicomTags.SeriesDescription] = await OpenDescriptionAsync(S("se_key"), SqlPatientStore.SeriesAad(uid), S("se_sealed"), ct);
+                row[DicomTags.SeriesDescription] = (await OpenDescriptionAsync(S("se_key"), SqlPatientStore.SeriesAad(uid), S("se_sealed"), ct)).Description;
                 if (level == QueryLevel.Series) row[DicomTags.NumberOfSeriesRelatedInstances] = Count("series_instances");
             }
             if (level >= QueryLevel.Instance)
@@ -196,8 +197,9 @@ public sealed partial class SqlStudyIndex
         return row;
     }
 
-    private async Task<string> OpenDescriptionAsync(string key, string aad, string sealedText, CancellationToken ct) =>
-        key.Length == 0 || sealedText.Length == 0 ? "" : SqlPatientStore.OpenDescription(await Patients.Sealer.FieldKeyAsync(KeyOf(key), ct), aad, sealedText);
+    private async Task<SqlPatientStore.DescriptionPayload> OpenDescriptionAsync(string key, string aad, string sealedText, CancellationToken ct) =>
+        key.Length == 0 || sealedText.Length == 0 ? new SqlPatientStore.DescriptionPayload("")
+            : SqlPatientStore.OpenDescription(await Patients.Sealer.FieldKeyAsync(KeyOf(key), ct), aad, sealedText);
 
     private static DataKeyId KeyOf(string text) =>
         Guid.TryParseExact(text, "N", out var g) ? new DataKeyId(g) : throw new CryptographicException("a data key reference is damaged");

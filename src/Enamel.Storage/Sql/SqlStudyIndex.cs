@@ -142,10 +142,10 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
 
         long studyPk = await UpsertAsync(c, tx, "studies", "study_uid", a.StudyInstanceUid, """
             INSERT INTO studies (patient_pk, study_uid, study_date, study_time, accession, study_id, study_description, referring_physician, sealed, data_key)
-            VALUES (@parent, @uid, @date, @time, @acc, @sid, '', @ref, @sealed, @key) ON CONFLICT (study_uid) DO NOTHING RETURNING pk
+            VALUES (@parent, @uid, @date, @time, @acc, '', '', @ref, @sealed, @key) ON CONFLICT (study_uid) DO NOTHING RETURNING pk
             """, ct, ("@parent", patientPk), ("@uid", a.StudyInstanceUid), ("@date", a.StudyDate), ("@time", a.StudyTime), ("@acc", a.AccessionNumber),
-            ("@sid", a.StudyId), ("@ref", a.ReferringPhysicianName),
-            ("@sealed", await Patients.SealDescriptionAsync(blobKey, Sql.Patients.SqlPatientStore.StudyAad(a.StudyInstanceUid), a.StudyDescription, ct)),
+            ("@ref", a.ReferringPhysicianName),
+            ("@sealed", await Patients.SealDescriptionAsync(blobKey, Sql.Patients.SqlPatientStore.StudyAad(a.StudyInstanceUid), a.StudyDescription, ct, a.StudyId)),
             ("@key", blobKey.ToString()));
         await using (var studyOwner = Command(c, tx, "SELECT patient_pk FROM studies WHERE pk = @pk", ("@pk", studyPk)))
         {

@@ -55,6 +55,10 @@ public sealed class CommandPolicyTests : IDisposable
         "tokens revoke" => ["tokens", "revoke", "0000000000000000"],
         "audit export" => ["audit", "export", "--from", "999999999"],
         "records history" => ["records", "history", "instance", "9.9.9.9"],
+        "patients add" => ["patients", "add", "--family", "Chan", "--given", "Tai Man", "--chart", $"CLI-{tag}"],
+        "patients show" => ["patients", "show", "999999"],
+        "patients search" => ["patients", "search", "chan"],
+        "patients merge" => ["patients", "merge", "999998", "999999", "--reason", "duplicate"],
         _ => path.Split(' '),
     };
 

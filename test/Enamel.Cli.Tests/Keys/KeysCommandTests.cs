@@ -18,7 +18,8 @@ public sealed class KeysCommandTests : IDisposable
 
         var rotate = Enamel.Run("keys", "rotate", "--data", data);
         Assert.True(rotate.ExitCode == 0, rotate.StdErr);
-        Assert.Contains("1 data key(s) re-wrapped", rotate.StdOut);
+        // The imported patient's key and the vault's blind index key.
+        Assert.Contains("2 data key(s) re-wrapped", rotate.StdOut);
         // Audit checkpoints were re-signed under the new version: the chain still verifies with the old version gone.
         var verify = Enamel.Run("audit", "verify", "--data", data);
         Assert.True(verify.ExitCode == 0, verify.StdOut + verify.StdErr);

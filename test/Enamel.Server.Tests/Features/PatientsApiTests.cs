@@ -84,7 +84,9 @@ public class PatientsApiTests(ServerFixture server) : IClassFixture<ServerFixtur
         Assert.Equal(key, (await server.Folder.Index.FindStudyPatientAsync(study, default))!.PatientKey);
         var qido = await JsonAsync(await dentist.GetAsync($"/dicom-web/studies?PatientID={chart}"));
         // QIDO answers with the registered record's name (sealed at rest), not the header's upper-case spelling.
-        Assert.Equal("Chan^Tai Man", Assert.Single(qido.EnumerateArray()).GetProperty("00100010").GetProperty("Value")[0].GetProperty("Alphabetic").GetString());
+        var pn = Assert.Single(qido.EnumerateArray()).GetProperty("00100010").GetProperty("Value")[0];
+        Assert.Equal("Chan^Tai Man", pn.GetProperty("Alphabetic").GetString());
+        Assert.Equal("陳^大文", pn.GetProperty("Ideographic").GetString());
 
         // Registration is audited under the new patient.
         var audit = await server.Folder.Security.Audit.QueryAsync(new AuditQuery { PatientKey = key }, default);

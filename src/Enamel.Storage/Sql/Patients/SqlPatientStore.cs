@@ -78,8 +78,8 @@ public sealed class SqlPatientStore : IPatientStore
     /// <summary>patient_versions.sealed: one version and why it was written.</summary>
     private sealed record VersionPayload(Demographics Demographics, string Reason);
     private sealed record IdentifierPayload(IdentifierType Type, string Issuer, string Value);
-    /// <summary>studies.sealed and series.sealed.</summary>
-    internal sealed record DescriptionPayload(string Description);
+    /// <summary>studies.sealed (description and Study ID, which devices often fill with the Patient ID) and series.sealed (description).</summary>
+    internal sealed record DescriptionPayload(string Description, string StudyId = "");
 
     internal static string PatientAad(long pk, long version) => $"patients.sealed|{pk}|{version}";
     private static string VersionAad(long pk, long version) => $"patient_versions.sealed|{pk}|{version}";
@@ -94,8 +94,8 @@ public sealed class SqlPatientStore : IPatientStore
         return (p.Demographics, p.PatientId, p.Issuer);
     }
 
-    internal static string OpenDescription(byte[] fieldKey, string aad, string sealedText) =>
-        sealedText.Length == 0 ? "" : JsonSerializer.Deserialize<DescriptionPayload>(FieldSealer.Open(fieldKey, aad, sealedText), Json)?.Description ?? "";
+    internal static DescriptionPayload OpenDescription(byte[] fieldKey, string aad, string sealedText) =>
+        sealedText.Length == 0 ? new DescriptionPayload("") : JsonSerializer.Deserialize<DescriptionPayload>(FieldSealer.Open(fieldKey, aad, sealedText), Json) ?? new DescriptionPayload("");
 
     private ValueTask<string> SealAsync<T>(DataKeyId key, string aad, T payload, CancellationToken ct) =>
         sealer.SealAsync(key, aad, JsonSerializer.Serialize(payload, Json), ct);
@@ -409,11 +409,11 @@ public sealed class SqlPatientStore : IPatientStore
             await tx.CommitAsync(ct);
             sealedRows++;
         }
-        sealedRows += await SealDescriptionsAsync("studies", "study_description",
-            "SELECT st.pk, st.study_uid, st.study_description, p.data_key FROM studies st JOIN patients p ON st.patient_pk = p.pk WHERE st.data_key = ''",
+        sealedRows += await SealDescriptionsAsync("studies", "study_description = '', study_id = ''",
+            "SELECT st.pk, st.study_uid, st.study_description, st.study_id, p.data_key FROM studies st JOIN patients p ON st.patient_pk = p.pk WHERE st.data_key = ''",
             StudyAad, ct);
-        sealedRows += await SealDescriptionsAsync("series", "series_description",
-            "SELECT se.pk, se.series_uid, se.series_description, p.data_key FROM series se JOIN studies st ON se.study_pk = st.pk JOIN patients p ON st.patient_pk = p.pk WHERE se.data_key = ''",
+        sealedRows += await SealDescriptionsAsync("series", "series_description = ''",
+            "SELECT se.pk, se.series_uid, se.series_description, '' AS study_id, p.data_key FROM series se JOIN studies st ON se.study_pk = st.pk JOIN patients p ON st.patient_pk = p.pk WHERE se.data_key = ''",
             SeriesAad, ct);
         if (sealedRows > 0 && dialect.Name == "sqlite")
         {
@@ -424,19 +424,19 @@ public sealed class SqlPatientStore : IPatientStore
         return sealedRows;
     }
 
-    private async Task<int> SealDescriptionsAsync(string table, string column, string select, Func<string, string> aad, CancellationToken ct)
+    private async Task<int> SealDescriptionsAsync(string table, string emptied, string select, Func<string, string> aad, CancellationToken ct)
     {
-        var rows = await db.QueryAsync(select, r => (Pk: r.GetInt64(0), Uid: r.GetString(1), Text: r.GetString(2), Key: r.GetString(3)), ct);
+        var rows = await db.QueryAsync(select, r => (Pk: r.GetInt64(0), Uid: r.GetString(1), Text: r.GetString(2), StudyId: r.GetString(3), Key: r.GetString(4)), ct);
         foreach (var row in rows)
         {
             var key = new DataKeyId(Guid.ParseExact(row.Key, "N"));
-            await db.ExecuteAsync($"UPDATE {table} SET sealed = @s, data_key = @key, {column} = '' WHERE pk = @pk", ct,
-                ("@s", await SealAsync(key, aad(row.Uid), new DescriptionPayload(row.Text), ct)), ("@key", row.Key), ("@pk", row.Pk));
+            await db.ExecuteAsync($"UPDATE {table} SET sealed = @s, data_key = @key, {emptied} WHERE pk = @pk", ct,
+                ("@s", await SealAsync(key, aad(row.Uid), new DescriptionPayload(row.Text, row.StudyId), ct)), ("@key", row.Key), ("@pk", row.Pk));
         }
         return rows.Count;
     }
 
     /// <summary>Seals a study or series description for the index's insert (the same payload and associated data as an upgrade).</summary>
-    internal ValueTask<string> SealDescriptionAsync(DataKeyId key, string aad, string description, CancellationToken ct) =>
-        SealAsync(key, aad, new DescriptionPayload(description), ct);
+    internal ValueTask<string> SealDescriptionAsync(DataKeyId key, string aad, string description, CancellationToken ct, string studyId = "") =>
+        SealAsync(key, aad, new DescriptionPayload(description, studyId), ct);
 }
