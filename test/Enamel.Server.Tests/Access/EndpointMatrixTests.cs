@@ -20,7 +20,7 @@ namespace Enamel.Server.Tests.Access;
 public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     /// <summary>Paths that may be public (no authentication). Anything patient-related must never be in this list.</summary>
-    private static readonly string[] PublicPaths = ["/health", "/signin", "/static", "/"];
+    private static readonly string[] PublicPaths = ["/health", "/signin", "/static", "/language", "/"];
 
     private const string CtStudy = "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322";
 
