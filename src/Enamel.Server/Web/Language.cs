@@ -29,8 +29,9 @@ internal static class Language
         if (t == "en" || t.StartsWith("en-", StringComparison.Ordinal)) return English;
         if (t != "zh" && !t.StartsWith("zh-", StringComparison.Ordinal)) return null;
         var parts = t.Split('-');
+        if (parts.Contains("hans")) return SimplifiedChinese; // a script subtag says it outright
         if (parts.Contains("hant") || parts.Skip(1).Any(p => p is "tw" or "hk" or "mo")) return TraditionalChinese;
-        return SimplifiedChinese; // zh, zh-hans*, zh-cn, zh-sg and other zh regions
+        return SimplifiedChinese; // zh, zh-cn, zh-sg and other zh regions
     }
 
     /// <summary>The request's language: the cookie, else the best Accept-Language entry we have, else English.</summary>
