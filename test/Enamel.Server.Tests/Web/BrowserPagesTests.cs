@@ -105,8 +105,7 @@ public sealed class BrowserPagesTests(WebServerFixture server, ChromiumFixture c
         Assert.Equal("password", await page.Page.EvaluateAsync<string>("() => document.activeElement.id"));
         Assert.NotEqual("none", await page.Page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle"));
         await keyboard.TypeAsync(oneTime);
-        await keyboard.PressAsync("Enter");
-        await page.ArriveAsync("/signin/password", "pressing Enter");
+        await page.NavigateByAsync(() => keyboard.PressAsync("Enter"), "/signin/password", "pressing Enter");
         await page.AssertCleanAsync("forced password change", "zh-Hant");
 
         await page.Page.FillAsync("#new", Password);
@@ -117,8 +116,7 @@ public sealed class BrowserPagesTests(WebServerFixture server, ChromiumFixture c
 
         // Two-factor enrolment, in English this time (the switcher, keyboard only).
         await page.Page.FocusAsync("header form.language button[value=en]");
-        await keyboard.PressAsync("Enter");
-        await page.ArriveAsync("/account", "switching to English");
+        await page.NavigateByAsync(() => keyboard.PressAsync("Enter"), "/account", "switching to English");
         Assert.Equal("en", await page.Page.GetAttributeAsync("html", "lang"));
         await page.ClickThenAsync("text=Set up two-factor sign-in", "/account/mfa/start");
         await page.AssertCleanAsync("two-factor enrolment", "en");

@@ -61,23 +61,36 @@ public sealed class CheckedPage(IBrowserContext context, IPage page) : IAsyncDis
     }
 
     /// <summary>Clicks, then waits for the page the click leads to (failing with what the browser shows instead).</summary>
-    public async Task ClickThenAsync(string selector, string pathEnd)
-    {
-        await page.ClickAsync(selector);
-        await ArriveAsync(pathEnd, "clicking " + selector);
-    }
+    public Task ClickThenAsync(string selector, string pathEnd) => NavigateByAsync(() => page.ClickAsync(selector), pathEnd, "clicking " + selector);
 
-    public async Task ArriveAsync(string pathEnd, string after)
+    /// <summary>
+    /// Runs <paramref name="action"/> and waits until the main frame has navigated (also to the same URL, as a form that
+    /// answers with itself does) and loaded, then checks that the page is at <paramref name="pathEnd"/>.
+    /// </summary>
+    public async Task NavigateByAsync(Func<Task> action, string pathEnd, string what)
     {
+        var navigated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnNavigated(object? sender, IFrame frame)
+        {
+            if (frame == page.MainFrame) navigated.TrySetResult();
+        }
+        page.FrameNavigated += OnNavigated;
         try
         {
-            await page.WaitForURLAsync(url => new Uri(url).PathAndQuery.EndsWith(pathEnd, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 15_000 });
+            await action();
+            await navigated.Task.WaitAsync(TimeSpan.FromSeconds(15));
             await page.WaitForLoadStateAsync(LoadState.Load);
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"after {after} the browser is at {page.Url}, not …{pathEnd}:\n{await page.ContentAsync()}");
+            Assert.Fail($"after {what} the browser did not load a page; it is at {page.Url}");
         }
+        finally
+        {
+            page.FrameNavigated -= OnNavigated;
+        }
+        Assert.True(new Uri(page.Url).PathAndQuery.EndsWith(pathEnd, StringComparison.Ordinal),
+            $"after {what} the browser is at {page.Url}, not …{pathEnd}:\n{await page.ContentAsync()}");
     }
 
     /// <summary>
