@@ -60,6 +60,21 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
         return result;
     }
 
+    /// <summary>
+    /// What the actor's roles permit (within an API token's scope), without deciding on any record: nothing is reached,
+    /// so nothing is audited. For showing an actor only what they may open; each request is still decided above.
+    /// </summary>
+    public async Task<Capabilities> CapabilitiesAsync(Actor actor, CancellationToken ct)
+    {
+        if (actor.Disabled) return Capabilities.None;
+        var grants = new HashSet<(Operation, RoleReach)>();
+        foreach (var name in actor.Roles)
+            if (await roles.FindAsync(name, ct) is { } role)
+                foreach (var operation in role.Permissions)
+                    if (actor.TokenScope is null || actor.TokenScope.Contains(operation)) grants.Add((operation, role.Reach));
+        return new Capabilities(grants);
+    }
+
     private async Task<SearchDecision> EvaluateSearchAsync(Actor actor, Operation operation, Purpose purpose, CancellationToken ct)
     {
         static SearchDecision Denied(string rule) => new(Decision.Deny(rule), PatientReach.None);

@@ -93,6 +93,7 @@ public static class EnamelServer
         var app = builder.Build();
         app.UseRequestMetrics(); // outermost: sees every request's final status, 500s from the hardening below included
         app.Use(ResponseHardening.InvokeAsync); // outermost: security headers on every response, 500s as problem documents
+        app.Use(Language.Apply); // the pages' language (UI culture only)
         if (options.TrustedProxies.Length > 0) app.UseForwardedHeaders(ForwardedFrom(options.TrustedProxies));
         app.UseResponseCompression();
         if (options.CorsOrigins.Length > 0) app.UseCors();

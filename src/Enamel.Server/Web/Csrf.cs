@@ -45,7 +45,5 @@ internal sealed class Csrf(byte[] masterKey)
     }
 
     /// <summary>The answer to a refused form: 403 and nothing changed.</summary>
-    public static IResult Refused() => WebPage.Render("Form refused",
-        Html.Of($"""<p class="error" role="alert">This form expired or did not come from this site. Nothing was changed.</p><p><a href="/">Start again</a></p>"""),
-        StatusCodes.Status403Forbidden);
+    public static IResult Refused() => WebPage.Problem("Problem.FormRefused", new Message("Problem.FormRefusedText"), StatusCodes.Status403Forbidden, startAgain: true);
 }

@@ -6,7 +6,7 @@ namespace Enamel.Server.Web;
 /// <summary>Where a sign-in may send the browser afterwards: only a path on this server (no open redirect).</summary>
 internal static class LocalPath
 {
-    public const string Default = "/account";
+    public const string Default = "/home";
     public const int MaxLength = 2000;
 
     /// <summary>

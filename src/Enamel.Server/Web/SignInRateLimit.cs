@@ -40,8 +40,7 @@ internal static class SignInRateLimit
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
                     ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : options.SignInWindowSeconds;
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await WebPage.Render("Too many attempts",
-                    WebPage.Error($"Too many sign-in attempts from your address. Try again in {seconds.ToString(CultureInfo.InvariantCulture)} seconds."),
+                await WebPage.Problem("Problem.TooManyAttempts", new Message("Problem.TooManyAttemptsText", seconds),
                     StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
             };
         });

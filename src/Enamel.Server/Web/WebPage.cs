@@ -1,41 +1,40 @@
-using System.Text;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Enamel.Server.Web;
 
-/// <summary>The page frame every web page shares: one stylesheet and one script from /static (no inline code: the CSP forbids it).</summary>
+/// <summary>
+/// How an endpoint answers with a page: a Razor component rendered on the server (static SSR, no interactivity, no
+/// blazor.web.js) with its <c>Model</c> and the <see cref="PageFrame"/> its <see cref="Shell"/> needs. The endpoint keeps
+/// its access marker; the component only renders what the endpoint gathered.
+/// </summary>
 internal static class WebPage
 {
-    public static IResult Render(string title, Html body, int status = StatusCodes.Status200OK, Html? header = null) =>
-        Results.Content(Html.Of($"""
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{title} · Enamel</title>
-            <link rel="stylesheet" href="/static/enamel.css">
-            <script src="/static/enamel.js" defer></script>
-            </head>
-            <body>
-            <header><span class="brand">Enamel</span>{header ?? Html.Empty}</header>
-            <main>
-            <h1>{title}</h1>
-            {body}
-            </main>
-            </body>
-            </html>
-            """).Value, "text/html; charset=utf-8", Encoding.UTF8, status);
+    /// <summary>
+    /// Renders <typeparamref name="TPage"/> (a component with parameters <c>Frame</c> and <c>Model</c>) for
+    /// <paramref name="session"/> (null before sign-in). <paramref name="returnPath"/>: where switching language comes back to.
+    /// </summary>
+    public static IResult Render<TPage>(object model, WebSession? session, int status = StatusCodes.Status200OK, string? returnPath = null)
+        where TPage : IComponent => new PageResult<TPage>(model, session, status, returnPath);
 
-    public static Html Error(string? message) => Html.When(message is not null, $"""<p class="error" role="alert">{message}</p>""");
-
-    public static Html Notice(string? message) => Html.When(message is not null, $"""<p class="notice" role="status">{message}</p>""");
-
-    /// <summary>The hidden synchronizer-token field every state-changing form carries.</summary>
-    public static Html CsrfField(string token) => Html.Of($"""<input type="hidden" name="{Csrf.FieldName}" value="{token}">""");
+    /// <summary>A page that only says what went wrong.</summary>
+    public static IResult Problem(string titleKey, Message error, int status, bool startAgain = false) =>
+        Render<MessageView>(new MessageView.Content(titleKey, error, startAgain), null, status, "/");
 
     /// <summary>A 303 to a local path (after a POST, the browser follows with GET).</summary>
     public static IResult SeeOther(string localPath) => new SeeOtherResult(localPath);
+
+    private sealed class PageResult<TPage>(object model, WebSession? session, int status, string? returnPath) : IResult
+        where TPage : IComponent
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            var frame = await PageFrame.BuildAsync(http, session, returnPath);
+            var parameters = new Dictionary<string, object?> { ["Frame"] = frame, ["Model"] = model };
+            await new RazorComponentResult<TPage>(parameters) { StatusCode = status }.ExecuteAsync(http);
+        }
+    }
 
     private sealed class SeeOtherResult(string location) : IResult
     {

@@ -49,7 +49,7 @@ internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signI
         }
     }
 
-    public static IResult BadForm() => WebPage.Render("Bad request", WebPage.Error("The request was not a form post."), StatusCodes.Status400BadRequest);
+    public static IResult BadForm() => WebPage.Problem("Problem.BadRequest", new Message("Problem.NotAFormPost"), StatusCodes.Status400BadRequest);
 
     /// <summary>
     /// The start of every signed-in form post: the form (capped), the session (else a redirect to sign in, coming back to
@@ -110,10 +110,14 @@ internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signI
     public static string PreSignIn(HttpContext http)
     {
         if (WebCookies.Get(http.Request, WebCookies.PreSignIn) is { } existing) return existing;
+        if (http.Items[PreSignInItem] is string set) return set; // already set by this response (the page and its shell both ask)
         var fresh = SecretToken.New();
         WebCookies.Set(http.Response, WebCookies.PreSignIn, fresh, TimeSpan.FromHours(1));
+        http.Items[PreSignInItem] = fresh;
         return fresh;
     }
+
+    private static readonly object PreSignInItem = new();
 
     /// <summary>Starts a pending sign-in step: a new random handle in the pending cookie, the user id on the server.</summary>
     public async Task StartPendingAsync(HttpContext http, PendingSignIn pending)

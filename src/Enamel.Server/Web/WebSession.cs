@@ -16,10 +16,4 @@ internal sealed record WebSession(User User, string Token)
     public string CsrfBinding => Csrf.SessionBinding(Token);
 
     public static string Source(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "";
-
-    /// <summary>The signed-in header: who, and a sign-out button.</summary>
-    public Html Header(Csrf csrf) => Html.Of($"""
-        <nav><a href="/account">{User.UserName}</a>
-        <form method="post" action="/signout" class="inline">{WebPage.CsrfField(csrf.TokenFor(CsrfBinding))}<button type="submit">Sign out</button></form></nav>
-        """);
 }

@@ -24,7 +24,7 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
     /// Paths that may be public (no authentication). Anything patient-related must never be in this list. /metrics carries
     /// no patient data and answers only loopback and Enamel:Metrics:AllowedNetworks (OperationsEndpoints).
     /// </summary>
-    private static readonly string[] PublicPaths = ["/health", "/signin", "/static", "/metrics", "/"];
+    private static readonly string[] PublicPaths = ["/health", "/signin", "/static", "/metrics", "/language", "/"];
 
     private const string CtStudy = "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322";
 

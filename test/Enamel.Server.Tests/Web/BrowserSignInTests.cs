@@ -74,14 +74,15 @@ public sealed class BrowserSignInTests(WebServerFixture server) : IClassFixture<
         // 1. Sign in with the one-time password: the only way on is choosing a new one.
         await page.GotoAsync(baseUrl + "/");
         Assert.EndsWith("/signin", page.Url, StringComparison.Ordinal);
-        Assert.Equal("rgb(31, 111, 235)", await page.EvalOnSelectorAsync<string>("button[type=submit]", "b => getComputedStyle(b).backgroundColor")); // the stylesheet loaded
+        Assert.Equal("rgb(31, 111, 235)", await page.EvalOnSelectorAsync<string>("main button[type=submit]", "b => getComputedStyle(b).backgroundColor")); // the stylesheet loaded
         await page.FillAsync("input[name=username]", "admin");
         await page.FillAsync("input[name=password]", oneTime);
-        await ClickThenAsync(page, "button[type=submit]", "/signin/password");
+        await ClickThenAsync(page, "main button[type=submit]", "/signin/password");
         Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "__Host-enamel-session");
         await page.FillAsync("input[name=new]", NewPassword);
         await page.FillAsync("input[name=confirm]", NewPassword);
-        await ClickThenAsync(page, "button[type=submit]", "/account");
+        await ClickThenAsync(page, "main button[type=submit]", "/home");
+        await ClickThenAsync(page, "#account-link", "/account");
         Assert.Equal("admin", await page.TextContentAsync("#user-name"));
         var sessionCookie = Assert.Single(await context.CookiesAsync(), c => c.Name == "__Host-enamel-session");
         Assert.True(sessionCookie.HttpOnly && sessionCookie.Secure && sessionCookie.SameSite == SameSiteAttribute.Strict);
@@ -103,9 +104,10 @@ public sealed class BrowserSignInTests(WebServerFixture server) : IClassFixture<
         await ClickThenAsync(page, "header button:has-text('Sign out')", "/signin");
         await page.FillAsync("input[name=username]", "admin");
         await page.FillAsync("input[name=password]", NewPassword);
-        await ClickThenAsync(page, "button[type=submit]", "/signin/code");
+        await ClickThenAsync(page, "main button[type=submit]", "/signin/code");
         await page.FillAsync("input[name=code]", totp.Compute(secret, DateTimeOffset.UtcNow.AddSeconds(30))); // the enrolment code's step is used up
-        await ClickThenAsync(page, "button[type=submit]", "/account");
+        await ClickThenAsync(page, "main button[type=submit]", "/home");
+        await ClickThenAsync(page, "nav a[href='/account']", "/account");
         Assert.NotEqual(sessionCookie.Value, Assert.Single(await context.CookiesAsync(), c => c.Name == "__Host-enamel-session").Value);
 
         // 4. An API token, read from the page, works on DICOMweb; revoked on the page, it is refused.

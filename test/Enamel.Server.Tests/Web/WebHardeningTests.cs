@@ -136,8 +136,8 @@ public class WebHardeningTests(HardeningFixture server) : IClassFixture<Hardenin
     [InlineData("/dossier/été?x=ü", "/dossier/%C3%A9t%C3%A9?x=%C3%BC")]
     [InlineData("/a/😀", "/a/%F0%9F%98%80")]
     [InlineData("/a/%C3%A9", "/a/%C3%A9")]
-    [InlineData("/a\u2028/evil", "/account")]   // a line separator is whitespace: refused, not encoded
-    [InlineData("/a\u00a0b", "/account")]       // so is a no-break space
+    [InlineData("/a\u2028/evil", "/home")]     // a line separator is whitespace: refused, not encoded
+    [InlineData("/a\u00a0b", "/home")]         // so is a no-break space
     public async Task SignIn_NonAsciiReturnPath_IsPercentEncoded_AndTheSignInSucceeds_WithOneSession(string returnPath, string expected)
     {
         var user = await server.CreateUserAsync("ret-" + Guid.NewGuid().ToString("N")[..8], Password);

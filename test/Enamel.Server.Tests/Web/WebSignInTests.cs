@@ -152,11 +152,11 @@ public sealed partial class WebSignInTests(WebServerFixture server) : IClassFixt
     [InlineData("/\\evil.example")]
     [InlineData("/\t/evil.example")]
     [InlineData("javascript:alert(1)")]
-    public async Task SignIn_ReturnPathOffSite_GoesToTheAccountPageInstead(string returnPath)
+    public async Task SignIn_ReturnPathOffSite_GoesToTheHomePageInstead(string returnPath)
     {
         var user = await server.CreateUserAsync(NewName("redir"), Password);
         using var client = server.Client();
-        WebClient.AssertSeeOther((await client.SignInAsync(user.UserName, Password, returnPath)).Response, "/account");
+        WebClient.AssertSeeOther((await client.SignInAsync(user.UserName, Password, returnPath)).Response, "/home");
         WebClient.AssertSeeOther((await client.SignInAsync(user.UserName, Password, "/account/password?from=1")).Response, "/account/password?from=1");
     }
 
@@ -360,12 +360,13 @@ public sealed partial class WebSignInTests(WebServerFixture server) : IClassFixt
     private static partial Regex SessionReference();
 
     [Fact]
-    public async Task Root_RedirectsToSignInOrAccount_AndStaticAssetsAreServed()
+    public async Task Root_RedirectsToSignInOrHome_AndStaticAssetsAreServed()
     {
         using var anonymous = server.Client();
         WebClient.AssertSeeOther((await anonymous.GetAsync("/")).Response, "/signin");
         var (client, _) = await SignedInAsync();
-        WebClient.AssertSeeOther((await client.GetAsync("/")).Response, "/account");
+        WebClient.AssertSeeOther((await client.GetAsync("/")).Response, "/home");
+        WebClient.AssertSeeOther((await anonymous.GetAsync("/home")).Response, "/signin?return=%2Fhome");
         // A script (no Accept: text/html) gets the access gate's 401 instead of the redirect.
         using var script = new HttpClient(new HttpClientHandler
         {

@@ -6,7 +6,7 @@ document.addEventListener("click", (event) => {
   if (copy) {
     const source = document.querySelector(copy.getAttribute("data-copy"));
     if (source && navigator.clipboard) {
-      navigator.clipboard.writeText(source.textContent.trim()).then(() => { copy.textContent = "Copied"; }, () => {});
+      navigator.clipboard.writeText(source.textContent.trim()).then(() => { copy.textContent = copy.getAttribute("data-copied") || copy.textContent; }, () => {});
     }
     return;
   }

@@ -1,7 +1,8 @@
 using Enamel.Core.Accounts;
+using Enamel.Server.Web;
 using Microsoft.AspNetCore.Http;
 
-namespace Enamel.Server.Web;
+namespace Enamel.Server.Features.Accounts;
 
 /// <summary>
 /// POST /signout ends this session; POST /signout/everywhere ends every session of the user; POST /account/sessions/end
@@ -38,9 +39,9 @@ internal static class SignOutEndpoints
         var (form, session) = (post.Form, post.Session);
         var reference = form["session"].ToString();
         if (reference == SessionRecord.ReferenceOf(SecretToken.Hash(session.Token)))
-            return await AccountPage.RenderAsync(http, web, session, null, "That is this browser's session: use Sign out.", StatusCodes.Status400BadRequest);
+            return await AccountPage.RenderAsync(http, web, session, null, new Message("Sessions.ThisOne"), StatusCodes.Status400BadRequest);
         if (!await web.SignOut.OtherSessionAsync(session.User.Id, reference, WebSession.Source(http), http.RequestAborted))
-            return await AccountPage.RenderAsync(http, web, session, null, "That session has already ended.", StatusCodes.Status404NotFound);
+            return await AccountPage.RenderAsync(http, web, session, null, new Message("Sessions.AlreadyEnded"), StatusCodes.Status404NotFound);
         return WebPage.SeeOther(AccountPage.Path + "?done=session");
     }
 }
