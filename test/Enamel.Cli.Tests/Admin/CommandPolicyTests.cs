@@ -76,7 +76,7 @@ public sealed class CommandPolicyTests : IDisposable
         Assert.Equal(ExitCodes.NotAuthorized, await RunAsync(["users", "list", "--data", data, "--as", "nobody"]));
 
         // Every decision is in the audit trail under the account, with the console user as its source, and the chain verifies.
-        var folder = await DataFolder.OpenAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await DataFolder.OpenOrCreateAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         var receptionist = await folder.Security.Users.FindByNameAsync("cli-receptionist", default);
         var entries = new List<AuditRecord>();
         await foreach (var r in folder.Security.Audit.ReadAsync(0, default)) entries.Add(r);
@@ -119,7 +119,7 @@ public sealed class CommandPolicyTests : IDisposable
         Assert.Equal(ExitCodes.Usage, await RunAsync(["roles", "add", "bad", "--permission", "Imaging:Fly", "--data", data]));
         Assert.Equal(ExitCodes.Usage, await RunAsync(["roles", "add", "bad", "--permission", "Imaging:Read", "--reach", "own-record", "--data", data]));
         Assert.Equal(0, await RunAsync(["users", "add", "viewer", "--role", "imaging-viewer", "--clinic", "main", "--data", data]));
-        var folder = await DataFolder.OpenAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await DataFolder.OpenOrCreateAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         var role = await folder.Security.Roles.FindAsync("imaging-viewer", default);
         Assert.NotNull(role);
         Assert.True(role.Permits(Operation.Parse("Imaging:Read")));

@@ -45,7 +45,7 @@ public sealed class PatientAccountTests : IDisposable
         foreach (var refused in new[] { "ghost", "staff", "foreign" }) Assert.DoesNotContain(refused + "\t", list.StdOut);
 
         // The policy: the guardian reads their own and the dependant's images, not a third patient's, and no search of the clinic.
-        var folder = await DataFolder.OpenAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await DataFolder.OpenOrCreateAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         var parent = (await folder.Security.Users.FindByNameAsync("parent", default))!;
         var policy = new AccessPolicy(folder.Security.Roles, folder.Security.BreakGlass, folder.Security.Audit, TimeProvider.System);
         async Task<bool> MayRead(string patientId)

@@ -38,7 +38,7 @@ public sealed class ImportClinicTests : IDisposable
         var again = Enamel.Run("import", copy, "--data", data, "--as", "dr-main", "--report", Path.Combine(dir, "r3.tsv"), "--clinic", "main");
         Assert.Equal(ExitCodes.Invalid, again.ExitCode);
 
-        var folder = await global::Enamel.Server.Hosting.DataFolder.OpenAsync(new global::Enamel.Server.Hosting.EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await global::Enamel.Server.Hosting.DataFolder.OpenOrCreateAsync(new global::Enamel.Server.Hosting.EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         string Study(string file)
         {
             using var f = DicomFile.Open(Enamel.Sample(file));

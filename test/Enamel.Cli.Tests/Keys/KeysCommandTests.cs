@@ -31,7 +31,7 @@ public sealed class KeysCommandTests : IDisposable
         Assert.Equal(blobsBefore.Count, blobsAfter.Count);
         for (int i = 0; i < blobsBefore.Count; i++) Assert.Equal(blobsBefore[i], blobsAfter[i]);
         // The blob decrypts under the re-wrapped key to the original bytes.
-        var folder = await global::Enamel.Server.Hosting.DataFolder.OpenAsync(new global::Enamel.Server.Hosting.EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await global::Enamel.Server.Hosting.DataFolder.OpenOrCreateAsync(new global::Enamel.Server.Hosting.EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         var uid = "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322";
         var stored = await folder.Index.FindInstanceAsync(uid, default);
         Assert.NotNull(stored);

@@ -33,7 +33,7 @@ public sealed class PatientMoveTests : IDisposable
         Assert.Equal(ExitCodes.Invalid, Move("rec-both", "main").ExitCode); // already there
         Assert.Equal(ExitCodes.Usage, Move("rec-both", "no such clinic").ExitCode);
 
-        var folder = await DataFolder.OpenAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await DataFolder.OpenOrCreateAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         Assert.Equal("main", (await folder.Index.FindPatientAsync("1CT1", "", default))!.Clinic); // nothing changed yet
 
         var moved = Move("rec-both", "north");
