@@ -19,6 +19,8 @@ internal static class CommandPolicy
         ["import"] = Op(RecordCategory.Imaging, RecordAction.Create),
         // Decided for the destination clinic here, and again for the patient where they are now.
         ["patients move"] = Op(RecordCategory.Demographics, RecordAction.Amend),
+        // Creates the data folder (the only command besides serve that may), then is decided in it like any other.
+        ["init"] = Op(RecordCategory.Settings, RecordAction.Create),
         ["users add"] = Op(RecordCategory.Settings, RecordAction.Create),
         ["users list"] = Op(RecordCategory.Settings, RecordAction.Read),
         ["users disable"] = Op(RecordCategory.Settings, RecordAction.Amend),

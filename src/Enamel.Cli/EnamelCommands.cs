@@ -11,6 +11,7 @@ internal static class EnamelCommands
         var root = new RootCommand("Enamel: a secure imaging-and-records vault for clinics");
         root.Subcommands.Add(DicomCommands.Create());
         root.Subcommands.Add(Serve.ServeCommand.Create());
+        root.Subcommands.Add(Admin.InitCommand.Create());
         root.Subcommands.Add(Import.ImportCommand.Create());
         root.Subcommands.Add(Keys.KeysCommand.Create());
         root.Subcommands.Add(Patients.PatientsCommand.Create());

@@ -68,13 +68,14 @@ internal sealed class AdminContext
     /// <see cref="ExitCodes.NotADataFolder"/>, mapped once in Program).
     /// </summary>
     /// <param name="clinic">The clinic the command acts in (default <c>Enamel:Clinic</c>), e.g. the destination of a patient move.</param>
-    public static async Task<AdminContext?> OpenAsync(ParseResult parse, CancellationToken ct, string? clinic = null)
+    /// <param name="create">Only <c>enamel init</c>: create the data folder when it does not exist yet.</param>
+    public static async Task<AdminContext?> OpenAsync(ParseResult parse, CancellationToken ct, string? clinic = null, bool create = false)
     {
         var path = CommandPolicy.PathOf(parse);
         var options = EnamelOptions.Load(o => { if (parse.GetValue<string?>("--data") is { } d) o.DataDirectory = d; });
         try { options.ValidateShared(); }
         catch (InvalidOperationException ex) { throw new Core.Errors.InvalidInputException(ex.Message); }
-        var folder = await DataFolder.OpenExistingAsync(options, TimeProvider.System, ct);
+        var folder = create ? await DataFolder.OpenOrCreateAsync(options, TimeProvider.System, ct) : await DataFolder.OpenExistingAsync(options, TimeProvider.System, ct);
         var services = new ServiceCollection().AddEnamel(options, folder, TimeProvider.System).BuildServiceProvider();
         var asUser = parse.GetValue<string?>("--as") ?? Environment.GetEnvironmentVariable("ENAMEL_USER");
         Actor actor;

@@ -42,11 +42,12 @@ public sealed class KeysCommandTests : IDisposable
     }
 
     [Fact]
-    public void Rotate_NotADataFolder_Exit2()
+    public void Rotate_NotADataFolder_ExitsNotADataFolder_CreatesNothing()
     {
         var r = Enamel.Run("keys", "rotate", "--data", Path.Combine(dir, "nothing-here"));
-        Assert.Equal(2, r.ExitCode);
+        Assert.Equal(ExitCodes.NotADataFolder, r.ExitCode);
         Assert.StartsWith("E: ", r.StdErr);
+        Assert.False(Directory.Exists(Path.Combine(dir, "nothing-here")));
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);

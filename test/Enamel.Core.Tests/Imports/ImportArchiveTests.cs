@@ -30,7 +30,7 @@ public sealed class ImportArchiveTests : IDisposable
         var index = new SqlStudyIndex(SqlDialect.Sqlite(Path.Combine(data, "index.db")), TimeProvider.System, "main");
         await index.InitializeAsync(Ct);
         var store = new StoreInstance(new FileSystemBlobStore(Path.Combine(data, "store"), keyring), keyring, index);
-        return (new ImportArchive(store, new IngestTarget("main"), Path.Combine(data, "imports")), index);
+        return (new ImportArchive(store, new IngestTarget("main") { Authorize = (_, _) => Task.FromResult(true) }, Path.Combine(data, "imports")), index);
     }
 
     [Fact]
