@@ -17,5 +17,16 @@ internal static class StoredObjects
     /// <summary>For reads that use the pixel data: the object must pass the whole ingest check, else a clear error.</summary>
     public static DicomFile OpenImage(HttpContext http, Stream stream) => InstanceIntegrity.OpenImage(stream, Limits(http));
 
+    /// <summary>
+    /// Before a multi-part answer starts: every instance's data key can be unwrapped, so a destroyed key raises
+    /// <see cref="Core.Keys.KeyDestroyedException"/> (410) while a status can still be sent.
+    /// </summary>
+    public static async Task EnsureKeysAsync(HttpContext http, IEnumerable<StoredInstance> instances)
+    {
+        var keyring = http.RequestServices.GetRequiredService<Core.Keys.IKeyring>();
+        foreach (var key in instances.Select(i => i.DataKey).Distinct())
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(await keyring.UnwrapAsync(key, http.RequestAborted));
+    }
+
     public static IngestLimits Limits(HttpContext http) => http.RequestServices.GetService<IngestLimits>() ?? IngestLimits.Default;
 }
