@@ -21,7 +21,7 @@ public static class ExitCodes
     public const int Corrupt = 9;
     public const int Conflict = 10;
 
-    /// <summary>The CLI's one mapping of Core's error kinds (applied in Program to whatever a command lets escape).</summary>
+    /// <summary>The CLI's one mapping of Core's error kinds (applied by EnamelCommands to whatever a command lets escape).</summary>
     public static int For(EnamelException e) => e switch
     {
         Server.Hosting.NotADataFolderException => NotADataFolder,

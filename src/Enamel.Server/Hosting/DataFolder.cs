@@ -76,6 +76,7 @@ public sealed class DataFolder
             if (!Directory.Exists(root)) throw new NotADataFolderException(root, "it does not exist");
             if (!File.Exists(masterPath)) throw new NotADataFolderException(root, "it has no master.key");
             if (sqlite && !File.Exists(Path.Combine(root, "index.db"))) throw new NotADataFolderException(root, "it has no index.db");
+            OwnerOnly.Apply(root); // a folder written by an earlier release is tightened once, whichever command opens it first
         }
         else
         {

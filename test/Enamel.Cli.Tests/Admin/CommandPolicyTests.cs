@@ -61,6 +61,7 @@ public sealed class CommandPolicyTests : IDisposable
     public async Task EveryDataFolderCommand_AnswersEachRole_AsTheRoleTableSays()
     {
         var data = Path.Combine(dir, "data");
+        Enamel.Init(data);
         foreach (var role in RoleTable.BuiltIn.Keys) Assert.Equal(0, await RunAsync(["users", "add", "cli-" + role, "--role", role, "--clinic", "main", "--data", data]));
         var commands = CommandPolicy.Operations.Where(c => c.Value is not null).ToList();
         foreach (var role in RoleTable.BuiltIn.Values)
@@ -114,6 +115,7 @@ public sealed class CommandPolicyTests : IDisposable
     public async Task RolesAdd_DefinesACustomRole_ThatUsersCanHold_AndBuiltInsCannotBeRedefined()
     {
         var data = Path.Combine(dir, "data");
+        Enamel.Init(data);
         Assert.Equal(0, await RunAsync(["roles", "add", "imaging-viewer", "--permission", "Imaging:Read", "Referrals:Read", "--description", "reads images only", "--data", data]));
         Assert.Equal(ExitCodes.Invalid, await RunAsync(["roles", "add", "dentist", "--permission", "Imaging:Read", "--data", data]));
         Assert.Equal(ExitCodes.Usage, await RunAsync(["roles", "add", "bad", "--permission", "Imaging:Fly", "--data", data]));

@@ -17,6 +17,7 @@ public sealed class PatientAccountTests : IDisposable
     public async Task PatientAccount_ReachesOwnRecordAndDependants_Only_AndBadLinksAreRefused()
     {
         var data = Path.Combine(dir, "data");
+        Enamel.Init(data);
         string Import(string sample, string clinic) => Enamel.ImportSample(data, dir, sample, "dr-both", clinic);
         var both = Enamel.Run("users", "add", "dr-both", "--role", "dentist", "--clinic", "main", "--clinic", "north", "--data", data);
         Assert.True(both.ExitCode == 0, both.StdErr);

@@ -11,6 +11,7 @@ public sealed class ImportClinicTests : IDisposable
     public async Task Import_WithClinic_PutsNewPatientsThere_ExistingPatientsKeepTheirClinic()
     {
         var data = Path.Combine(dir, "data");
+        Enamel.Init(data);
         var ct = Path.Combine(dir, "ct");
         var mr = Path.Combine(dir, "mr");
         Directory.CreateDirectory(ct);

@@ -61,14 +61,24 @@ public sealed class ConfigurationTests : IDisposable
     public void DataFolderFromEnvironment_IsUsedWithoutFlag()
     {
         var data = Path.Combine(dir, "from-env");
-        var psi = Enamel.StartInfo("users", "list");
-        psi.Environment["Enamel__DataDirectory"] = data;
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEnd();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, stderr + stdout);
-        Assert.True(File.Exists(Path.Combine(data, "master.key")), "the data folder named by Enamel__DataDirectory was not used");
+        (int Code, string Out, string Err) UsersList()
+        {
+            var psi = Enamel.StartInfo("users", "list");
+            psi.Environment["Enamel__DataDirectory"] = data;
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            return (p.ExitCode, stdout.Result, stderr);
+        }
+        // Not created yet: the command names exactly that folder (and creates nothing).
+        var missing = UsersList();
+        Assert.Equal(ExitCodes.NotADataFolder, missing.Code);
+        Assert.Contains(data, missing.Err);
+        Assert.False(Directory.Exists(data));
+        Enamel.Init(data);
+        var listed = UsersList();
+        Assert.True(listed.Code == 0, listed.Err + listed.Out);
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);

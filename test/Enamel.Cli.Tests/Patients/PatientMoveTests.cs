@@ -14,6 +14,7 @@ public sealed class PatientMoveTests : IDisposable
     public async Task Move_NeedsAmendInBothClinics_AndReachFollowsThePatient()
     {
         var data = Path.Combine(dir, "data");
+        Enamel.Init(data);
         void Add(string name, string role, params string[] clinics)
         {
             var r = Enamel.Run(["users", "add", name, "--role", role, .. clinics.SelectMany(c => new[] { "--clinic", c }), "--data", data]);
