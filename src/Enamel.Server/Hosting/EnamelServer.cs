@@ -33,6 +33,7 @@ public static class EnamelServer
 
         builder.Services.AddEnamel(options, folder, time);
         builder.Services.AddSingleton<Access.RequestAuthentication>();
+        builder.Services.AddSingleton<Api.AuditApi.AuditPorts>();
         builder.Services.AddWebPages(options, folder);
         builder.Services.AddSingleton<Dimse.DimseService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Dimse.DimseService>());
