@@ -1,4 +1,4 @@
 using System.CommandLine;
 using Enamel.Cli;
 
-return EnamelCommands.Create().Parse(args).Invoke();
+return await EnamelCommands.Create().Parse(args).InvokeAsync();

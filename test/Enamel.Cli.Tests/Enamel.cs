@@ -42,9 +42,18 @@ public static class Enamel
         }
     }
 
-    /// <summary>`enamel users add NAME --role ROLE --clinic main` on the data folder; the one-time password is returned.</summary>
+    /// <summary>`enamel init --data DATA` when <paramref name="data"/> is not a data folder yet (only init and serve create one).</summary>
+    public static void Init(string data)
+    {
+        if (File.Exists(Path.Combine(data, "master.key"))) return;
+        var r = Run("init", "--data", data);
+        if (r.ExitCode != 0) throw new InvalidOperationException($"init {data} failed ({r.ExitCode}): {r.StdErr}");
+    }
+
+    /// <summary>`enamel users add NAME --role ROLE --clinic main` on the data folder (created first with <see cref="Init"/>); the one-time password is returned.</summary>
     public static string AddUser(string data, string name, string role)
     {
+        Init(data);
         var r = Run("users", "add", name, "--role", role, "--clinic", "main", "--data", data);
         if (r.ExitCode != 0) throw new InvalidOperationException($"users add {name} failed ({r.ExitCode}): {r.StdErr}");
         return r.StdOut.Trim();

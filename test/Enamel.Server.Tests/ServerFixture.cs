@@ -105,7 +105,7 @@ public class ServerFixture : IAsyncLifetime
         return await Client.PostAsync("/dicom-web/studies", content);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Client?.Dispose();
         if (app is not null)

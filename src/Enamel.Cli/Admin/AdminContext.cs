@@ -3,6 +3,7 @@ using Enamel.Core.Access;
 using Enamel.Core.Patients;
 using Enamel.Core.Accounts;
 using Enamel.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Enamel.Cli.Admin;
 
@@ -21,25 +22,27 @@ internal sealed class AdminContext
 {
     private static readonly string[] ConsoleRoles = [RoleTable.Admin, RoleTable.PrivacyOfficer];
 
-    private AdminContext(DataFolder folder, EnamelOptions options, Actor actor, AccessPolicy policy)
+    private AdminContext(DataFolder folder, IServiceProvider services, EnamelOptions options, Actor actor)
     {
-        Policy = policy;
         Folder = folder;
+        Services = services;
+        Policy = services.GetRequiredService<AccessPolicy>();
         Options = options;
         Actor = actor;
-        var s = folder.Security;
-        Accounts = new UserAccounts(s.Users, s.Sessions, s.Roles, new PasswordHasher(), folder.Secrets, s.Audit, TimeProvider.System);
-        Tokens = new ApiTokens(s.Tokens, s.Users, s.Audit, new AccountOptions(), TimeProvider.System);
+        Accounts = services.GetRequiredService<UserAccounts>();
+        Tokens = services.GetRequiredService<ApiTokens>();
     }
 
     public DataFolder Folder { get; }
 
+    /// <summary>The same object graph `enamel serve` runs on (<see cref="EnamelServices.AddEnamel"/>): ports and Core verbs.</summary>
+    public IServiceProvider Services { get; }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
     /// <summary>The one policy decision point, for decisions a command makes per record (e.g. import, per patient).</summary>
     public AccessPolicy Policy { get; }
 
-    /// <summary>The Core verbs the commands call (the same ones the server's endpoints call).</summary>
-    public PatientVerbs Services => services ??= new PatientVerbs(Folder, Policy);
-    private PatientVerbs? services;
     public EnamelOptions Options { get; }
     public UserAccounts Accounts { get; }
     public ApiTokens Tokens { get; }
@@ -60,15 +63,22 @@ internal sealed class AdminContext
     };
 
     /// <summary>
-    /// Opens the data folder and asks the policy whether the actor may run this command; null (with the reason on
-    /// stderr) when refused or the account is unknown. The command's exit code is then <see cref="ExitCodes.NotAuthorized"/>.
+    /// Opens the existing data folder (never creating one, never running the server's start-up recovery: a live server's
+    /// in-flight writes stay untouched) and asks the policy whether the actor may run this command; null (with the reason
+    /// on stderr) when refused or the account is unknown. The command's exit code is then <see cref="ExitCodes.NotAuthorized"/>.
+    /// A folder that is not an Enamel data folder raises <see cref="NotADataFolderException"/> (exit code
+    /// <see cref="ExitCodes.NotADataFolder"/>, mapped once in Program).
     /// </summary>
     /// <param name="clinic">The clinic the command acts in (default <c>Enamel:Clinic</c>), e.g. the destination of a patient move.</param>
-    public static async Task<AdminContext?> OpenAsync(ParseResult parse, CancellationToken ct, string? clinic = null)
+    /// <param name="create">Only <c>enamel init</c>: create the data folder when it does not exist yet.</param>
+    public static async Task<AdminContext?> OpenAsync(ParseResult parse, CancellationToken ct, string? clinic = null, bool create = false)
     {
         var path = CommandPolicy.PathOf(parse);
         var options = EnamelOptions.Load(o => { if (parse.GetValue<string?>("--data") is { } d) o.DataDirectory = d; });
-        var folder = await DataFolder.OpenAsync(options, TimeProvider.System, ct);
+        try { options.ValidateShared(); }
+        catch (InvalidOperationException ex) { throw new Core.Errors.InvalidInputException(ex.Message); }
+        var folder = create ? await DataFolder.OpenOrCreateAsync(options, TimeProvider.System, ct) : await DataFolder.OpenExistingAsync(options, TimeProvider.System, ct);
+        var services = new ServiceCollection().AddEnamel(options, folder, TimeProvider.System).BuildServiceProvider();
         var asUser = parse.GetValue<string?>("--as") ?? Environment.GetEnvironmentVariable("ENAMEL_USER");
         Actor actor;
         if (string.IsNullOrEmpty(asUser))
@@ -86,7 +96,7 @@ internal sealed class AdminContext
             Console.Error.WriteLine($"E: '{path}' has no access policy: refused");
             return null;
         }
-        var policy = new AccessPolicy(folder.Security.Roles, folder.Security.BreakGlass, folder.Security.Audit, TimeProvider.System);
+        var policy = services.GetRequiredService<AccessPolicy>();
         var decision = await policy.DecideAsync(actor, operation.Value, ResourceScope.ForClinic(clinic ?? options.Clinic, $"cli {path}"),
             operation.Value.Category == RecordCategory.Audit ? Purpose.Compliance : Purpose.Operations, ct);
         if (!decision.Allowed)
@@ -95,16 +105,7 @@ internal sealed class AdminContext
                 + (actor.UserId == ConsoleSource && operation.Value.Category is not (RecordCategory.Settings or RecordCategory.Audit) ? "; use --as USER with an account whose role permits it" : ""));
             return null;
         }
-        return new AdminContext(folder, options, actor, policy);
-    }
-
-    /// <summary>The patient verbs over this data folder.</summary>
-    public sealed class PatientVerbs(DataFolder folder, AccessPolicy policy)
-    {
-        public RegisterPatient RegisterPatient { get; } = new(folder.Patients, folder.Keyring, folder.Security.Users, policy);
-        public FindPatients FindPatients { get; } = new(folder.Patients, policy);
-        public MergePatients MergePatients { get; } = new(folder.Patients, policy);
-        public MovePatient MovePatient { get; } = new(folder.Patients, policy);
+        return new AdminContext(folder, services, options, actor);
     }
 
     public async Task<User?> FindUserAsync(string name, CancellationToken ct)

@@ -1,5 +1,3 @@
-using Enamel.Server.Hosting;
-
 namespace Enamel.Cli.Admin;
 
 /// <summary>
@@ -10,10 +8,8 @@ internal static class FirstStart
 {
     public const string DefaultClinic = "main";
 
-    public static async Task RunAsync(DataFolder folder, CancellationToken ct)
+    public static async Task RunAsync(Core.Accounts.UserAccounts accounts, CancellationToken ct)
     {
-        var s = folder.Security;
-        var accounts = new Core.Accounts.UserAccounts(s.Users, s.Sessions, s.Roles, new Core.Accounts.PasswordHasher(), folder.Secrets, s.Audit, TimeProvider.System);
         if (await accounts.BootstrapAsync(DefaultClinic, ct) is not { } password) return;
         Console.Error.WriteLine("I: first start: created user 'admin'; its one-time password follows (shown once; change it at first sign-in)");
         Console.WriteLine(password);

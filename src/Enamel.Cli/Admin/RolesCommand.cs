@@ -65,7 +65,7 @@ internal static class RolesCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var roleName = parse.GetValue(name)!;
-            if (roleName.Length is 0 or > 40 || !roleName.All(ch => char.IsAsciiLetterLower(ch) || char.IsAsciiDigit(ch) || ch == '-'))
+            if (!DefineRole.IsValidName(roleName))
             {
                 Console.Error.WriteLine($"E: '{roleName}' is not a role name (1-40 lower-case letters, digits, '-')");
                 return ExitCodes.Usage;
@@ -94,10 +94,7 @@ internal static class RolesCommand
             }
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            var role = new Role(roleName, parse.GetValue(description) ?? roleName, roleReach.Value, operations, BuiltIn: false);
-            await ctx.Folder.Security.Roles.SaveCustomAsync(role, ct);
-            await ctx.Folder.Security.Audit.AppendAsync(new Enamel.Core.Audit.AuditEvent(DateTimeOffset.UtcNow, ctx.ActorId, "", null, $"role {roleName}", "RoleDefine",
-                Enamel.Core.Audit.AuditOutcome.Success, "", ctx.Actor.Source) { Detail = string.Join(',', operations.Select(o => o.ToString()).Order()) }, ct);
+            await ctx.Get<DefineRole>().ExecuteAsync(ctx.Actor, ctx.Options.Clinic, roleName, operations, roleReach.Value, parse.GetValue(description), ct);
             Console.WriteLine($"role '{roleName}' saved: {operations.Count} operation(s), reach {roleReach}");
             return ExitCodes.Success;
         });

@@ -56,7 +56,7 @@ internal static class ImportCommand
             var clinicCode = parse.GetValue(clinic) is { Length: > 0 } c ? c.Trim() : actor.OnlyClinicOr(ctx.Options.Clinic);
             var target = IngestTarget.For(ctx.Policy, actor, new Operation(RecordCategory.Imaging, RecordAction.Create), Purpose.Operations, clinicCode)
                 with { Reason = IngestTarget.ReceivedVia("import") };
-            var importer = new ImportArchive(new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, folder.Patients, ctx.Options.KeepVersions, ctx.Options.IngestLimits()), target, Path.Combine(folder.Root, "imports"), images);
+            var importer = new ImportArchive(ctx.Get<StoreInstance>(), target, Path.Combine(folder.Root, "imports"), images);
 
             IReadOnlyList<ImportLine> lines;
             if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsErrorRedirected)

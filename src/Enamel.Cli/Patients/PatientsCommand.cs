@@ -60,7 +60,7 @@ internal static class PatientsCommand
                 Contacts = contacts,
                 PreferredLanguage = parse.GetValue(language)!,
             }, ids) { Guardians = parse.GetValue(guardian)! };
-            var answer = await ctx.Services.RegisterPatient.ExecuteAsync(ctx.Actor, request, Purpose.Operations, "registered from the command line", ct);
+            var answer = await ctx.Get<RegisterPatient>().ExecuteAsync(ctx.Actor, request, Purpose.Operations, "registered from the command line", ct);
             if (!answer.Done) return Fail(answer.Outcome, answer.Message);
             Console.WriteLine(answer.Value!.Key.ToString(CultureInfo.InvariantCulture));
             Console.Error.WriteLine($"I: patient {answer.Value.Key} registered in clinic '{answer.Value.Clinic}'");
@@ -78,12 +78,12 @@ internal static class PatientsCommand
         {
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            var answer = await ctx.Services.FindPatients.GetAsync(ctx.Actor, parse.GetValue(key), Purpose.Operations, ct);
+            var answer = await ctx.Get<FindPatients>().GetAsync(ctx.Actor, parse.GetValue(key), Purpose.Operations, ct);
             if (!answer.Done) return Fail(answer.Outcome, answer.Message);
             Print(answer.Value!);
             if (parse.GetValue(history))
             {
-                var versions = await ctx.Services.FindPatients.HistoryAsync(ctx.Actor, answer.Value!.Key, Purpose.Operations, ct);
+                var versions = await ctx.Get<FindPatients>().HistoryAsync(ctx.Actor, answer.Value!.Key, Purpose.Operations, ct);
                 foreach (var v in versions.Value ?? [])
                     Console.WriteLine($"version {v.Number}\t{v.Time:yyyy-MM-dd HH:mm}Z\t{v.AuthorId}\t{v.Demographics.Name.Display()}\t{v.Reason}");
             }
@@ -100,7 +100,7 @@ internal static class PatientsCommand
         {
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            var answer = await ctx.Services.FindPatients.SearchAsync(ctx.Actor, parse.GetValue(text)!, Purpose.Operations, FindPatients.MaxResults, ct);
+            var answer = await ctx.Get<FindPatients>().SearchAsync(ctx.Actor, parse.GetValue(text)!, Purpose.Operations, FindPatients.MaxResults, ct);
             if (!answer.Done) return Fail(answer.Outcome, answer.Message);
             foreach (var p in answer.Value!)
                 Console.WriteLine($"{p.Key}\t{p.Clinic}\t{p.ChartNumber?.Value ?? p.DicomId?.Value ?? ""}\t{p.Demographics.Name.Display()}\t{p.Demographics.BirthDate}");
@@ -121,7 +121,7 @@ internal static class PatientsCommand
         {
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            var answer = await ctx.Services.MergePatients.ExecuteAsync(ctx.Actor, parse.GetValue(survivor), parse.GetValue(merged), parse.GetValue(reason)!,
+            var answer = await ctx.Get<MergePatients>().ExecuteAsync(ctx.Actor, parse.GetValue(survivor), parse.GetValue(merged), parse.GetValue(reason)!,
                 Purpose.Operations, ct);
             if (!answer.Done) return Fail(answer.Outcome, answer.Message);
             Console.Error.WriteLine($"I: patient {parse.GetValue(merged)} merged into {answer.Value!.Key}");
@@ -156,7 +156,7 @@ internal static class PatientsCommand
                 return ExitCodes.Invalid;
             }
             var from = patient.Clinic;
-            var answer = await ctx.Services.MovePatient.ExecuteAsync(ctx.Actor, patient.Key, clinic, Purpose.Operations, ct);
+            var answer = await ctx.Get<MovePatient>().ExecuteAsync(ctx.Actor, patient.Key, clinic, Purpose.Operations, ct);
             if (!answer.Done) return Fail(answer.Outcome, answer.Message);
             Console.Error.WriteLine($"I: patient moved from clinic '{from}' to '{clinic}'");
             return ExitCodes.Success;

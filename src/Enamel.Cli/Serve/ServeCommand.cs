@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Enamel.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Enamel.Cli.Serve;
@@ -39,7 +40,7 @@ internal static class ServeCommand
             }
             var options = app.Services.GetService(typeof(EnamelOptions)) as EnamelOptions;
             Console.Error.WriteLine($"Enamel data folder: {options?.DataDirectory}");
-            await Admin.FirstStart.RunAsync((DataFolder)app.Services.GetService(typeof(DataFolder))!, ct);
+            await Admin.FirstStart.RunAsync(app.Services.GetRequiredService<Core.Accounts.UserAccounts>(), ct);
             await app.StartAsync(ct);
             await app.WaitForShutdownAsync(ct);
             return ExitCodes.Success;

@@ -7,7 +7,8 @@ namespace Enamel.Cli.Verify;
 /// <summary>
 /// `enamel verify`: reads every stored instance back and checks it as ingest does (decrypts, authenticates, parses the
 /// whole object, checks pixel data against the image's size). Prints one line per unreadable instance — its UIDs and
-/// the defect, no patient data — and a total; exit 0 when all are sound, 3 when any is not.
+/// the defect, no patient data — and a total; exit 0 when all are sound, 3 when any is damaged, 8 when the only
+/// unreadable ones are those whose data key was destroyed (disposed).
 /// </summary>
 internal static class VerifyCommand
 {
@@ -19,12 +20,16 @@ internal static class VerifyCommand
         {
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            var verify = new VerifyArchive(ctx.Folder.Index, ctx.Folder.Blobs, ctx.Options.IngestLimits());
             VerifyArchive.Progress last = new(0, 0);
-            await foreach (var finding in verify.RunAsync(p => last = p, ct))
-                Console.WriteLine($"UNREADABLE study {finding.StudyInstanceUid} series {finding.SeriesInstanceUid} instance {finding.SopInstanceUid}: {finding.Reason}");
+            bool defect = false;
+            await foreach (var finding in ctx.Get<VerifyArchive>().RunAsync(p => last = p, ct))
+            {
+                defect |= finding.Kind != Core.Errors.ErrorKind.Gone;
+                Console.WriteLine($"{(finding.Kind == Core.Errors.ErrorKind.Gone ? "DISPOSED" : "UNREADABLE")} study {finding.StudyInstanceUid} series {finding.SeriesInstanceUid} instance {finding.SopInstanceUid}: {finding.Reason}");
+            }
             Console.WriteLine($"checked {last.Checked} instances: {last.Unreadable} unreadable");
-            return last.Unreadable == 0 ? ExitCodes.Success : ExitCodes.Invalid;
+            // A defect is exit 3; instances whose only trouble is a destroyed data key (disposal) are exit 8 (Gone).
+            return last.Unreadable == 0 ? ExitCodes.Success : defect ? ExitCodes.Invalid : ExitCodes.Gone;
         });
         return cmd;
     }

@@ -22,7 +22,9 @@ public readonly record struct DataKeyId(Guid Value)
     public override string ToString() => Value.ToString("N");
 }
 
-public sealed class KeyDestroyedException(DataKeyId id) : Exception($"data key {id} has been destroyed; data encrypted under it is unrecoverable")
+public sealed class KeyDestroyedException(DataKeyId id) : Errors.EnamelException($"data key {id} has been destroyed; data encrypted under it is unrecoverable")
 {
     public DataKeyId KeyId { get; } = id;
+    public override Errors.ErrorKind Kind => Errors.ErrorKind.Gone;
+    public override string Code => "key-destroyed";
 }

@@ -15,7 +15,7 @@ public sealed record IngestTarget(string Clinic)
     /// <summary>
     /// The access decision for one patient scope (the caller's policy decision point); false refuses the instance with
     /// <see cref="StoreStatus.Refused"/>. Every entry point sets it (STOW, C-STORE, <c>enamel import --as</c>); null
-    /// means no decision at all and is left to tests of the pipeline itself.
+    /// means no decision at all, and the instance is refused as well: nothing is stored without a decision.
     /// </summary>
     public Func<ResourceScope, CancellationToken, Task<bool>>? Authorize { get; init; }
 

@@ -86,4 +86,7 @@ public sealed record InstanceAttributes
 }
 
 /// <summary>An instance that cannot be stored as it is (missing or malformed key attributes, unreadable DICOM).</summary>
-public sealed class InvalidInstanceException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class InvalidInstanceException(string message, Exception? inner = null) : Errors.EnamelException(message, inner)
+{
+    public override Errors.ErrorKind Kind => Errors.ErrorKind.Invalid;
+}

@@ -44,9 +44,11 @@ public sealed record IngestLimits
 /// patient data (offsets, tags and sizes only).
 /// </summary>
 public sealed class UnreadableInstanceException(string reason, Exception? inner = null)
-    : Exception($"the object cannot be read: {reason}", inner)
+    : Errors.EnamelException($"the object cannot be read: {reason}", inner)
 {
     public string Reason { get; } = reason;
+    public override Errors.ErrorKind Kind => Errors.ErrorKind.Corrupt;
+    public override string Code => "unreadable-object";
 }
 
 /// <summary>

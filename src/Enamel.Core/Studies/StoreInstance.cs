@@ -151,7 +151,7 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         var patient = await patients.FindByDicomIdAsync(attributes.PatientId, attributes.IssuerOfPatientId, ct);
         var studyOwner = await index.FindStudyPatientAsync(attributes.StudyInstanceUid, ct);
         var decision = new OwnerDecision(new IngestOwner(target.Clinic, patient?.Key, studyOwner?.PatientKey) { ReviewReasons = ReviewReasons(attributes, patient) }, patient);
-        if (target.Authorize is not { } authorize) return decision;
+        if (target.Authorize is not { } authorize) return null; // no decision at all: refused, never stored
 
         var obj = $"study {attributes.StudyInstanceUid}";
         var scopes = new List<ResourceScope>

@@ -64,4 +64,7 @@ public static class IndexedAttributes
 }
 
 /// <summary>A query that cannot be answered as asked (unknown key, wrong level, bad paging).</summary>
-public sealed class InvalidQueryException(string message) : Exception(message);
+public sealed class InvalidQueryException(string message) : Errors.EnamelException(message)
+{
+    public override Errors.ErrorKind Kind => Errors.ErrorKind.Invalid;
+}

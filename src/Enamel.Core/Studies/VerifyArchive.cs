@@ -2,8 +2,13 @@ using Enamel.Core.Blobs;
 
 namespace Enamel.Core.Studies;
 
-/// <summary>One stored instance that cannot be read, and why (no patient data: UIDs, offsets, tags and sizes only).</summary>
-public sealed record IntegrityFinding(string StudyInstanceUid, string SeriesInstanceUid, string SopInstanceUid, string Reason);
+/// <summary>
+/// One stored instance that cannot be read, and why (no patient data: UIDs, offsets, tags and sizes only);
+/// <see cref="Kind"/> is <see cref="Errors.ErrorKind.Corrupt"/> for a defect, <see cref="Errors.ErrorKind.Gone"/> when its
+/// data key was destroyed (disposed at the end of retention), or the kind its store raised.
+/// </summary>
+public sealed record IntegrityFinding(string StudyInstanceUid, string SeriesInstanceUid, string SopInstanceUid, string Reason,
+    Errors.ErrorKind Kind = Errors.ErrorKind.Corrupt);
 
 /// <summary>
 /// Checks every stored instance the way ingest checks a new one (<see cref="InstanceIntegrity"/>): the blob decrypts
@@ -21,10 +26,16 @@ public sealed class VerifyArchive(IStudyIndex index, IBlobStore blobs, IngestLim
         await foreach (var instance in index.ListAllInstancesAsync(ct))
         {
             string? reason;
+            var kind = Errors.ErrorKind.Corrupt;
             try
             {
                 await using var stream = await blobs.OpenReadAsync(instance.Blob.Id, ct);
                 reason = InstanceIntegrity.Check(stream, limits);
+            }
+            catch (Errors.EnamelException ex)
+            {
+                reason = $"{ex.Code}: {ex.Message}";
+                kind = ex.Kind;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -35,7 +46,7 @@ public sealed class VerifyArchive(IStudyIndex index, IBlobStore blobs, IngestLim
             if (reason is not null)
             {
                 bad++;
-                yield return new IntegrityFinding(instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid, reason);
+                yield return new IntegrityFinding(instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid, reason, kind);
             }
             progress?.Invoke(new Progress(done, bad));
         }

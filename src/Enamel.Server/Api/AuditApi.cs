@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using Enamel.Core.Access;
+using Enamel.Core.Accounts;
 using Enamel.Core.Audit;
 using Enamel.Core.Records;
 using Enamel.Fhir;
+using Enamel.Core.Studies;
 using Enamel.Server.Access;
 using Enamel.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -30,21 +32,24 @@ internal static class AuditApi
 
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/audit", (HttpContext http, DataFolder folder, EnamelOptions options) => QueryAsync(http, folder, options, null))
+        app.MapGet("/api/audit", (HttpContext http, AuditPorts ports, EnamelOptions options) => QueryAsync(http, ports, options, null))
             .Requires(RecordCategory.Audit, RecordAction.Read, clinicQueryParameter: ClinicParameter);
-        app.MapGet("/api/patients/{patient:long}/audit", (HttpContext http, DataFolder folder, EnamelOptions options, long patient) => QueryAsync(http, folder, options, patient))
+        app.MapGet("/api/patients/{patient:long}/audit", (HttpContext http, AuditPorts ports, EnamelOptions options, long patient) => QueryAsync(http, ports, options, patient))
             .Requires(RecordCategory.Audit, RecordAction.Read).Item(RecordKind.Patient, "patient");
         return app;
     }
 
-    private static async Task QueryAsync(HttpContext http, DataFolder folder, EnamelOptions options, long? patient)
+    /// <summary>The ports the audit query reads (users by name, a clinic's patients, the trail).</summary>
+    internal sealed record AuditPorts(IUserStore Users, IStudyIndex Index, IAuditLog Audit);
+
+    private static async Task QueryAsync(HttpContext http, AuditPorts folder, EnamelOptions options, long? patient)
     {
         var q = http.Request.Query;
         AuditQuery query;
         try
         {
             string? actor = q["actor"].ToString() is { Length: > 0 } a
-                ? (await folder.Security.Users.FindByNameAsync(a, http.RequestAborted))?.Id ?? a
+                ? (await folder.Users.FindByNameAsync(a, http.RequestAborted))?.Id ?? a
                 : null;
             var clinic = patient is null && q[ClinicParameter].ToString() is { Length: > 0 } c && c != options.Clinic ? c : null;
             query = new AuditQuery
@@ -70,7 +75,7 @@ internal static class AuditApi
             return;
         }
 
-        var records = await folder.Security.Audit.QueryAsync(query, http.RequestAborted);
+        var records = await folder.Audit.QueryAsync(query, http.RequestAborted);
         bool fhir = http.Request.Headers.Accept.ToString().Contains("application/fhir+json", StringComparison.OrdinalIgnoreCase);
         http.Response.ContentType = fhir ? "application/fhir+json" : "application/json";
         await using var w = new Utf8JsonWriter(http.Response.Body);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Enamel.Core.Access;
-using Enamel.Core.Audit;
 using Enamel.Core.Studies;
 using Enamel.Server.Access;
 using Enamel.Server.Hosting;
@@ -81,30 +80,17 @@ internal static class BreakGlassApi
         await http.Response.WriteAsJsonAsync(new { id = grant.Id, patientKey = grant.PatientKey, expires = grant.Expires, purposeOfUse = nameof(Purpose.Emergency) }, http.RequestAborted);
     }
 
-    private static async Task ListAsync(HttpContext http, DataFolder folder)
+    private static async Task ListAsync(HttpContext http, ReviewBreakGlass review, EnamelOptions options)
     {
-        var grants = await folder.Security.BreakGlass.ListUnreviewedAsync(http.RequestAborted);
+        var grants = await review.ListUnreviewedAsync(http.GetActor()!, options.Clinic, http.RequestAborted);
         await http.Response.WriteAsJsonAsync(grants.Select(g => new { id = g.Id, user = g.UserId, patientKey = g.PatientKey, reason = g.Reason, granted = g.Granted, expires = g.Expires }),
             http.RequestAborted);
     }
 
-    private static async Task ReviewAsync(HttpContext http, DataFolder folder, TimeProvider time, string id)
+    /// <summary>The review is <see cref="ReviewBreakGlass"/>'s: no such grant answers 404, one's own grant 403 (mapped once, <see cref="ErrorResponses"/>).</summary>
+    private static async Task ReviewAsync(HttpContext http, ReviewBreakGlass review, EnamelOptions options, string id)
     {
-        var grant = (await folder.Security.BreakGlass.ListUnreviewedAsync(http.RequestAborted)).FirstOrDefault(g => g.Id == id);
-        if (grant is null)
-        {
-            await DicomWeb.Problem.WriteAsync(http, StatusCodes.Status404NotFound, "no unreviewed break-glass grant with this id");
-            return;
-        }
-        var reviewer = http.GetActor()!;
-        if (grant.UserId == reviewer.UserId)
-        {
-            await DicomWeb.Problem.WriteAsync(http, StatusCodes.Status403Forbidden, "nobody reviews their own break-glass grant");
-            return;
-        }
-        await folder.Security.BreakGlass.MarkReviewedAsync(id, reviewer.UserId, http.RequestAborted);
-        await folder.Security.Audit.AppendAsync(new AuditEvent(time.GetUtcNow(), reviewer.UserId, string.Join(',', reviewer.Roles), grant.PatientKey,
-            $"break-glass grant {id}", "BreakGlassReview", AuditOutcome.Success, PurposeCodes.Code(Purpose.Compliance), reviewer.Source), http.RequestAborted);
+        await review.ExecuteAsync(http.GetActor()!, options.Clinic, id, http.RequestAborted);
         http.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 }

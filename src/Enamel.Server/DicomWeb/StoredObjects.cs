@@ -1,7 +1,5 @@
-using Enamel.Core.Keys;
 using Enamel.Core.Studies;
 using Enamel.Dicom;
-using Enamel.Storage.Crypto;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +8,7 @@ namespace Enamel.Server.DicomWeb;
 /// <summary>
 /// Reading stored objects on every DICOMweb path: with the archive's limits (<see cref="IngestLimits"/>, so a deflated
 /// object costs at most its bound in memory), and with one answer for an object that cannot be read — a problem
-/// detail naming the defect, never a 200 cut short or a bare 500.
+/// detail naming the defect (<see cref="Hosting.ErrorResponses"/>), never a 200 cut short or a bare 500.
 /// </summary>
 internal static class StoredObjects
 {
@@ -19,20 +17,16 @@ internal static class StoredObjects
     /// <summary>For reads that use the pixel data: the object must pass the whole ingest check, else a clear error.</summary>
     public static DicomFile OpenImage(HttpContext http, Stream stream) => InstanceIntegrity.OpenImage(stream, Limits(http));
 
-    public static IngestLimits Limits(HttpContext http) => http.RequestServices.GetService<IngestLimits>() ?? IngestLimits.Default;
-
     /// <summary>
-    /// The answer for a stored object that cannot be served (an error kind Core or Storage raises), or null for any
-    /// other failure. <see cref="Hosting.ResponseHardening"/> maps it once for every endpoint.
+    /// Before a multi-part answer starts: every instance's data key can be unwrapped, so a destroyed key raises
+    /// <see cref="Core.Keys.KeyDestroyedException"/> (410) while a status can still be sent.
     /// </summary>
-    public static (int Status, string Detail)? Failure(Exception e) => e switch
+    public static async Task EnsureKeysAsync(HttpContext http, IEnumerable<StoredInstance> instances)
     {
-        UnreadableInstanceException u => (StatusCodes.Status500InternalServerError,
-            $"a stored object cannot be read ({u.Reason}); `enamel verify` lists such objects for the clinic to act on"),
-        BlobCorruptException => (StatusCodes.Status500InternalServerError,
-            "a stored object failed its integrity check (its encrypted blob is damaged); `enamel verify` lists such objects"),
-        KeyDestroyedException => (StatusCodes.Status410Gone,
-            "the record's data key has been destroyed (disposed at the end of retention): its objects can no longer be read"),
-        _ => null,
-    };
+        var keyring = http.RequestServices.GetRequiredService<Core.Keys.IKeyring>();
+        foreach (var key in instances.Select(i => i.DataKey).Distinct())
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(await keyring.UnwrapAsync(key, http.RequestAborted));
+    }
+
+    public static IngestLimits Limits(HttpContext http) => http.RequestServices.GetService<IngestLimits>() ?? IngestLimits.Default;
 }

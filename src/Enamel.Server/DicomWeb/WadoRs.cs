@@ -44,6 +44,8 @@ internal static class WadoRs
                 return;
             }
         }
+        // ...and that its data key still exists: a destroyed key (disposal) answers 410 before anything is sent, not a cut stream.
+        await StoredObjects.EnsureKeysAsync(http, instances);
         var boundary = "enamel-" + Guid.NewGuid().ToString("N");
         http.Response.ContentType = $"multipart/related; type=\"application/dicom\"; boundary={boundary}";
         var body = http.Response.Body;

@@ -1,3 +1,4 @@
+using Enamel.Core.Errors;
 using Enamel.Core.Studies;
 using Enamel.Dicom.Network;
 
@@ -12,7 +13,6 @@ internal sealed class ArchiveStoreHandler(StoreInstance store, DimseAccess acces
     // PS3.4 B.2.3 / PS3.7 C: statuses a storage SCU understands.
     private const ushort DuplicateInstance = 0x0111;
     private const ushort OutOfResources = 0xA700;
-    private const ushort CannotUnderstand = 0xC000;
 
     public async ValueTask<ushort> StoreAsync(CStoreRequest request, CancellationToken ct)
     {
@@ -30,11 +30,11 @@ internal sealed class ArchiveStoreHandler(StoreInstance store, DimseAccess acces
                 _ => DimseStatus.Success,
             };
         }
-        catch (InvalidInstanceException ex)
+        catch (EnamelException ex)
         {
             metrics.RecordStore(Operations.IngestChannel.CStore, Operations.StoreOutcome.Invalid, 0);
             // Nothing was kept; the peer learns why (no patient data in the reason: tags, offsets and sizes).
-            throw new DimseRefusedException(CannotUnderstand, ex.Message);
+            throw DimseErrors.Refusal(ex);
         }
         catch (IOException)
         {

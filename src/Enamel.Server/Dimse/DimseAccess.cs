@@ -1,5 +1,6 @@
 using Enamel.Core.Access;
 using Enamel.Core.Records;
+using Enamel.Core.Accounts;
 using Enamel.Core.Studies;
 using Enamel.Dicom.Network;
 using Enamel.Server.Hosting;
@@ -11,7 +12,7 @@ namespace Enamel.Server.Dimse;
 /// user), so an AE may store, query or retrieve exactly what that account's roles allow. An unmapped AE acts with no
 /// roles and is denied (deny by default); every decision is audited with the AE and its address as the source.
 /// </summary>
-internal sealed class DimseAccess(EnamelOptions options, DataFolder folder, AccessPolicy policy, RecordOwners owners)
+internal sealed class DimseAccess(EnamelOptions options, IUserStore users, AccessPolicy policy, RecordOwners owners)
 {
     /// <summary>
     /// The record operation each DIMSE service performs, by the handler interface that implements it. C-ECHO touches no
@@ -32,7 +33,7 @@ internal sealed class DimseAccess(EnamelOptions options, DataFolder folder, Acce
         var ae = association.CallingAeTitle.Trim();
         var source = $"AE {ae} from {association.Remote}";
         var mapping = options.DicomAes.FirstOrDefault(m => string.Equals(m.AeTitle, ae, StringComparison.Ordinal));
-        if (mapping is not null && await folder.Security.Users.FindByNameAsync(mapping.User, ct) is { Disabled: false } user)
+        if (mapping is not null && await users.FindByNameAsync(mapping.User, ct) is { Disabled: false } user)
             return new(user.ToActor(source), mapping);
         return new(new Actor($"ae:{ae}", ae, [], new HashSet<string>()) { Source = source }, null);
     }

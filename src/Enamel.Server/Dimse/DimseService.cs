@@ -13,7 +13,8 @@ namespace Enamel.Server.Dimse;
 /// C-MOVE, C-GET) and Verification. DICOM TLS unless plain TCP is explicitly configured.
 /// </summary>
 internal sealed class DimseService(EnamelOptions options, DataFolder folder, StoreInstance store, IStudyIndex index, IBlobStore blobs,
-    Enamel.Core.Access.AccessPolicy policy, Enamel.Core.Records.RecordOwners owners, Operations.EnamelMetrics metrics, ILoggerFactory loggers) : IHostedService
+    Enamel.Core.Access.AccessPolicy policy, Enamel.Core.Records.RecordOwners owners, Enamel.Core.Accounts.IUserStore users, Operations.EnamelMetrics metrics,
+    ILoggerFactory loggers) : IHostedService
 {
     private DicomListener? listener;
     private readonly EphemeralSpool spool = new();
@@ -37,7 +38,7 @@ internal sealed class DimseService(EnamelOptions options, DataFolder folder, Sto
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         Directory.CreateDirectory(temp);
         var peers = options.DicomPeers.ToDictionary(p => p.AeTitle, p => new DicomPeer(p.AeTitle, p.Host, p.Port), StringComparer.Ordinal);
-        var access = new DimseAccess(options, folder, policy, owners);
+        var access = new DimseAccess(options, users, policy, owners);
         var query = new ArchiveQueryHandler(index, blobs, peers, access);
         var logger = loggers.CreateLogger("Enamel.Dimse");
         var mapped = options.DicomAes.Select(m => m.AeTitle.Trim()).ToHashSet(StringComparer.Ordinal);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Enamel.Core.Accounts;
 using Enamel.Core.Audit;
+using Enamel.Core.Blobs;
 using Enamel.Storage.Blobs;
 using Enamel.Storage.Sql.Patients;
 using Enamel.Storage.Keys;
@@ -16,9 +17,12 @@ namespace Enamel.Server.Hosting;
 /// </summary>
 public sealed class DataFolder
 {
-    private DataFolder(string root, MasterKeyFile master, FileKeyring keyring, FileSystemBlobStore blobs, SqlStudyIndex index, X509Certificate2 certificate,
+    private readonly Lazy<X509Certificate2> certificate;
+
+    private DataFolder(string root, MasterKeyFile master, FileKeyring keyring, IBlobStore blobs, SqlStudyIndex index, Lazy<X509Certificate2> certificate,
         SqlSecurityStores security, AuditCheckpointSigner auditSigner, SecretProtector secrets, SqlPatientStore patients)
     {
+        Patients = patients;
         Patients = patients;
         Security = security;
         AuditSigner = auditSigner;
@@ -28,18 +32,22 @@ public sealed class DataFolder
         Keyring = keyring;
         Blobs = blobs;
         Index = index;
-        Certificate = certificate;
+        this.certificate = certificate;
     }
 
     public string Root { get; }
     public MasterKeyFile Master { get; }
     public FileKeyring Keyring { get; }
-    public FileSystemBlobStore Blobs { get; }
+
+    /// <summary>The encrypted blobs: store/ in the folder, or the S3 bucket of <c>Enamel:Blobs</c>.</summary>
+    public IBlobStore Blobs { get; }
     public SqlStudyIndex Index { get; }
 
     /// <summary>Patient records (sealed demographics, identifiers, blind indexes), in the same database as the index.</summary>
     public SqlPatientStore Patients { get; }
-    public X509Certificate2 Certificate { get; }
+
+    /// <summary>The TLS certificate (loaded, or generated on first use by <c>serve</c>; commands never ask for it).</summary>
+    public X509Certificate2 Certificate => certificate.Value;
 
     /// <summary>Users, sessions, tokens, roles, break-glass grants and the audit trail, in the same database as the index.</summary>
     public SqlSecurityStores Security { get; }
@@ -50,15 +58,41 @@ public sealed class DataFolder
     /// <summary>Seals TOTP secrets (key derived from the master key).</summary>
     public SecretProtector Secrets { get; }
 
-    public static async Task<DataFolder> OpenAsync(EnamelOptions options, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// Opens the data folder for <c>enamel serve</c> (or <c>enamel init</c>), creating it on first start: master key,
+    /// database schema, TLS certificate. Start-up recovery is not run here: the server runs <see cref="RecoverAsync"/>
+    /// before it serves, and only the server.
+    /// </summary>
+    public static Task<DataFolder> OpenOrCreateAsync(EnamelOptions options, TimeProvider time, CancellationToken ct) => OpenAsync(options, time, create: true, ct);
+
+    /// <summary>
+    /// Opens an existing data folder for a command: nothing is created (no folder, key, database or certificate) and no
+    /// recovery runs, so a live server's in-flight writes are left alone. A folder that is not an Enamel data folder
+    /// raises <see cref="NotADataFolderException"/>.
+    /// </summary>
+    public static Task<DataFolder> OpenExistingAsync(EnamelOptions options, TimeProvider time, CancellationToken ct) => OpenAsync(options, time, create: false, ct);
+
+    private static async Task<DataFolder> OpenAsync(EnamelOptions options, TimeProvider time, bool create, CancellationToken ct)
     {
         var root = Path.GetFullPath(options.DataDirectory);
-        Directory.CreateDirectory(root);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        OwnerOnly.Apply(root);
-        var master = MasterKeyFile.OpenOrCreate(Path.Combine(root, "master.key"), time);
+        var masterPath = Path.Combine(root, "master.key");
+        bool sqlite = options.Database.Equals("sqlite", StringComparison.OrdinalIgnoreCase);
+        if (!create)
+        {
+            if (!Directory.Exists(root)) throw new NotADataFolderException(root, "it does not exist");
+            if (!File.Exists(masterPath)) throw new NotADataFolderException(root, "it has no master.key");
+            if (sqlite && !File.Exists(Path.Combine(root, "index.db"))) throw new NotADataFolderException(root, "it has no index.db");
+            OwnerOnly.Apply(root); // a folder written by an earlier release is tightened once, whichever command opens it first
+        }
+        else
+        {
+            Directory.CreateDirectory(root);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            OwnerOnly.Apply(root);
+        }
+        var master = create ? MasterKeyFile.OpenOrCreate(masterPath, time) : MasterKeyFile.Open(masterPath);
         var keyring = new FileKeyring(Path.Combine(root, "keys"), master, time);
-        var blobs = new FileSystemBlobStore(Path.Combine(root, "store"), keyring);
+        var blobs = await BlobStoreFor(options.Blobs, root, keyring, create, ct);
         var dialect = options.Database.ToLowerInvariant() switch
         {
             "sqlite" => SqlDialect.Sqlite(Path.Combine(root, "index.db")),
@@ -66,25 +100,42 @@ public sealed class DataFolder
                 ?? throw new InvalidOperationException("Enamel:ConnectionString is required when Enamel:Database is postgresql")),
             var other => throw new InvalidOperationException($"Enamel:Database '{other}' is not supported: use sqlite or postgresql"),
         };
-        var certificate = LoadOrCreateCertificate(options.CertificatePath ?? Path.Combine(root, "tls", "server.pfx"), time);
+        var certificatePath = options.CertificatePath ?? Path.Combine(root, "tls", "server.pfx");
+        var certificate = new Lazy<X509Certificate2>(() => LoadOrCreateCertificate(certificatePath, time));
+        if (create) _ = certificate.Value;
         var masterKeys = master.Versions.ToDictionary(v => v, master.Get);
         var auditSigner = new AuditCheckpointSigner(masterKeys);
         var (index, security, patients) = await SqlArchive.OpenAsync(dialect, keyring, auditSigner, time, options.Clinic, ct);
-        var folder = new DataFolder(root, master, keyring, blobs, index, certificate, security, auditSigner, new SecretProtector(masterKeys), patients);
-        await folder.RecoverAsync(ct);
-        return folder;
+        return new DataFolder(root, master, keyring, blobs, index, certificate, security, auditSigner, new SecretProtector(masterKeys), patients);
+    }
+
+    private static async Task<IBlobStore> BlobStoreFor(BlobOptions blobs, string root, FileKeyring keyring, bool create, CancellationToken ct)
+    {
+        if (!blobs.IsS3) return new FileSystemBlobStore(Path.Combine(root, "store"), keyring);
+        var s3 = new S3BlobStore(new S3BlobStoreOptions
+        {
+            ServiceUrl = blobs.ServiceUrl!,
+            Bucket = blobs.Bucket!,
+            AccessKey = blobs.AccessKey!,
+            SecretKey = blobs.SecretKey!,
+            Region = blobs.Region,
+            ForcePathStyle = blobs.ForcePathStyle,
+            Prefix = blobs.Prefix,
+        }, keyring, Path.Combine(root, "tmp"));
+        if (create) await s3.EnsureBucketAsync(ct);
+        return s3;
     }
 
     /// <summary>
-    /// Start-up recovery: half-written blobs, and blobs no index row refers to (a crash between the blob's fsync and
-    /// the commit), are removed. Blobs younger than <paramref name="grace"/> are left alone: another node sharing the
-    /// store may be between those two steps right now.
+    /// Start-up recovery, run by <c>enamel serve</c> only: half-written blobs, and blobs no index row refers to (a crash
+    /// between the blob's fsync and the commit), are removed. Blobs and half-written files younger than
+    /// <paramref name="grace"/> are left alone: another writer sharing the store may be between those two steps right now.
     /// </summary>
     public async Task<(int Incomplete, int Orphans)> RecoverAsync(CancellationToken ct, TimeSpan? grace = null)
     {
-        int incomplete = Blobs.RemoveIncompleteWrites();
-        var referenced = await Index.ReferencedBlobIdsAsync(ct);
         var cutoff = DateTimeOffset.UtcNow - (grace ?? TimeSpan.FromMinutes(10));
+        int incomplete = Blobs is FileSystemBlobStore files ? files.RemoveIncompleteWrites(cutoff) : 0;
+        var referenced = await Index.ReferencedBlobIdsAsync(ct);
         int orphans = 0;
         await foreach (var blob in Blobs.ListAsync(ct))
         {

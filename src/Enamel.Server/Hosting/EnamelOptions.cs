@@ -110,6 +110,26 @@ public sealed class EnamelOptions
     /// </summary>
     public string[] TrustedProxies { get; set; } = [];
 
+    /// <summary>Where encrypted blobs are kept: the data folder's store/ (default) or an S3 bucket (<c>Enamel:Blobs:*</c>).</summary>
+    public BlobOptions Blobs { get; set; } = new();
+
+    /// <summary>Sessions, lockout and API token lifetimes (<c>Enamel:Accounts:*</c>).</summary>
+    public Enamel.Core.Accounts.AccountOptions Accounts { get; set; } = new();
+
+    /// <summary>
+    /// The settings every command needs before it opens the data folder (database, blobs, accounts), checked at start:
+    /// a bad value stops `serve` and every data-folder command with a message naming the setting.
+    /// </summary>
+    public void ValidateShared()
+    {
+        if (!Database.Equals("sqlite", StringComparison.OrdinalIgnoreCase) && !Database.Equals("postgresql", StringComparison.OrdinalIgnoreCase)
+            && !Database.Equals("postgres", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"Enamel:Database '{Database}' is not supported: use sqlite or postgresql");
+        if (!Database.Equals("sqlite", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(ConnectionString))
+            throw new InvalidOperationException("Enamel:ConnectionString is required when Enamel:Database is postgresql");
+        if (Blobs.Problems().Concat(Accounts.Problems()).FirstOrDefault() is { } problem) throw new InvalidOperationException(problem);
+    }
+
     /// <summary>
     /// The settings every command uses: appsettings.json next to the binary, then Enamel__* environment variables, then
     /// <paramref name="overrides"/> (command-line flags). `serve`, `import`, `keys` and the admin commands agree on the data folder.
@@ -129,6 +149,49 @@ public sealed class EnamelOptions
 
     public static string DefaultDataDirectory() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "enamel");
+}
+
+/// <summary>
+/// <c>Enamel:Blobs</c>: <see cref="Kind"/> "filesystem" (store/ in the data folder) or "s3" (an S3-compatible bucket:
+/// <see cref="ServiceUrl"/>, <see cref="Bucket"/>, <see cref="Region"/>, and the access key from configuration or the
+/// environment, e.g. <c>Enamel__Blobs__AccessKey</c> / <c>Enamel__Blobs__SecretKey</c> — never in a file in the repository).
+/// </summary>
+public sealed class BlobOptions
+{
+    public const string Section = "Enamel:Blobs";
+
+    public string Kind { get; set; } = "filesystem";
+    public string? ServiceUrl { get; set; }
+    public string? Bucket { get; set; }
+    public string Region { get; set; } = "us-east-1";
+    public string? AccessKey { get; set; }
+    public string? SecretKey { get; set; }
+
+    /// <summary>Path-style addressing (bucket in the path), as most self-hosted S3 servers need.</summary>
+    public bool ForcePathStyle { get; set; } = true;
+
+    /// <summary>Key prefix of the blobs in the bucket.</summary>
+    public string Prefix { get; set; } = "blobs/";
+
+    public bool IsS3 => Kind.Equals("s3", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>What is wrong with these settings, each naming the setting (never printing a secret).</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (!IsS3 && !Kind.Equals("filesystem", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"{Section}:Kind '{Kind}' is not supported: use filesystem or s3";
+            yield break;
+        }
+        if (!IsS3) yield break;
+        if (!Uri.TryCreate(ServiceUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            yield return $"{Section}:ServiceUrl '{ServiceUrl}' must be an absolute http(s) URL when {Section}:Kind is s3";
+        if (string.IsNullOrWhiteSpace(Bucket) || Bucket.Length is < 3 or > 63 || !Bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.'))
+            yield return $"{Section}:Bucket '{Bucket}' must be an S3 bucket name (3-63 lower-case letters, digits, '-', '.') when {Section}:Kind is s3";
+        if (string.IsNullOrWhiteSpace(Region)) yield return $"{Section}:Region must not be empty";
+        if (string.IsNullOrEmpty(AccessKey)) yield return $"{Section}:AccessKey is required when {Section}:Kind is s3 (set it in the environment: Enamel__Blobs__AccessKey)";
+        if (string.IsNullOrEmpty(SecretKey)) yield return $"{Section}:SecretKey is required when {Section}:Kind is s3 (set it in the environment: Enamel__Blobs__SecretKey)";
+    }
 }
 
 public sealed class DicomPeerOptions

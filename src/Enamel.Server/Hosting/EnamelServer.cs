@@ -1,7 +1,4 @@
 using System.Net;
-using Enamel.Core.Blobs;
-using Enamel.Core.Keys;
-using Enamel.Core.Studies;
 using Enamel.Server.Access;
 using Enamel.Server.DicomWeb;
 using Enamel.Server.Records;
@@ -33,30 +30,13 @@ public static class EnamelServer
         Validate(options);
 
         var time = TimeProvider.System;
-        var folder = await DataFolder.OpenAsync(options, time, ct);
+        // Only the server creates a data folder, and only the server runs start-up recovery (before it serves).
+        var folder = await DataFolder.OpenOrCreateAsync(options, time, ct);
+        await folder.RecoverAsync(ct);
 
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(folder);
-        builder.Services.AddSingleton<IStudyIndex>(folder.Index);
-        builder.Services.AddSingleton<IBlobStore>(folder.Blobs);
-        builder.Services.AddSingleton<IKeyring>(folder.Keyring);
-        var limits = options.IngestLimits();
-        builder.Services.AddSingleton(limits);
-        builder.Services.AddSingleton(sp => new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, folder.Patients, options.KeepVersions, limits));
-        var security = folder.Security;
-        builder.Services.AddSingleton<Enamel.Core.Patients.IPatientStore>(folder.Patients);
-        builder.Services.AddSingleton<Enamel.Core.Accounts.IUserStore>(security.Users);
-        builder.Services.AddSingleton<Enamel.Core.Patients.RegisterPatient>();
-        builder.Services.AddSingleton<Enamel.Core.Patients.FindPatients>();
-        builder.Services.AddSingleton<Enamel.Core.Patients.AmendDemographics>();
-        builder.Services.AddSingleton<Enamel.Core.Patients.MergePatients>();
-        builder.Services.AddSingleton<Enamel.Core.Patients.MovePatient>();
-        builder.Services.AddSingleton(new Enamel.Core.Accounts.ApiTokens(security.Tokens, security.Users, security.Audit, new Enamel.Core.Accounts.AccountOptions(), time));
-        builder.Services.AddSingleton(new Enamel.Core.Accounts.Sessions(security.Sessions, security.Users, new Enamel.Core.Accounts.AccountOptions(), time));
-        builder.Services.AddSingleton(new Enamel.Core.Access.AccessPolicy(security.Roles, security.BreakGlass, security.Audit, time));
-        builder.Services.AddSingleton(new Enamel.Core.Access.BreakGlass(security.Roles, security.BreakGlass, security.Audit, time));
+        builder.Services.AddEnamel(options, folder, time);
         builder.Services.AddSingleton<Access.RequestAuthentication>();
+        builder.Services.AddSingleton<Api.AuditApi.AuditPorts>();
         builder.Services.AddRecords(folder.Index, new Enamel.Storage.Sql.SqlRecordHistory(folder.Index.Dialect));
         builder.Services.AddWebPages(options, folder);
         builder.Services.AddEnamelOperations(builder.Configuration);
@@ -132,6 +112,7 @@ public static class EnamelServer
 
     private static void Validate(EnamelOptions o)
     {
+        o.ValidateShared();
         foreach (var p in o.TrustedProxies)
             if (ProxyNetwork(p) is null)
                 throw new InvalidOperationException($"Enamel:TrustedProxies entry '{p}' is neither an IP address nor a CIDR network");

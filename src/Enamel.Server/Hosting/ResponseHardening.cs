@@ -76,13 +76,13 @@ internal static class ResponseHardening
         {
             if (http.RequestAborted.IsCancellationRequested) return; // the client is gone: nobody to answer, nothing went wrong here
             var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Enamel.Server");
-            if (DicomWeb.StoredObjects.Failure(e) is { } stored)
+            if (ErrorResponses.For(e) is { } known)
             {
-                // A stored object that cannot be served: the defect is named (no patient data in it), never a cut 200.
-                log.LogError("stored object not served: {Detail}", stored.Detail);
+                // One of Core's error kinds (e.g. a stored object that cannot be served): named, no patient data, never a cut 200.
+                if (known.Status >= 500 || known.Status == StatusCodes.Status410Gone) log.LogError("request not served: {Detail}", known.Detail);
                 response.Clear();
                 Apply(response.Headers, overwrite: true);
-                await WriteProblemAsync(http, stored.Status, stored.Detail);
+                await WriteProblemAsync(http, known.Status, known.Detail);
                 return;
             }
             int status = e is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;

@@ -14,9 +14,24 @@ internal sealed class ReadinessProbe(DataFolder folder)
     public async Task<IReadOnlyList<(string Check, bool Ok)>> CheckAsync(CancellationToken ct) =>
     [
         ("database", await SqlReadiness.IsCurrentAsync(folder.Index.Dialect, ct)),
-        ("blobs", folder.Blobs.CanWrite()),
+        ("blobs", await BlobsReachableAsync(ct)),
         ("keys", KeysReadable()),
     ];
+
+    /// <summary>The folder store takes a probe write; an S3 store answers a listing (the bucket is there and the keys work).</summary>
+    private async Task<bool> BlobsReachableAsync(CancellationToken ct)
+    {
+        if (folder.Blobs is Enamel.Storage.Blobs.FileSystemBlobStore files) return files.CanWrite();
+        try
+        {
+            await foreach (var _ in folder.Blobs.ListAsync(ct)) break;
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     private bool KeysReadable()
     {

@@ -23,15 +23,8 @@ internal static class WebEndpoints
 {
     public static IServiceCollection AddWebPages(this IServiceCollection services, EnamelOptions options, DataFolder folder)
     {
-        var s = folder.Security;
-        var accountOptions = new AccountOptions();
-        var hasher = new PasswordHasher();
-        services.AddSingleton(sp => new WebPages(s.Users, sp.GetRequiredService<Sessions>(),
-            new SignIn(s.Users, sp.GetRequiredService<Sessions>(), hasher, folder.Secrets, s.Audit, accountOptions, sp.GetRequiredService<TimeProvider>()),
-            new SignOut(sp.GetRequiredService<Sessions>(), s.Audit, sp.GetRequiredService<TimeProvider>()),
-            new UserAccounts(s.Users, s.Sessions, s.Roles, hasher, folder.Secrets, s.Audit, sp.GetRequiredService<TimeProvider>()),
-            sp.GetRequiredService<ApiTokens>(), s.Tokens, s.Roles, hasher, new Csrf(folder.Master.Current), accountOptions,
-            s.PendingSteps, folder.Secrets, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(new Csrf(folder.Master.Current));
+        services.AddSingleton<WebPages>();
         SignInRateLimit.Add(services, options);
         // Static server rendering only: no interactive render modes, no blazor.web.js, no MapRazorComponents routing.
         services.AddRazorComponents();

@@ -111,12 +111,20 @@ public sealed class FileSystemBlobStore(string root, IKeyring keyring) : IBlobSt
         }
     }
 
-    /// <summary>Removes half-written blobs left by a crash (called at start-up, before serving).</summary>
-    public int RemoveIncompleteWrites()
+    /// <summary>
+    /// Removes half-written blobs left by a crash (called at start-up, before serving); with <paramref name="writtenBefore"/>
+    /// only those last written before it, so a writer still busy on another process keeps its file.
+    /// </summary>
+    public int RemoveIncompleteWrites(DateTimeOffset? writtenBefore = null)
     {
         if (!Directory.Exists(TmpDir)) return 0;
         int n = 0;
-        foreach (var f in Directory.EnumerateFiles(TmpDir, "*.part")) { File.Delete(f); n++; }
+        foreach (var f in Directory.EnumerateFiles(TmpDir, "*.part"))
+        {
+            if (writtenBefore is { } cutoff && File.GetLastWriteTimeUtc(f) > cutoff.UtcDateTime) continue;
+            File.Delete(f);
+            n++;
+        }
         return n;
     }
 

@@ -93,4 +93,8 @@ internal sealed class BlobFormat
 }
 
 /// <summary>An encrypted blob failed authentication or is structurally damaged: truncated, reordered, altered or under the wrong key.</summary>
-public sealed class BlobCorruptException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class BlobCorruptException(string message, Exception? inner = null) : Enamel.Core.Errors.EnamelException(message, inner)
+{
+    public override Enamel.Core.Errors.ErrorKind Kind => Enamel.Core.Errors.ErrorKind.Corrupt;
+    public override string Code => "blob-corrupt";
+}

@@ -10,7 +10,7 @@ namespace Enamel.Storage.Sql;
 /// PostgreSQL and the write lock in SQLite), so sequence numbers are gap-free and each hash chains on the one before.
 /// Every <see cref="CheckpointInterval"/> entries a signed checkpoint is written in the same transaction.
 /// </summary>
-public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer, TimeProvider time) : IAuditLog
+public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer, TimeProvider time) : IAuditLog, IAuditCheckpoints
 {
     private readonly SqlDb db = new(dialect);
 
@@ -143,7 +143,7 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
     {
         var checkpoints = await ReadCheckpointsAsync(ct);
         foreach (var cp in checkpoints)
-            if (!verifier.Verify(cp)) throw new InvalidOperationException($"audit checkpoint at entry {cp.Sequence} does not verify; run enamel audit verify before rotating");
+            if (!verifier.Verify(cp)) throw new Enamel.Core.Errors.ConflictException($"audit checkpoint at entry {cp.Sequence} does not verify; run enamel audit verify before rotating");
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         foreach (var cp in checkpoints)

@@ -66,6 +66,7 @@ public sealed class CommandPolicyTests : IDisposable
     public async Task EveryDataFolderCommand_AnswersEachRole_AsTheRoleTableSays()
     {
         var data = Path.Combine(dir, "data");
+        Enamel.Init(data);
         foreach (var role in RoleTable.BuiltIn.Keys) Assert.Equal(0, await RunAsync(["users", "add", "cli-" + role, "--role", role, "--clinic", "main", "--data", data]));
         var commands = CommandPolicy.Operations.Where(c => c.Value is not null).ToList();
         foreach (var role in RoleTable.BuiltIn.Values)
@@ -81,7 +82,7 @@ public sealed class CommandPolicyTests : IDisposable
         Assert.Equal(ExitCodes.NotAuthorized, await RunAsync(["users", "list", "--data", data, "--as", "nobody"]));
 
         // Every decision is in the audit trail under the account, with the console user as its source, and the chain verifies.
-        var folder = await DataFolder.OpenAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await DataFolder.OpenOrCreateAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         var receptionist = await folder.Security.Users.FindByNameAsync("cli-receptionist", default);
         var entries = new List<AuditRecord>();
         await foreach (var r in folder.Security.Audit.ReadAsync(0, default)) entries.Add(r);
@@ -119,12 +120,13 @@ public sealed class CommandPolicyTests : IDisposable
     public async Task RolesAdd_DefinesACustomRole_ThatUsersCanHold_AndBuiltInsCannotBeRedefined()
     {
         var data = Path.Combine(dir, "data");
+        Enamel.Init(data);
         Assert.Equal(0, await RunAsync(["roles", "add", "imaging-viewer", "--permission", "Imaging:Read", "Referrals:Read", "--description", "reads images only", "--data", data]));
         Assert.Equal(ExitCodes.Invalid, await RunAsync(["roles", "add", "dentist", "--permission", "Imaging:Read", "--data", data]));
         Assert.Equal(ExitCodes.Usage, await RunAsync(["roles", "add", "bad", "--permission", "Imaging:Fly", "--data", data]));
         Assert.Equal(ExitCodes.Usage, await RunAsync(["roles", "add", "bad", "--permission", "Imaging:Read", "--reach", "own-record", "--data", data]));
         Assert.Equal(0, await RunAsync(["users", "add", "viewer", "--role", "imaging-viewer", "--clinic", "main", "--data", data]));
-        var folder = await DataFolder.OpenAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await DataFolder.OpenOrCreateAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         var role = await folder.Security.Roles.FindAsync("imaging-viewer", default);
         Assert.NotNull(role);
         Assert.True(role.Permits(Operation.Parse("Imaging:Read")));

@@ -17,6 +17,7 @@ public sealed class PatientAccountTests : IDisposable
     public async Task PatientAccount_ReachesOwnRecordAndDependants_Only_AndBadLinksAreRefused()
     {
         var data = Path.Combine(dir, "data");
+        Enamel.Init(data);
         string Import(string sample, string clinic) => Enamel.ImportSample(data, dir, sample, "dr-both", clinic);
         var both = Enamel.Run("users", "add", "dr-both", "--role", "dentist", "--clinic", "main", "--clinic", "north", "--data", data);
         Assert.True(both.ExitCode == 0, both.StdErr);
@@ -45,7 +46,7 @@ public sealed class PatientAccountTests : IDisposable
         foreach (var refused in new[] { "ghost", "staff", "foreign" }) Assert.DoesNotContain(refused + "\t", list.StdOut);
 
         // The policy: the guardian reads their own and the dependant's images, not a third patient's, and no search of the clinic.
-        var folder = await DataFolder.OpenAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await DataFolder.OpenOrCreateAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         var parent = (await folder.Security.Users.FindByNameAsync("parent", default))!;
         var policy = new AccessPolicy(folder.Security.Roles, folder.Security.BreakGlass, folder.Security.Audit, TimeProvider.System);
         async Task<bool> MayRead(string patientId)

@@ -32,7 +32,7 @@ public sealed class ImageImportTests : IDisposable
 
         Assert.Contains("imported: 2", r.StdOut);
         Assert.Contains("photo.jpg\tnotdicom\tplain image without a patient mapping", File.ReadAllText(Path.Combine(dir, "report.tsv")));
-        var folder = await global::Enamel.Server.Hosting.DataFolder.OpenAsync(new global::Enamel.Server.Hosting.EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await global::Enamel.Server.Hosting.DataFolder.OpenOrCreateAsync(new global::Enamel.Server.Hosting.EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         var rows = await folder.Index.SearchAsync(new global::Enamel.Core.Studies.StudyQuery { Level = global::Enamel.Core.Studies.QueryLevel.Instance }, default);
         Assert.Equal(2, rows.Count);
         Assert.All(rows, row => Assert.Equal("P-7", row[DicomTags.PatientID]));

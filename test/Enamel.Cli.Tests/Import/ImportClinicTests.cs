@@ -11,6 +11,7 @@ public sealed class ImportClinicTests : IDisposable
     public async Task Import_WithClinic_PutsNewPatientsThere_ExistingPatientsKeepTheirClinic()
     {
         var data = Path.Combine(dir, "data");
+        Enamel.Init(data);
         var ct = Path.Combine(dir, "ct");
         var mr = Path.Combine(dir, "mr");
         Directory.CreateDirectory(ct);
@@ -38,7 +39,7 @@ public sealed class ImportClinicTests : IDisposable
         var again = Enamel.Run("import", copy, "--data", data, "--as", "dr-main", "--report", Path.Combine(dir, "r3.tsv"), "--clinic", "main");
         Assert.Equal(ExitCodes.Invalid, again.ExitCode);
 
-        var folder = await global::Enamel.Server.Hosting.DataFolder.OpenAsync(new global::Enamel.Server.Hosting.EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await global::Enamel.Server.Hosting.DataFolder.OpenOrCreateAsync(new global::Enamel.Server.Hosting.EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         string Study(string file)
         {
             using var f = DicomFile.Open(Enamel.Sample(file));

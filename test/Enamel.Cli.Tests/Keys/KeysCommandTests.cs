@@ -32,7 +32,7 @@ public sealed class KeysCommandTests : IDisposable
         Assert.Equal(blobsBefore.Count, blobsAfter.Count);
         for (int i = 0; i < blobsBefore.Count; i++) Assert.Equal(blobsBefore[i], blobsAfter[i]);
         // The blob decrypts under the re-wrapped key to the original bytes.
-        var folder = await global::Enamel.Server.Hosting.DataFolder.OpenAsync(new global::Enamel.Server.Hosting.EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await global::Enamel.Server.Hosting.DataFolder.OpenOrCreateAsync(new global::Enamel.Server.Hosting.EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         var uid = "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322";
         var stored = await folder.Index.FindInstanceAsync(uid, default);
         Assert.NotNull(stored);
@@ -43,11 +43,12 @@ public sealed class KeysCommandTests : IDisposable
     }
 
     [Fact]
-    public void Rotate_NotADataFolder_Exit2()
+    public void Rotate_NotADataFolder_ExitsNotADataFolder_CreatesNothing()
     {
         var r = Enamel.Run("keys", "rotate", "--data", Path.Combine(dir, "nothing-here"));
-        Assert.Equal(2, r.ExitCode);
+        Assert.Equal(ExitCodes.NotADataFolder, r.ExitCode);
         Assert.StartsWith("E: ", r.StdErr);
+        Assert.False(Directory.Exists(Path.Combine(dir, "nothing-here")));
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
@@ -61,14 +62,24 @@ public sealed class ConfigurationTests : IDisposable
     public void DataFolderFromEnvironment_IsUsedWithoutFlag()
     {
         var data = Path.Combine(dir, "from-env");
-        var psi = Enamel.StartInfo("users", "list");
-        psi.Environment["Enamel__DataDirectory"] = data;
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEnd();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, stderr + stdout);
-        Assert.True(File.Exists(Path.Combine(data, "master.key")), "the data folder named by Enamel__DataDirectory was not used");
+        (int Code, string Out, string Err) UsersList()
+        {
+            var psi = Enamel.StartInfo("users", "list");
+            psi.Environment["Enamel__DataDirectory"] = data;
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            return (p.ExitCode, stdout.Result, stderr);
+        }
+        // Not created yet: the command names exactly that folder (and creates nothing).
+        var missing = UsersList();
+        Assert.Equal(ExitCodes.NotADataFolder, missing.Code);
+        Assert.Contains(data, missing.Err);
+        Assert.False(Directory.Exists(data));
+        Enamel.Init(data);
+        var listed = UsersList();
+        Assert.True(listed.Code == 0, listed.Err + listed.Out);
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);

@@ -14,6 +14,7 @@ public sealed class PatientMoveTests : IDisposable
     public async Task Move_NeedsAmendInBothClinics_AndReachFollowsThePatient()
     {
         var data = Path.Combine(dir, "data");
+        Enamel.Init(data);
         void Add(string name, string role, params string[] clinics)
         {
             var r = Enamel.Run(["users", "add", name, "--role", role, .. clinics.SelectMany(c => new[] { "--clinic", c }), "--data", data]);
@@ -33,7 +34,7 @@ public sealed class PatientMoveTests : IDisposable
         Assert.Equal(ExitCodes.Invalid, Move("rec-both", "main").ExitCode); // already there
         Assert.Equal(ExitCodes.Usage, Move("rec-both", "no such clinic").ExitCode);
 
-        var folder = await DataFolder.OpenAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await DataFolder.OpenOrCreateAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         Assert.Equal("main", (await folder.Patients.FindByDicomIdAsync("1CT1", "", default))!.Clinic); // nothing changed yet
 
         var moved = Move("rec-both", "north");

@@ -30,7 +30,7 @@ public sealed class RecordsHistoryTests : IDisposable
         var lines = shown.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("version\tstatus\ttime\tauthor\treason", lines[0], StringComparison.Ordinal);
         var v1 = Assert.Single(lines[1..]).Split('\t');
-        var folder = await DataFolder.OpenAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await DataFolder.OpenExistingAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         var author = await folder.Security.Users.FindByNameAsync("dr-main", default);
         Assert.Equal(["1", "current"], v1[..2]);
         Assert.Equal((author!.Id, "received via import"), (v1[3], v1[4]));

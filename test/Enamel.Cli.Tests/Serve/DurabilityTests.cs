@@ -21,6 +21,7 @@ public sealed class DurabilityTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var files = GenerateInstances(Path.Combine(dir, "source"));
         var data = Path.Combine(dir, "data");
+        Enamel.Init(data);
         var sensor = Enamel.Run("users", "add", "sensor", "--role", "hygienist", "--clinic", "main", "--data", data);
         Assert.True(sensor.ExitCode == 0, sensor.StdErr);
         var acknowledged = new HashSet<string>();

@@ -49,7 +49,7 @@ public sealed class DataFolderV1Tests : IDisposable
     {
         var data = CopyFixture(dir);
         var options = new EnamelOptions { DataDirectory = data, Clinic = "main" };
-        var folder = await DataFolder.OpenAsync(options, TimeProvider.System, Ct);
+        var folder = await DataFolder.OpenExistingAsync(options, TimeProvider.System, Ct);
         var sql = folder.Index.Dialect;
         Assert.Equal(Migrations.Latest, await new MigrationRunner(sql).CurrentVersionAsync(Ct));
 

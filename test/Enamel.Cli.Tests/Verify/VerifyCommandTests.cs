@@ -17,7 +17,7 @@ public sealed class VerifyCommandTests : IDisposable
     private static async Task<string> PlantCorruptAsync(string data)
     {
         var corrupt = ProbeObjects.CorruptVariants(File.ReadAllBytes(Enamel.Sample("MR_small.dcm")))["pixel-data-shorter-than-the-image"];
-        var folder = await DataFolder.OpenAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
+        var folder = await DataFolder.OpenOrCreateAsync(new EnamelOptions { DataDirectory = data }, TimeProvider.System, default);
         return (await PlantedObjects.PlantAsync(folder.Blobs, folder.Keyring, folder.Index, folder.Patients, corrupt)).SopInstanceUid;
     }
 

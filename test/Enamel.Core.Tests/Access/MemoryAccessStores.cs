@@ -60,4 +60,6 @@ public sealed class BuiltInRoles(params Role[] custom) : IRoleCatalog
         Task.FromResult(RoleTable.BuiltIn.TryGetValue(name, out var r) ? r : custom.FirstOrDefault(c => c.Name == name));
 
     public Task<IReadOnlyList<Role>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<Role>>([.. RoleTable.BuiltIn.Values, .. custom]);
+
+    public Task SaveCustomAsync(Role role, CancellationToken ct) => throw new NotSupportedException("the built-in test catalog is fixed");
 }

@@ -31,7 +31,7 @@ public sealed class ImportArchiveTests : IDisposable
             new Enamel.Core.Audit.AuditCheckpointSigner(new Dictionary<int, byte[]> { [1] = new byte[32] }), TimeProvider.System, "main", Ct);
         var index = archive.Index;
         var store = new StoreInstance(new FileSystemBlobStore(Path.Combine(data, "store"), keyring), keyring, index, archive.Patients);
-        return (new ImportArchive(store, new IngestTarget("main"), Path.Combine(data, "imports")), index);
+        return (new ImportArchive(store, new IngestTarget("main") { Authorize = (_, _) => Task.FromResult(true) }, Path.Combine(data, "imports")), index);
     }
 
     [Fact]

@@ -23,7 +23,9 @@ public abstract class PatientStoreContract : IDisposable
     private readonly string root = Path.Combine(Path.GetTempPath(), "enamel-patient-tests", Guid.NewGuid().ToString("N"));
     private readonly FileKeyring keyring;
     private readonly FileSystemBlobStore blobs;
-    private static readonly PatientReach Main = new(new HashSet<string> { "main" }, new HashSet<long>());
+    private static readonly PatientReach MainReach = new(new HashSet<string> { "main" }, new HashSet<long>());
+    /// <summary>Stores decided "allowed" (the pipeline's own tests; the policy's are elsewhere).</summary>
+    private static readonly IngestTarget Main = new("main") { Authorize = (_, _) => Task.FromResult(true) };
 
     protected PatientStoreContract()
     {
@@ -91,17 +93,17 @@ public abstract class PatientStoreContract : IDisposable
         Assert.Equal(1, p.Version);
 
         var store = new StoreInstance(blobs, keyring, a.Index, a.Patients);
-        var result = await store.ExecuteAsync(new MemoryStream(Instance("C-1001", "Chan^Tai Man=陳^大文=chan4^daai6 man4", "1.5.1", "1.5.1.1.1")), new IngestTarget("main"), Ct);
+        var result = await store.ExecuteAsync(new MemoryStream(Instance("C-1001", "Chan^Tai Man=陳^大文=chan4^daai6 man4", "1.5.1", "1.5.1.1.1")), Main, Ct);
         Assert.Equal(StoreStatus.Stored, result.Status);
         Assert.Equal(key, (await a.Index.FindStudyPatientAsync("1.5.1", Ct))!.PatientKey);
 
         // A different name under the same Patient ID is stored and flagged, never merged silently.
-        var flagged = await store.ExecuteAsync(new MemoryStream(Instance("C-1001", "Wong^Siu Ming", "1.5.2", "1.5.2.1.1")), new IngestTarget("main"), Ct);
+        var flagged = await store.ExecuteAsync(new MemoryStream(Instance("C-1001", "Wong^Siu Ming", "1.5.2", "1.5.2.1.1")), Main, Ct);
         Assert.Equal(StoreStatus.StoredFlaggedForReview, flagged.Status);
         Assert.Equal(key, (await a.Index.FindStudyPatientAsync("1.5.2", Ct))!.PatientKey);
 
         // An unknown Patient ID registers the patient through the same verb, in the target clinic.
-        await store.ExecuteAsync(new MemoryStream(Instance("NEW-7", "Lee^Ka Yan", "1.5.3", "1.5.3.1.1")), new IngestTarget("main"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("NEW-7", "Lee^Ka Yan", "1.5.3", "1.5.3.1.1")), Main, Ct);
         var registered = (await a.Patients.FindByDicomIdAsync("NEW-7", "", Ct))!;
         Assert.Equal("Lee^Ka Yan", registered.Demographics.Name.ToDicom());
         Assert.Equal("main", registered.Clinic);
@@ -131,7 +133,7 @@ public abstract class PatientStoreContract : IDisposable
             [new PatientIdentifier(IdentifierType.ChartNumber, "north", "N-1")]));
 
         async Task<long[]> Find(string text, PatientReach? reach = null) =>
-            [.. (await a.Patients.SearchAsync(text, reach ?? Main, 50, Ct)).Select(p => p.Key)];
+            [.. (await a.Patients.SearchAsync(text, reach ?? MainReach, 50, Ct)).Select(p => p.Key)];
 
         Assert.Equal([key], await Find("cha"));
         Assert.Equal([key], await Find("Chan Tai"));
@@ -153,12 +155,12 @@ public abstract class PatientStoreContract : IDisposable
     {
         var a = await OpenAsync();
         var store = new StoreInstance(blobs, keyring, a.Index, a.Patients);
-        await store.ExecuteAsync(new MemoryStream(Instance("P1", "Doe^Jane", "1.6.1", "1.6.1.1.1", birth: "19800101", description: "PANORAMIC")), new IngestTarget("main"), Ct);
-        await store.ExecuteAsync(new MemoryStream(Instance("P2", "Smith^John", "1.6.2", "1.6.2.1.1", birth: "19900615", description: "BITEWINGS")), new IngestTarget("main"), Ct);
-        await store.ExecuteAsync(new MemoryStream(Instance("Q3", "Smithers^Waylon", "1.6.3", "1.6.3.1.1", birth: "20010101", description: "CBCT MAXILLA")), new IngestTarget("main"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P1", "Doe^Jane", "1.6.1", "1.6.1.1.1", birth: "19800101", description: "PANORAMIC")), Main, Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P2", "Smith^John", "1.6.2", "1.6.2.1.1", birth: "19900615", description: "BITEWINGS")), Main, Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("Q3", "Smithers^Waylon", "1.6.3", "1.6.3.1.1", birth: "20010101", description: "CBCT MAXILLA")), Main, Ct);
 
         async Task<string[]> Studies(DicomTag tag, string value, bool fuzzy = false) =>
-            [.. (await a.Index.SearchAsync(new StudyQuery { Reach = Main, FuzzyMatching = fuzzy, Filters = Q(tag, value) }, Ct))
+            [.. (await a.Index.SearchAsync(new StudyQuery { Reach = MainReach, FuzzyMatching = fuzzy, Filters = Q(tag, value) }, Ct))
                 .Select(r => r[DicomTags.StudyInstanceUID]).Order()];
 
         Assert.Equal(["1.6.2"], await Studies(DicomTags.PatientName, "SMITH^JOHN"));
@@ -174,13 +176,13 @@ public abstract class PatientStoreContract : IDisposable
         Assert.Equal(["1.6.3"], await Studies(DicomTags.StudyDescription, "CBCT*"));
         Assert.Equal(["1.6.2"], await Studies(DicomTags.StudyDescription, "BITEWINGS"));
 
-        var row = Assert.Single(await a.Index.SearchAsync(new StudyQuery { Reach = Main, Filters = Q(DicomTags.PatientID, "Q3") }, Ct));
+        var row = Assert.Single(await a.Index.SearchAsync(new StudyQuery { Reach = MainReach, Filters = Q(DicomTags.PatientID, "Q3") }, Ct));
         Assert.Equal("Smithers^Waylon", row[DicomTags.PatientName]);
         Assert.Equal("20010101", row[DicomTags.PatientBirthDate]);
         Assert.Equal("CBCT MAXILLA", row[DicomTags.StudyDescription]);
 
         // Paging applies after matching on opened values.
-        var page = await a.Index.SearchAsync(new StudyQuery { Reach = Main, Limit = 1, Offset = 1, Filters = Q(DicomTags.PatientName, "*") }, Ct);
+        var page = await a.Index.SearchAsync(new StudyQuery { Reach = MainReach, Limit = 1, Offset = 1, Filters = Q(DicomTags.PatientName, "*") }, Ct);
         Assert.Equal("1.6.2", Assert.Single(page)[DicomTags.StudyInstanceUID]);
     }
 
@@ -197,7 +199,7 @@ public abstract class PatientStoreContract : IDisposable
         Assert.Equal([1, 2], history.Select(v => v.Number));
         Assert.Equal("Tai Man", history[0].Demographics.Name.Alphabetic.Given);
         Assert.Equal("spelling as on the HKID", history[1].Reason);
-        Assert.Equal([key], (await a.Patients.SearchAsync("tai-man", Main, 10, Ct)).Select(x => x.Key));
+        Assert.Equal([key], (await a.Patients.SearchAsync("tai-man", MainReach, 10, Ct)).Select(x => x.Key));
     }
 
     [Fact]
@@ -205,25 +207,25 @@ public abstract class PatientStoreContract : IDisposable
     {
         var a = await OpenAsync();
         var store = new StoreInstance(blobs, keyring, a.Index, a.Patients);
-        await store.ExecuteAsync(new MemoryStream(Instance("OLD-1", "Chan^Tai Man", "1.7.1", "1.7.1.1.1")), new IngestTarget("main"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("OLD-1", "Chan^Tai Man", "1.7.1", "1.7.1.1.1")), Main, Ct);
         var survivor = await RegisterAsync(a, Chan());
         var duplicate = (await a.Patients.FindByDicomIdAsync("OLD-1", "", Ct))!.Key;
         await a.Patients.MergeAsync(survivor, duplicate, "desk", "same person: HKID checked", Ct);
 
         Assert.Equal(survivor, (await a.Patients.FindByDicomIdAsync("OLD-1", "", Ct))!.Key);
         Assert.Equal(survivor, (await a.Index.FindStudyPatientAsync("1.7.1", Ct))!.PatientKey);
-        var byOld = Assert.Single(await a.Index.SearchAsync(new StudyQuery { Reach = Main, Filters = Q(DicomTags.PatientID, "OLD-1") }, Ct));
+        var byOld = Assert.Single(await a.Index.SearchAsync(new StudyQuery { Reach = MainReach, Filters = Q(DicomTags.PatientID, "OLD-1") }, Ct));
         Assert.Equal("C-1001", byOld[DicomTags.PatientID]); // answers with the survivor's own Patient ID
         var merged = (await a.Patients.GetAsync(duplicate, Ct))!;
         Assert.Equal(PatientStatus.Merged, merged.Status);
         Assert.Equal(survivor, merged.MergedInto);
         Assert.Contains((await a.Patients.GetAsync(survivor, Ct))!.Identifiers, i => i.Alias && i.Value == "OLD-1");
         // The merged record is no patient of its own any more: a patient-level search lists the survivor only.
-        var patients = await a.Index.SearchAsync(new StudyQuery { Level = QueryLevel.Patient, Reach = Main }, Ct);
+        var patients = await a.Index.SearchAsync(new StudyQuery { Level = QueryLevel.Patient, Reach = MainReach }, Ct);
         Assert.Equal(["C-1001"], patients.Select(r => r[DicomTags.PatientID]));
 
         // Ingest under the old ID lands in the survivor's record.
-        await store.ExecuteAsync(new MemoryStream(Instance("OLD-1", "Chan^Tai Man", "1.7.2", "1.7.2.1.1")), new IngestTarget("main"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("OLD-1", "Chan^Tai Man", "1.7.2", "1.7.2.1.1")), Main, Ct);
         Assert.Equal(survivor, (await a.Index.FindStudyPatientAsync("1.7.2", Ct))!.PatientKey);
     }
 
@@ -250,8 +252,8 @@ public abstract class PatientStoreContract : IDisposable
         var a = await OpenAsync();
         await RegisterAsync(a, Chan());
         var store = new StoreInstance(blobs, keyring, a.Index, a.Patients);
-        await store.ExecuteAsync(new MemoryStream(Instance("ZX-99817", "Quennell^Philippa", "1.8.1", "1.8.1.1.1", description: "PERIAPICAL UR6 ENDO")), new IngestTarget("main"), Ct);
-        Assert.NotEmpty(await a.Index.SearchAsync(new StudyQuery { Reach = Main, Filters = Q(DicomTags.PatientID, "ZX-99817") }, Ct));
+        await store.ExecuteAsync(new MemoryStream(Instance("ZX-99817", "Quennell^Philippa", "1.8.1", "1.8.1.1.1", description: "PERIAPICAL UR6 ENDO")), Main, Ct);
+        Assert.NotEmpty(await a.Index.SearchAsync(new StudyQuery { Reach = MainReach, Filters = Q(DicomTags.PatientID, "ZX-99817") }, Ct));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         AssertNowhereInFolder("Quennell", "Philippa", "ZX-99817", "PERIAPICAL UR6", "Tai Man", "陳大文", "91234567", "9123 4567", "tm.chan@example.org", "A1234563", "C-1001", "19800214");
     }

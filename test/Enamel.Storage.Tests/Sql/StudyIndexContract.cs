@@ -14,7 +14,10 @@ namespace Enamel.Storage.Tests.Sql;
 public abstract class StudyIndexContract : IDisposable
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
-    private static readonly IngestTarget Main = new("main");
+    private static readonly IngestTarget Main = AllowAll("main");
+
+    /// <summary>A target whose decision allows every patient scope (the pipeline's own tests; the policy has its own).</summary>
+    private static IngestTarget AllowAll(string clinic) => new(clinic) { Authorize = (_, _) => Task.FromResult(true) };
     private readonly string root = Path.Combine(Path.GetTempPath(), "enamel-index-tests", Guid.NewGuid().ToString("N"));
 
     protected StudyIndexContract()
@@ -76,6 +79,17 @@ public abstract class StudyIndexContract : IDisposable
         var back = new MemoryStream();
         await s.CopyToAsync(back);
         Assert.Equal(bytes, back.ToArray());
+    }
+
+    [Fact]
+    public async Task Store_TargetWithoutDecision_IsRefusedAndNothingWritten()
+    {
+        var (index, store) = await CreateAsync();
+        var result = await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), new IngestTarget("main"), Ct);
+        Assert.Equal(StoreStatus.Refused, result.Status);
+        Assert.Null(await index.FindInstanceAsync("1.2.3.1.1", Ct));
+        Assert.Null(await Patients.FindByDicomIdAsync("P1", "", Ct));
+        await AssertNoOrphanBlobsAsync(index);
     }
 
     [Fact]
@@ -175,8 +189,8 @@ public abstract class StudyIndexContract : IDisposable
     public async Task Store_NewPatient_BelongsToTheTargetClinic_ExistingPatientKeepsItsClinic()
     {
         var (index, store) = await CreateAsync();
-        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), new IngestTarget("north"), Ct);
-        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.4", "1.2.4.1", "1.2.4.1.1")), new IngestTarget("south"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), AllowAll("north"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.4", "1.2.4.1", "1.2.4.1.1")), AllowAll("south"), Ct);
         Assert.Equal("north", (await Patients.FindByDicomIdAsync("P1", "", Ct))!.Clinic);
         var owner = await index.FindStudyPatientAsync("1.2.4", Ct);
         Assert.Equal("north", owner!.Clinic);
@@ -188,7 +202,7 @@ public abstract class StudyIndexContract : IDisposable
     public async Task Store_Authorize_IsAskedForEveryTouchedPatient_RefusalWritesNothing()
     {
         var (index, store) = await CreateAsync();
-        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), new IngestTarget("north"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), AllowAll("north"), Ct);
         var asked = new List<ResourceScope>();
         var southOnly = new IngestTarget("south") { Authorize = (scope, _) => { asked.Add(scope); return Task.FromResult(scope.Clinic == "south"); } };
 
@@ -228,7 +242,7 @@ public abstract class StudyIndexContract : IDisposable
                 if (!raced)
                 {
                     raced = true;
-                    var other = await store.ExecuteAsync(new MemoryStream(Instance(patientId, "DOE^JANE", "1.2.40", "1.2.40.1", "1.2.40.1.1")), new IngestTarget("north"), ct);
+                    var other = await store.ExecuteAsync(new MemoryStream(Instance(patientId, "DOE^JANE", "1.2.40", "1.2.40.1", "1.2.40.1.1")), AllowAll("north"), ct);
                     Assert.Equal(StoreStatus.Stored, other.Status);
                 }
                 return allow(scope);
@@ -241,7 +255,7 @@ public abstract class StudyIndexContract : IDisposable
     {
         var (index, store) = await CreateAsync();
         var created = new List<ResourceScope>();
-        var target = new IngestTarget("north") { PatientCreated = (scope, _) => { created.Add(scope); return Task.CompletedTask; } };
+        var target = AllowAll("north") with { PatientCreated = (scope, _) => { created.Add(scope); return Task.CompletedTask; } };
         await store.ExecuteAsync(new MemoryStream(Instance("P5", "DOE^JANE", "1.2.50", "1.2.50.1", "1.2.50.1.1")), target, Ct);
         await store.ExecuteAsync(new MemoryStream(Instance("P5", "DOE^JANE", "1.2.51", "1.2.51.1", "1.2.51.1.1")), target, Ct);
         var patient = (await Patients.FindByDicomIdAsync("P5", "", Ct))!;
@@ -307,9 +321,9 @@ public abstract class StudyIndexContract : IDisposable
     public async Task Search_Reach_RestrictsByClinicsAndByPatientKeys_AtEveryLevel()
     {
         var (index, store) = await CreateAsync();
-        await store.ExecuteAsync(new MemoryStream(Instance("N1", "NORTH^ONE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), new IngestTarget("north"), Ct);
-        await store.ExecuteAsync(new MemoryStream(Instance("S1", "SOUTH^ONE", "1.2.4", "1.2.4.1", "1.2.4.1.1")), new IngestTarget("south"), Ct);
-        await store.ExecuteAsync(new MemoryStream(Instance("S2", "SOUTH^TWO", "1.2.5", "1.2.5.1", "1.2.5.1.1")), new IngestTarget("south"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("N1", "NORTH^ONE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), AllowAll("north"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("S1", "SOUTH^ONE", "1.2.4", "1.2.4.1", "1.2.4.1.1")), AllowAll("south"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("S2", "SOUTH^TWO", "1.2.5", "1.2.5.1", "1.2.5.1.1")), AllowAll("south"), Ct);
         var s2 = (await Patients.FindByDicomIdAsync("S2", "", Ct))!.Key;
 
         async Task<string[]> Search(QueryLevel level, PatientReach? reach, DicomTag key) =>
@@ -361,7 +375,7 @@ public abstract class StudyIndexContract : IDisposable
         Assert.Equal("legacy", (await Patients.FindByDicomIdAsync("OLD1", "", Ct))!.Clinic);
         Assert.Equal("legacy", (await index.FindStudyPatientAsync("1.9.1", Ct))!.Clinic);
 
-        await store.ExecuteAsync(new MemoryStream(Instance("NEW1", "NEW^PATIENT", "1.9.2", "1.9.2.1", "1.9.2.1.1")), new IngestTarget("north"), Ct);
+        await store.ExecuteAsync(new MemoryStream(Instance("NEW1", "NEW^PATIENT", "1.9.2", "1.9.2.1", "1.9.2.1.1")), AllowAll("north"), Ct);
         var legacy = new PatientReach(new HashSet<string> { "legacy" }, new HashSet<long>());
         Assert.Equal(["1.9.1"], (await index.SearchAsync(new StudyQuery { Reach = legacy }, Ct)).Select(r => r[DicomTags.StudyInstanceUID]).Order());
         Assert.Equal("north", (await Patients.FindByDicomIdAsync("NEW1", "", Ct))!.Clinic);

@@ -202,7 +202,7 @@ internal sealed partial class AssociationEngine
                 if (final != DimseStatus.Cancel) await sub.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
-        await SendFinalAsync(msg, final, counts).ConfigureAwait(false);
+        await SendFinalAsync(msg, final, counts, files.Comment).ConfigureAwait(false);
     }
 
     private async Task GetAsync(DimseMessage msg, RetrieveRequest rq, CancellationToken ct)
@@ -210,7 +210,7 @@ internal sealed partial class AssociationEngine
         var files = await ListSourcesAsync(await o.GetHandler!.GetSourcesAsync(rq, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         var counts = new SubOperationCounts { Remaining = files.Sources.Count, Failed = files.Unreadable };
         var final = await RunSubOperationsAsync(msg, files.Sources, counts, f => StoreOnThisAssociationAsync(f, ct), ct).ConfigureAwait(false);
-        await SendFinalAsync(msg, final, counts).ConfigureAwait(false);
+        await SendFinalAsync(msg, final, counts, files.Comment).ConfigureAwait(false);
     }
 
     private async Task<ushort> StoreOnThisAssociationAsync(Part10Source f, CancellationToken ct)
@@ -254,26 +254,36 @@ internal sealed partial class AssociationEngine
         : c.Completed == 0 && c.Warning == 0 ? DimseStatus.OutOfResourcesSubOperations
         : DimseStatus.Warning;
 
-    private Task SendFinalAsync(DimseMessage msg, ushort status, SubOperationCounts counts)
+    /// <param name="comment">Why sources could not be read (<see cref="DicomSourceUnreadableException"/>): the Error Comment of a final status that reports failed sub-operations.</param>
+    private Task SendFinalAsync(DimseMessage msg, ushort status, SubOperationCounts counts, string? comment = null)
     {
         if (!DimseStatus.IsFailure(status)) MarkProductive();
         var rsp = DimseCommand.WithSubOperations(DimseCommand.Response(msg.Command, status), counts, includeRemaining: status == DimseStatus.Cancel);
+        if (comment is not null && counts.Failed > 0 && status != DimseStatus.Success) rsp.SetString(DicomTags.ErrorComment, DicomVR.LO, comment);
         return channel.SendAsync(msg.PresentationContextId, rsp, null, CancellationToken.None);
     }
 
-    private async Task<(List<Part10Source> Sources, int Unreadable)> ListSourcesAsync(IReadOnlyList<DicomObjectSource> sources, CancellationToken ct)
+    private async Task<(List<Part10Source> Sources, int Unreadable, string? Comment)> ListSourcesAsync(IReadOnlyList<DicomObjectSource> sources, CancellationToken ct)
     {
         var list = new List<Part10Source>(sources.Count);
         int bad = 0;
+        string? comment = null;
         foreach (var p in sources)
         {
             try { list.Add(await Part10Source.ReadAsync(p, ct).ConfigureAwait(false)); }
+            catch (DicomSourceUnreadableException ex)
+            {
+                NetworkLog.HandlerFailed(log, id, "retrieve", $"source unreadable: {ex.Comment}");
+                comment ??= ex.Comment;
+                bad++;
+            }
             catch (Exception ex) when (ex is DicomFormatException or IOException or UnauthorizedAccessException)
             {
                 NetworkLog.HandlerFailed(log, id, "retrieve", $"source file unreadable: {ex.Message}");
+                comment ??= "a stored object could not be read";
                 bad++;
             }
         }
-        return (list, bad);
+        return (list, bad, comment);
     }
 }
