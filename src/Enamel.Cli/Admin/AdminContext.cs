@@ -27,8 +27,8 @@ internal sealed class AdminContext
         Options = options;
         Actor = actor;
         var s = folder.Security;
-        Accounts = new UserAccounts(s.Users, s.Sessions, s.Roles, new PasswordHasher(), folder.Secrets, s.Audit, TimeProvider.System);
-        Tokens = new ApiTokens(s.Tokens, s.Users, s.Audit, new AccountOptions(), TimeProvider.System);
+        Accounts = new UserAccounts(s.Users, s.Roles, new PasswordHasher(), folder.Secrets, s.Changes, TimeProvider.System);
+        Tokens = new ApiTokens(s.Tokens, s.Users, s.Changes, new AccountOptions(), TimeProvider.System);
     }
 
     public DataFolder Folder { get; }

@@ -13,7 +13,7 @@ internal static class FirstStart
     public static async Task RunAsync(DataFolder folder, CancellationToken ct)
     {
         var s = folder.Security;
-        var accounts = new Core.Accounts.UserAccounts(s.Users, s.Sessions, s.Roles, new Core.Accounts.PasswordHasher(), folder.Secrets, s.Audit, TimeProvider.System);
+        var accounts = new Core.Accounts.UserAccounts(s.Users, s.Roles, new Core.Accounts.PasswordHasher(), folder.Secrets, s.Changes, TimeProvider.System);
         if (await accounts.BootstrapAsync(DefaultClinic, ct) is not { } password) return;
         Console.Error.WriteLine("I: first start: created user 'admin'; its one-time password follows (shown once; change it at first sign-in)");
         Console.WriteLine(password);

@@ -95,9 +95,15 @@ internal static class RolesCommand
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
             var role = new Role(roleName, parse.GetValue(description) ?? roleName, roleReach.Value, operations, BuiltIn: false);
-            await ctx.Folder.Security.Roles.SaveCustomAsync(role, ct);
-            await ctx.Folder.Security.Audit.AppendAsync(new Enamel.Core.Audit.AuditEvent(DateTimeOffset.UtcNow, ctx.ActorId, "", null, $"role {roleName}", "RoleDefine",
-                Enamel.Core.Audit.AuditOutcome.Success, "", ctx.Actor.Source) { Detail = string.Join(',', operations.Select(o => o.ToString()).Order()) }, ct);
+            // The role and its audit entry commit together.
+            await using (var change = await ctx.Folder.Security.Changes.BeginAsync(ct))
+            {
+                await change.Roles.SaveCustomAsync(role, ct);
+                await change.AuditAsync(new Enamel.Core.Audit.AuditEvent(DateTimeOffset.UtcNow, ctx.ActorId, "", null, Enamel.Core.Audit.AuditObject.Role(roleName),
+                    Enamel.Core.Audit.AuditAction.RoleDefine, Enamel.Core.Audit.AuditOutcome.Success, "", ctx.Actor.Source)
+                { Detail = string.Join(',', operations.Select(o => o.ToString()).Order()) }, ct);
+                await change.CommitAsync(ct);
+            }
             Console.WriteLine($"role '{roleName}' saved: {operations.Count} operation(s), reach {roleReach}");
             return ExitCodes.Success;
         });

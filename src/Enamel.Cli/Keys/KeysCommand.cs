@@ -47,7 +47,7 @@ internal static class KeysCommand
             }
             // 3. Only now the old versions go.
             folder.Master.Retire(TimeProvider.System);
-            await folder.Security.Audit.AppendAsync(new Enamel.Core.Audit.AuditEvent(DateTimeOffset.UtcNow, ctx.ActorId, "", null, "master key", "KeyRotate",
+            await folder.Security.Audit.AppendAsync(new Enamel.Core.Audit.AuditEvent(DateTimeOffset.UtcNow, ctx.ActorId, "", null, Enamel.Core.Audit.AuditObject.MasterKey, Enamel.Core.Audit.AuditAction.KeyRotate,
                 Enamel.Core.Audit.AuditOutcome.Success, "", ctx.Actor.Source)
             { Detail = $"version {before} -> {folder.Master.CurrentVersion}; {count} data keys re-wrapped, {resealed} MFA secrets re-sealed, {resigned} checkpoints re-signed" }, ct);
             Console.WriteLine($"master key version {before} -> {folder.Master.CurrentVersion}; {count} data key(s) re-wrapped, {resealed} MFA secret(s) re-sealed, {resigned} audit checkpoint(s) re-signed; blobs untouched");

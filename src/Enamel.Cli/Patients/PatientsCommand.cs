@@ -50,9 +50,15 @@ internal static class PatientsCommand
                 Console.Error.WriteLine($"E: may not move this patient ({Amend}: {decision.Rule})");
                 return ExitCodes.NotAuthorized;
             }
-            await ctx.Folder.Index.MovePatientAsync(patient.Key, clinic, ct);
-            await ctx.Folder.Security.Audit.AppendAsync(new AuditEvent(DateTimeOffset.UtcNow, ctx.ActorId, decision.Role ?? "", patient.Key, "Demographics clinic", "Amend",
-                AuditOutcome.Success, PurposeCodes.Code(Purpose.Operations), ctx.Actor.Source) { Detail = $"clinic {patient.Clinic} -> {clinic}" }, ct);
+            // The move and its audit entry commit together.
+            await using (var change = await ctx.Folder.Security.Changes.BeginAsync(ct))
+            {
+                await change.Studies.MovePatientAsync(patient.Key, clinic, ct);
+                await change.AuditAsync(new AuditEvent(DateTimeOffset.UtcNow, ctx.ActorId, decision.Role ?? "", patient.Key,
+                    AuditObject.Record(RecordCategory.Demographics, "clinic"), AuditAction.Amend,
+                    AuditOutcome.Success, PurposeCodes.Code(Purpose.Operations), ctx.Actor.Source) { Detail = $"clinic {patient.Clinic} -> {clinic}" }, ct);
+                await change.CommitAsync(ct);
+            }
             Console.Error.WriteLine($"I: patient moved from clinic '{patient.Clinic}' to '{clinic}'");
             return ExitCodes.Success;
         });

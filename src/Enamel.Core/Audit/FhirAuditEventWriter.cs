@@ -23,7 +23,7 @@ public static class FhirAuditEventWriter
         w.WriteStartArray("subtype");
         w.WriteStartObject();
         w.WriteString("system", "urn:enamel:audit-action");
-        w.WriteString("code", e.Action);
+        w.WriteString("code", e.Action.Text);
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteString("action", AuditCoding.ActionCode(e.Action));
@@ -90,7 +90,7 @@ public static class FhirAuditEventWriter
         w.WriteEndArray();
         w.WriteEndObject();
 
-        if (e.PatientKey is not null || e.Object.Length > 0) WriteEntities(w, e);
+        if (e.PatientKey is not null || e.Object.Text.Length > 0) WriteEntities(w, e);
         w.WriteEndObject();
     }
 
@@ -108,11 +108,11 @@ public static class FhirAuditEventWriter
             WriteCoding(w, "role", "http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient");
             w.WriteEndObject();
         }
-        if (e.Object.Length > 0)
+        if (e.Object.Text.Length > 0)
         {
             w.WriteStartObject();
             w.WriteStartObject("what");
-            w.WriteString("display", e.Object);
+            w.WriteString("display", e.Object.Text);
             w.WriteEndObject();
             WriteCoding(w, "type", "http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object");
             w.WriteEndObject();

@@ -102,9 +102,14 @@ internal static class BreakGlassApi
             await DicomWeb.Problem.WriteAsync(http, StatusCodes.Status403Forbidden, "nobody reviews their own break-glass grant");
             return;
         }
-        await folder.Security.BreakGlass.MarkReviewedAsync(id, reviewer.UserId, http.RequestAborted);
-        await folder.Security.Audit.AppendAsync(new AuditEvent(time.GetUtcNow(), reviewer.UserId, string.Join(',', reviewer.Roles), grant.PatientKey,
-            $"break-glass grant {id}", "BreakGlassReview", AuditOutcome.Success, PurposeCodes.Code(Purpose.Compliance), reviewer.Source), http.RequestAborted);
+        // The review and its audit entry commit together.
+        await using (var change = await folder.Security.Changes.BeginAsync(http.RequestAborted))
+        {
+            await change.BreakGlass.MarkReviewedAsync(id, reviewer.UserId, http.RequestAborted);
+            await change.AuditAsync(new AuditEvent(time.GetUtcNow(), reviewer.UserId, string.Join(',', reviewer.Roles), grant.PatientKey,
+                AuditObject.BreakGlassGrant(id), AuditAction.BreakGlassReview, AuditOutcome.Success, PurposeCodes.Code(Purpose.Compliance), reviewer.Source), http.RequestAborted);
+            await change.CommitAsync(http.RequestAborted);
+        }
         http.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 }

@@ -42,10 +42,10 @@ public static class EnamelServer
         builder.Services.AddSingleton(limits);
         builder.Services.AddSingleton(sp => new StoreInstance(folder.Blobs, folder.Keyring, folder.Index, options.KeepVersions, limits));
         var security = folder.Security;
-        builder.Services.AddSingleton(new Enamel.Core.Accounts.ApiTokens(security.Tokens, security.Users, security.Audit, new Enamel.Core.Accounts.AccountOptions(), time));
+        builder.Services.AddSingleton(new Enamel.Core.Accounts.ApiTokens(security.Tokens, security.Users, security.Changes, new Enamel.Core.Accounts.AccountOptions(), time));
         builder.Services.AddSingleton(new Enamel.Core.Accounts.Sessions(security.Sessions, security.Users, new Enamel.Core.Accounts.AccountOptions(), time));
         builder.Services.AddSingleton(new Enamel.Core.Access.AccessPolicy(security.Roles, security.BreakGlass, security.Audit, time));
-        builder.Services.AddSingleton(new Enamel.Core.Access.BreakGlass(security.Roles, security.BreakGlass, security.Audit, time));
+        builder.Services.AddSingleton(new Enamel.Core.Access.BreakGlass(security.Roles, security.Changes, time));
         builder.Services.AddSingleton<Access.RequestAuthentication>();
         builder.Services.AddWebPages(options, folder);
         builder.Services.AddSingleton<Dimse.DimseService>();

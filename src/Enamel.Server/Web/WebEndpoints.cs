@@ -23,7 +23,7 @@ internal static class WebEndpoints
         services.AddSingleton(sp => new WebPages(s.Users, sp.GetRequiredService<Sessions>(),
             new SignIn(s.Users, sp.GetRequiredService<Sessions>(), hasher, folder.Secrets, s.Audit, accountOptions, sp.GetRequiredService<TimeProvider>()),
             new SignOut(sp.GetRequiredService<Sessions>(), s.Audit, sp.GetRequiredService<TimeProvider>()),
-            new UserAccounts(s.Users, s.Sessions, s.Roles, hasher, folder.Secrets, s.Audit, sp.GetRequiredService<TimeProvider>()),
+            new UserAccounts(s.Users, s.Roles, hasher, folder.Secrets, s.Changes, sp.GetRequiredService<TimeProvider>()),
             sp.GetRequiredService<ApiTokens>(), s.Tokens, s.Roles, hasher, new Csrf(folder.Master.Current), accountOptions,
             s.PendingSteps, folder.Secrets, sp.GetRequiredService<TimeProvider>()));
         SignInRateLimit.Add(services, options);

@@ -8,7 +8,7 @@ public sealed class SqlApiTokenStore : IApiTokenStore
 {
     private readonly SqlDb db;
 
-    public SqlApiTokenStore(SqlDialect dialect) => db = new SqlDb(dialect);
+    public SqlApiTokenStore(SqlDialect dialect, SqlChange? change = null) => db = new SqlDb(dialect, change);
 
     private const string Select = "SELECT id, hash, user_id, name, scope, created, expires, revoked FROM api_tokens";
 

@@ -19,7 +19,7 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
     public async Task<AuditRecord> AppendAsync(AuditEvent auditEvent, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         var record = await AppendAsync(c, tx, auditEvent, ct);
         await tx.CommitAsync(ct);
         return record;
@@ -34,7 +34,7 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
             INSERT INTO audit_log (seq, time, actor_id, actor_role, patient_key, object, action, outcome, purpose, source, detail, hash)
             VALUES (@seq, @time, @actor, @role, @patient, @object, @action, @outcome, @purpose, @source, @detail, @hash)
             """, ct, ("@seq", seq), ("@time", AuditChain.FormatTime(e.Time)), ("@actor", e.ActorId), ("@role", e.ActorRole), ("@patient", e.PatientKey),
-            ("@object", e.Object), ("@action", e.Action), ("@outcome", e.Outcome.ToString()), ("@purpose", e.Purpose), ("@source", e.Source),
+            ("@object", e.Object.Text), ("@action", e.Action.Text), ("@outcome", e.Outcome.ToString()), ("@purpose", e.Purpose), ("@source", e.Source),
             ("@detail", e.Detail), ("@hash", Convert.ToHexStringLower(hash)));
         await SqlDb.ExecuteAsync(connection, transaction, "UPDATE audit_head SET hash = @hash WHERE id = 1", ct, ("@hash", Convert.ToHexStringLower(hash)));
         if (seq % CheckpointInterval == 0) await InsertCheckpointAsync(connection, transaction, seq, hash, ct);
@@ -44,7 +44,7 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
     public async Task<AuditCheckpoint?> CheckpointAsync(CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         var (seq, hash) = await LockHeadAsync(c, tx, advance: false, ct);
         AuditCheckpoint? checkpoint = null;
         if (seq > 0)
@@ -124,8 +124,8 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
 
     private static AuditRecord ReadRecord(DbDataReader r)
     {
-        var e = new AuditEvent(AuditChain.ParseTime(r.GetString(1)), r.GetString(2), r.GetString(3), SqlDb.LongOrNull(r, 4), r.GetString(5),
-            r.GetString(6), Enum.TryParse<AuditOutcome>(r.GetString(7), out var o) ? o : (AuditOutcome)(-1), r.GetString(8), r.GetString(9))
+        var e = new AuditEvent(AuditChain.ParseTime(r.GetString(1)), r.GetString(2), r.GetString(3), SqlDb.LongOrNull(r, 4), AuditObject.Parse(r.GetString(5)),
+            AuditAction.Parse(r.GetString(6)), Enum.TryParse<AuditOutcome>(r.GetString(7), out var o) ? o : (AuditOutcome)(-1), r.GetString(8), r.GetString(9))
         { Detail = r.GetString(10) };
         return new AuditRecord(r.GetInt64(0), e, HexOrEmpty(r.GetString(11)));
     }
@@ -145,7 +145,7 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
         foreach (var cp in checkpoints)
             if (!verifier.Verify(cp)) throw new InvalidOperationException($"audit checkpoint at entry {cp.Sequence} does not verify; run enamel audit verify before rotating");
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         foreach (var cp in checkpoints)
         {
             var again = signer.Sign(cp.Sequence, cp.Hash, cp.Created);

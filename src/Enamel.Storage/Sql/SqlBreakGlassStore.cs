@@ -6,7 +6,7 @@ public sealed class SqlBreakGlassStore : IBreakGlassStore
 {
     private readonly SqlDb db;
 
-    public SqlBreakGlassStore(SqlDialect dialect) => db = new SqlDb(dialect);
+    public SqlBreakGlassStore(SqlDialect dialect, SqlChange? change = null) => db = new SqlDb(dialect, change);
 
     private const string Select = "SELECT id, user_id, patient_key, reason, granted, expires, reviewed_by FROM break_glass";
 

@@ -7,7 +7,7 @@ public sealed class SqlRoleCatalog : IRoleCatalog
 {
     private readonly SqlDb db;
 
-    public SqlRoleCatalog(SqlDialect dialect) => db = new SqlDb(dialect);
+    public SqlRoleCatalog(SqlDialect dialect, SqlChange? change = null) => db = new SqlDb(dialect, change);
 
     public async Task<Role?> FindAsync(string name, CancellationToken ct) =>
         RoleTable.BuiltIn.TryGetValue(name, out var role) ? role

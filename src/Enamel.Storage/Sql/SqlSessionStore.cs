@@ -6,7 +6,7 @@ public sealed class SqlSessionStore : ISessionStore
 {
     private readonly SqlDb db;
 
-    public SqlSessionStore(SqlDialect dialect) => db = new SqlDb(dialect);
+    public SqlSessionStore(SqlDialect dialect, SqlChange? change = null) => db = new SqlDb(dialect, change);
 
     public Task AddAsync(SessionRecord s, CancellationToken ct) =>
         db.ExecuteAsync("INSERT INTO sessions (id_hash, user_id, created, last_seen, source) VALUES (@h, @u, @c, @l, @s)", ct,

@@ -8,7 +8,7 @@ public sealed class SqlUserStore : IUserStore
 {
     private readonly SqlDb db;
 
-    public SqlUserStore(SqlDialect dialect) => db = new SqlDb(dialect);
+    public SqlUserStore(SqlDialect dialect, SqlChange? change = null) => db = new SqlDb(dialect, change);
 
     private const string Select = """
         SELECT id, user_name, display_name, password_hash, must_change_password, disabled, totp_secret, totp_last_step,
@@ -18,7 +18,7 @@ public sealed class SqlUserStore : IUserStore
     public async Task<bool> AddAsync(User user, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         try
         {
             await SqlDb.ExecuteAsync(c, tx, """
@@ -40,7 +40,7 @@ public sealed class SqlUserStore : IUserStore
     public async Task UpdateAsync(User user, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         await SaveAsync(c, tx, user, ct);
         await tx.CommitAsync(ct);
     }
@@ -114,7 +114,7 @@ public sealed class SqlUserStore : IUserStore
     public async Task ReplaceRecoveryCodesAsync(string userId, IReadOnlyList<string> codeHashes, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         await SqlDb.ExecuteAsync(c, tx, "DELETE FROM recovery_codes WHERE user_id = @id", ct, ("@id", userId));
         foreach (var h in codeHashes.Distinct())
             await SqlDb.ExecuteAsync(c, tx, "INSERT INTO recovery_codes (user_id, code_hash) VALUES (@id, @h)", ct, ("@id", userId), ("@h", h));
