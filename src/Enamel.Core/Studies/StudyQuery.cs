@@ -25,36 +25,36 @@ public sealed record StudyQuery
     public PatientReach? Reach { get; init; }
 }
 
-/// <summary>Which attributes are indexed, at which level, and how they match.</summary>
+/// <summary>Which attributes are indexed, at which level, and how they match (where they are stored is Storage's business).</summary>
 public static class IndexedAttributes
 {
-    public sealed record Column(DicomTag Tag, QueryLevel Level, string Name, DicomVR VR);
+    public sealed record Column(DicomTag Tag, QueryLevel Level, DicomVR VR);
 
     public static readonly IReadOnlyList<Column> All =
     [
-        new(DicomTags.PatientID, QueryLevel.Patient, "patient_id", DicomVR.LO),
-        new(DicomTags.IssuerOfPatientID, QueryLevel.Patient, "issuer", DicomVR.LO),
-        new(DicomTags.PatientName, QueryLevel.Patient, "patient_name", DicomVR.PN),
-        new(DicomTags.PatientBirthDate, QueryLevel.Patient, "birth_date", DicomVR.DA),
-        new(DicomTags.PatientSex, QueryLevel.Patient, "sex", DicomVR.CS),
-        new(DicomTags.StudyInstanceUID, QueryLevel.Study, "study_uid", DicomVR.UI),
-        new(DicomTags.StudyDate, QueryLevel.Study, "study_date", DicomVR.DA),
-        new(DicomTags.StudyTime, QueryLevel.Study, "study_time", DicomVR.TM),
-        new(DicomTags.AccessionNumber, QueryLevel.Study, "accession", DicomVR.SH),
-        new(DicomTags.StudyID, QueryLevel.Study, "study_id", DicomVR.SH),
-        new(DicomTags.StudyDescription, QueryLevel.Study, "study_description", DicomVR.LO),
-        new(DicomTags.ReferringPhysicianName, QueryLevel.Study, "referring_physician", DicomVR.PN),
-        new(DicomTags.SeriesInstanceUID, QueryLevel.Series, "series_uid", DicomVR.UI),
-        new(DicomTags.Modality, QueryLevel.Series, "modality", DicomVR.CS),
-        new(DicomTags.SeriesNumber, QueryLevel.Series, "series_number", DicomVR.IS),
-        new(DicomTags.SeriesDescription, QueryLevel.Series, "series_description", DicomVR.LO),
-        new(DicomTags.BodyPartExamined, QueryLevel.Series, "body_part", DicomVR.CS),
-        new(DicomTags.SOPInstanceUID, QueryLevel.Instance, "sop_uid", DicomVR.UI),
-        new(DicomTags.SOPClassUID, QueryLevel.Instance, "sop_class_uid", DicomVR.UI),
-        new(DicomTags.InstanceNumber, QueryLevel.Instance, "instance_number", DicomVR.IS),
-        new(DicomTags.NumberOfFrames, QueryLevel.Instance, "frames", DicomVR.IS),
-        new(DicomTags.Rows, QueryLevel.Instance, "num_rows", DicomVR.US),
-        new(DicomTags.Columns, QueryLevel.Instance, "num_columns", DicomVR.US),
+        new(DicomTags.PatientID, QueryLevel.Patient, DicomVR.LO),
+        new(DicomTags.IssuerOfPatientID, QueryLevel.Patient, DicomVR.LO),
+        new(DicomTags.PatientName, QueryLevel.Patient, DicomVR.PN),
+        new(DicomTags.PatientBirthDate, QueryLevel.Patient, DicomVR.DA),
+        new(DicomTags.PatientSex, QueryLevel.Patient, DicomVR.CS),
+        new(DicomTags.StudyInstanceUID, QueryLevel.Study, DicomVR.UI),
+        new(DicomTags.StudyDate, QueryLevel.Study, DicomVR.DA),
+        new(DicomTags.StudyTime, QueryLevel.Study, DicomVR.TM),
+        new(DicomTags.AccessionNumber, QueryLevel.Study, DicomVR.SH),
+        new(DicomTags.StudyID, QueryLevel.Study, DicomVR.SH),
+        new(DicomTags.StudyDescription, QueryLevel.Study, DicomVR.LO),
+        new(DicomTags.ReferringPhysicianName, QueryLevel.Study, DicomVR.PN),
+        new(DicomTags.SeriesInstanceUID, QueryLevel.Series, DicomVR.UI),
+        new(DicomTags.Modality, QueryLevel.Series, DicomVR.CS),
+        new(DicomTags.SeriesNumber, QueryLevel.Series, DicomVR.IS),
+        new(DicomTags.SeriesDescription, QueryLevel.Series, DicomVR.LO),
+        new(DicomTags.BodyPartExamined, QueryLevel.Series, DicomVR.CS),
+        new(DicomTags.SOPInstanceUID, QueryLevel.Instance, DicomVR.UI),
+        new(DicomTags.SOPClassUID, QueryLevel.Instance, DicomVR.UI),
+        new(DicomTags.InstanceNumber, QueryLevel.Instance, DicomVR.IS),
+        new(DicomTags.NumberOfFrames, QueryLevel.Instance, DicomVR.IS),
+        new(DicomTags.Rows, QueryLevel.Instance, DicomVR.US),
+        new(DicomTags.Columns, QueryLevel.Instance, DicomVR.US),
     ];
 
     public static Column? Find(DicomTag tag) => All.FirstOrDefault(c => c.Tag == tag);

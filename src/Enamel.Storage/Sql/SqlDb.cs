@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Dapper;
 
 namespace Enamel.Storage.Sql;
 
@@ -10,7 +11,29 @@ namespace Enamel.Storage.Sql;
 /// </summary>
 internal sealed class SqlDb(SqlDialect dialect, SqlChange? change = null)
 {
+    // Rows are mapped by column name (Dapper): user_name fills UserName. Set once for the process, before any query.
+    static SqlDb() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
     public SqlDialect Dialect => dialect;
+
+    /// <summary>Rows mapped by column name onto <typeparamref name="T"/>'s properties; <paramref name="param"/> names the @parameters.</summary>
+    public async Task<List<T>> ListAsync<T>(string sql, object? param, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        return await ListAsync<T>(c, c.Transaction, sql, param, ct);
+    }
+
+    public static async Task<List<T>> ListAsync<T>(DbConnection c, DbTransaction? tx, string sql, object? param, CancellationToken ct) =>
+        (await c.QueryAsync<T>(new CommandDefinition(sql, param, tx ?? SqlChange.TransactionOf(c), cancellationToken: ct))).AsList();
+
+    public async Task<int> WriteAsync(string sql, object? param, CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        return await WriteAsync(c, c.Transaction, sql, param, ct);
+    }
+
+    public static Task<int> WriteAsync(DbConnection c, DbTransaction? tx, string sql, object? param, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(sql, param, tx ?? SqlChange.TransactionOf(c), cancellationToken: ct));
 
     public async Task<SqlLease> OpenAsync(CancellationToken ct)
     {
@@ -58,25 +81,12 @@ internal sealed class SqlDb(SqlDialect dialect, SqlChange? change = null)
         return await ExecuteAsync(c, c.Transaction, sql, ct, args);
     }
 
-    public async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken ct, params (string, object?)[] args)
-    {
-        await using var c = await OpenAsync(ct);
-        await using var cmd = Command(c, c.Transaction, sql, args);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<T>();
-        while (await r.ReadAsync(ct)) list.Add(read(r));
-        return list;
-    }
-
     /// <summary>A JSON array of integers, for <see cref="SqlDialect.InJsonIntegers"/> (one parameter for any number of keys).</summary>
     public static string JsonIntegers(IEnumerable<long> values) =>
         "[" + string.Join(',', values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + "]";
 
     public static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
     public static DateTimeOffset Time(string s) => DateTimeOffset.ParseExact(s, "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-    public static DateTimeOffset? TimeOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : Time(r.GetString(i));
-    public static string? StringOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-    public static long? LongOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
 }
 
 /// <summary>A connection for one store call: owned (closed at the end) or the change's (left open).</summary>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using Dapper;
 using Enamel.Core.Studies;
 using Enamel.Dicom;
 
@@ -13,6 +14,36 @@ public sealed partial class SqlStudyIndex
         [QueryLevel.Patient] = "p", [QueryLevel.Study] = "st", [QueryLevel.Series] = "se", [QueryLevel.Instance] = "i",
     };
 
+    /// <summary>The SQL column of each indexed attribute (<see cref="IndexedAttributes"/>), in the table of its level.</summary>
+    private static readonly Dictionary<DicomTag, string> ColumnNames = new()
+    {
+        [DicomTags.PatientID] = "patient_id",
+        [DicomTags.IssuerOfPatientID] = "issuer",
+        [DicomTags.PatientName] = "patient_name",
+        [DicomTags.PatientBirthDate] = "birth_date",
+        [DicomTags.PatientSex] = "sex",
+        [DicomTags.StudyInstanceUID] = "study_uid",
+        [DicomTags.StudyDate] = "study_date",
+        [DicomTags.StudyTime] = "study_time",
+        [DicomTags.AccessionNumber] = "accession",
+        [DicomTags.StudyID] = "study_id",
+        [DicomTags.StudyDescription] = "study_description",
+        [DicomTags.ReferringPhysicianName] = "referring_physician",
+        [DicomTags.SeriesInstanceUID] = "series_uid",
+        [DicomTags.Modality] = "modality",
+        [DicomTags.SeriesNumber] = "series_number",
+        [DicomTags.SeriesDescription] = "series_description",
+        [DicomTags.BodyPartExamined] = "body_part",
+        [DicomTags.SOPInstanceUID] = "sop_uid",
+        [DicomTags.SOPClassUID] = "sop_class_uid",
+        [DicomTags.InstanceNumber] = "instance_number",
+        [DicomTags.NumberOfFrames] = "frames",
+        [DicomTags.Rows] = "num_rows",
+        [DicomTags.Columns] = "num_columns",
+    };
+
+    private static string Sql(IndexedAttributes.Column column) => $"{Alias[column.Level]}.{ColumnNames[column.Tag]}";
+
     public async Task<IReadOnlyList<IReadOnlyDictionary<DicomTag, string>>> SearchAsync(StudyQuery query, CancellationToken ct)
     {
         if (query.Limit is < 1 or > 100_000) throw new InvalidQueryException($"limit {query.Limit} is out of range 1..100000");
@@ -20,16 +51,16 @@ public sealed partial class SqlStudyIndex
         var sql = new StringBuilder();
         var args = new List<(string, object)>();
         var columns = IndexedAttributes.ReturnedAt(query.Level).ToList();
-        sql.Append("SELECT ").AppendJoin(", ", columns.Select(c => $"{Alias[c.Level]}.{c.Name}"));
+        sql.Append("SELECT ").AppendJoin(", ", columns.Select(c => $"{Sql(c)} AS {ColumnNames[c.Tag]}"));
         if (query.Level == QueryLevel.Study)
         {
-            sql.Append($", (SELECT {dialect.StringAggregate("se2.modality")} FROM series se2 WHERE se2.study_pk = st.pk)");
-            sql.Append(", (SELECT count(*) FROM series se2 WHERE se2.study_pk = st.pk)");
-            sql.Append(", (SELECT count(*) FROM instances i2 JOIN series se2 ON i2.series_pk = se2.pk WHERE se2.study_pk = st.pk)");
+            sql.Append($", (SELECT {dialect.StringAggregate("se2.modality")} FROM series se2 WHERE se2.study_pk = st.pk) AS modalities_in_study");
+            sql.Append(", (SELECT count(*) FROM series se2 WHERE se2.study_pk = st.pk) AS study_series");
+            sql.Append(", (SELECT count(*) FROM instances i2 JOIN series se2 ON i2.series_pk = se2.pk WHERE se2.study_pk = st.pk) AS study_instances");
         }
         else if (query.Level == QueryLevel.Series)
         {
-            sql.Append(", (SELECT count(*) FROM instances i2 WHERE i2.series_pk = se.pk)");
+            sql.Append(", (SELECT count(*) FROM instances i2 WHERE i2.series_pk = se.pk) AS series_instances");
         }
         sql.Append(" FROM patients p");
         if (query.Level >= QueryLevel.Study) sql.Append(" JOIN studies st ON st.patient_pk = p.pk");
@@ -58,30 +89,31 @@ public sealed partial class SqlStudyIndex
                 ?? throw new InvalidQueryException($"{tag} {DicomDictionary.KeywordOf(tag)} is not a supported matching key");
             if (column.Level > query.Level)
                 throw new InvalidQueryException($"{DicomDictionary.KeywordOf(tag)} cannot be matched at {query.Level.ToString().ToLowerInvariant()} level");
-            sql.Append(" AND ").Append(Match($"{Alias[column.Level]}.{column.Name}", column.VR, value, query.FuzzyMatching, args));
+            sql.Append(" AND ").Append(Match(Sql(column), column.VR, value, query.FuzzyMatching, args));
         }
         sql.Append($" ORDER BY {Alias[query.Level]}.pk LIMIT @limit OFFSET @offset");
         args.Add(("@limit", query.Limit));
         args.Add(("@offset", query.Offset));
 
+        var parameters = new DynamicParameters();
+        foreach (var (name, value) in args) parameters.Add(name, value);
         await using var c = await OpenAsync(ct);
-        await using var cmd = Command(c, null, sql.ToString(), [.. args]);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
         var results = new List<IReadOnlyDictionary<DicomTag, string>>();
-        while (await r.ReadAsync(ct))
+        // Each value is read by its column name (the SELECT names every column), never by position.
+        foreach (IDictionary<string, object?> r in await c.Connection.QueryAsync(new CommandDefinition(sql.ToString(), parameters, c.Transaction, cancellationToken: ct)))
         {
+            static string Count(object? v) => Convert.ToInt64(v, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
             var row = new Dictionary<DicomTag, string>();
-            for (int i = 0; i < columns.Count; i++) row[columns[i].Tag] = r.GetString(i);
-            int extra = columns.Count;
+            foreach (var column in columns) row[column.Tag] = (string)r[ColumnNames[column.Tag]]!;
             if (query.Level == QueryLevel.Study)
             {
-                row[DicomTags.ModalitiesInStudy] = r.IsDBNull(extra) ? "" : r.GetString(extra).Replace(',', '\\');
-                row[DicomTags.NumberOfStudyRelatedSeries] = Convert.ToInt64(r.GetValue(extra + 1), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
-                row[DicomTags.NumberOfStudyRelatedInstances] = Convert.ToInt64(r.GetValue(extra + 2), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+                row[DicomTags.ModalitiesInStudy] = r["modalities_in_study"] is string m ? m.Replace(',', '\\') : "";
+                row[DicomTags.NumberOfStudyRelatedSeries] = Count(r["study_series"]);
+                row[DicomTags.NumberOfStudyRelatedInstances] = Count(r["study_instances"]);
             }
             else if (query.Level == QueryLevel.Series)
             {
-                row[DicomTags.NumberOfSeriesRelatedInstances] = Convert.ToInt64(r.GetValue(extra), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+                row[DicomTags.NumberOfSeriesRelatedInstances] = Count(r["series_instances"]);
             }
             results.Add(row);
         }

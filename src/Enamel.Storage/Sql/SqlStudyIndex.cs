@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Dapper;
 using Enamel.Core.Blobs;
 using Enamel.Core.Keys;
 using Enamel.Core.Studies;
@@ -30,12 +31,31 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
 
     private static async Task<PatientRecord?> FindPatientAsync(DbConnection c, DbTransaction? tx, string patientId, string issuer, CancellationToken ct)
     {
-        await using var cmd = Command(c, tx, "SELECT pk, patient_id, issuer, patient_name, birth_date, data_key, clinic FROM patients WHERE patient_id = @id AND issuer = @issuer",
-            ("@id", patientId), ("@issuer", issuer));
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return null;
-        return new PatientRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
-            new DataKeyId(Guid.ParseExact(r.GetString(5), "N")), r.GetString(6));
+        var rows = await SqlDb.ListAsync<PatientRow>(c, tx,
+            "SELECT pk, patient_id, issuer, patient_name, birth_date, data_key, clinic FROM patients WHERE patient_id = @patientId AND issuer = @issuer",
+            new { patientId, issuer }, ct);
+        return rows.SingleOrDefault()?.ToRecord();
+    }
+
+    /// <summary>A patients row, mapped by column name.</summary>
+    private sealed class PatientRow
+    {
+        public long Pk { get; init; }
+        public string PatientId { get; init; } = "";
+        public string Issuer { get; init; } = "";
+        public string PatientName { get; init; } = "";
+        public string BirthDate { get; init; } = "";
+        public string DataKey { get; init; } = "";
+        public string Clinic { get; init; } = "";
+
+        public PatientRecord ToRecord() => new(Pk, PatientId, Issuer, PatientName, BirthDate, new DataKeyId(Guid.ParseExact(DataKey, "N")), Clinic);
+    }
+
+    /// <summary>The owner (patient key and clinic) of a patient or study, mapped by column name.</summary>
+    private sealed class OwnerRow
+    {
+        public long Pk { get; init; }
+        public string Clinic { get; init; } = "";
     }
 
     private const string InstanceSelect = """
@@ -43,59 +63,54 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
         FROM instances i JOIN series se ON i.series_pk = se.pk JOIN studies st ON se.study_pk = st.pk
         """;
 
+    /// <summary>A row of <see cref="InstanceSelect"/>, mapped by column name.</summary>
+    private sealed class InstanceRow
+    {
+        public string SopUid { get; init; } = "";
+        public string SopClassUid { get; init; } = "";
+        public string StudyUid { get; init; } = "";
+        public string SeriesUid { get; init; } = "";
+        public string BlobId { get; init; } = "";
+        public long BlobLength { get; init; }
+        public string Sha256 { get; init; } = "";
+        public string TransferSyntax { get; init; } = "";
+        public string DataKey { get; init; } = "";
+
+        public StoredInstance ToInstance() =>
+            new(SopUid, SopClassUid, StudyUid, SeriesUid, new StoredBlob(new BlobId(BlobId), BlobLength, Sha256, TransferSyntax),
+                new DataKeyId(Guid.ParseExact(DataKey, "N")));
+    }
+
     public async Task<StudyPatient?> FindPatientByKeyAsync(long patientKey, CancellationToken ct)
     {
-        await using var c = await OpenAsync(ct);
-        await using var cmd = Command(c, null, "SELECT pk, clinic FROM patients WHERE pk = @pk", ("@pk", patientKey));
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? new StudyPatient(r.GetInt64(0), r.GetString(1)) : null;
+        var rows = await db.ListAsync<OwnerRow>("SELECT pk, clinic FROM patients WHERE pk = @patientKey", new { patientKey }, ct);
+        return rows.SingleOrDefault() is { } r ? new StudyPatient(r.Pk, r.Clinic) : null;
     }
 
     public async Task<StudyPatient?> FindStudyPatientAsync(string studyInstanceUid, CancellationToken ct)
     {
-        await using var c = await OpenAsync(ct);
-        await using var cmd = Command(c, null, "SELECT p.pk, p.clinic FROM studies st JOIN patients p ON st.patient_pk = p.pk WHERE st.study_uid = @uid",
-            ("@uid", studyInstanceUid));
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? new StudyPatient(r.GetInt64(0), r.GetString(1)) : null;
+        var rows = await db.ListAsync<OwnerRow>("SELECT p.pk, p.clinic FROM studies st JOIN patients p ON st.patient_pk = p.pk WHERE st.study_uid = @studyInstanceUid",
+            new { studyInstanceUid }, ct);
+        return rows.SingleOrDefault() is { } r ? new StudyPatient(r.Pk, r.Clinic) : null;
     }
 
     public async Task<StoredInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken ct)
     {
-        await using var c = await OpenAsync(ct);
-        await using var cmd = Command(c, null, InstanceSelect + " WHERE i.sop_uid = @uid", ("@uid", sopInstanceUid));
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? ReadInstance(r) : null;
+        return (await db.ListAsync<InstanceRow>(InstanceSelect + " WHERE i.sop_uid = @sopInstanceUid", new { sopInstanceUid }, ct)).SingleOrDefault()?.ToInstance();
     }
 
     public async Task<IReadOnlyList<StoredInstance>> ListInstancesAsync(string studyUid, string? seriesUid, string? sopInstanceUid, CancellationToken ct)
     {
-        var sql = InstanceSelect + " WHERE st.study_uid = @study";
-        var args = new List<(string, object)> { ("@study", studyUid) };
-        if (seriesUid is not null) { sql += " AND se.series_uid = @series"; args.Add(("@series", seriesUid)); }
-        if (sopInstanceUid is not null) { sql += " AND i.sop_uid = @sop"; args.Add(("@sop", sopInstanceUid)); }
+        var sql = InstanceSelect + " WHERE st.study_uid = @studyUid";
+        if (seriesUid is not null) sql += " AND se.series_uid = @seriesUid";
+        if (sopInstanceUid is not null) sql += " AND i.sop_uid = @sopInstanceUid";
         sql += " ORDER BY se.pk, i.pk";
-        await using var c = await OpenAsync(ct);
-        await using var cmd = Command(c, null, sql, [.. args]);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<StoredInstance>();
-        while (await r.ReadAsync(ct)) list.Add(ReadInstance(r));
-        return list;
+        return [.. (await db.ListAsync<InstanceRow>(sql, new { studyUid, seriesUid, sopInstanceUid }, ct)).Select(r => r.ToInstance())];
     }
-
-    private static StoredInstance ReadInstance(DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
-            new StoredBlob(new BlobId(r.GetString(4)), r.GetInt64(5), r.GetString(6), r.GetString(7)),
-            new DataKeyId(Guid.ParseExact(r.GetString(8), "N")));
 
     public async Task<IReadOnlySet<long>> ListPatientKeysAsync(string clinic, CancellationToken ct)
     {
-        await using var c = await OpenAsync(ct);
-        await using var cmd = Command(c, null, "SELECT pk FROM patients WHERE clinic = @clinic", ("@clinic", clinic));
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var keys = new HashSet<long>();
-        while (await r.ReadAsync(ct)) keys.Add(r.GetInt64(0));
-        return keys;
+        return new HashSet<long>(await db.ListAsync<long>("SELECT pk FROM patients WHERE clinic = @clinic", new { clinic }, ct));
     }
 
     public async Task<bool> MovePatientAsync(long patientKey, string clinic, CancellationToken ct)
@@ -217,19 +232,13 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
     public async IAsyncEnumerable<StoredInstance> ListAllInstancesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);
-        await using var cmd = Command(c, null, InstanceSelect + " ORDER BY i.pk");
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) yield return ReadInstance(r);
+        await foreach (var row in c.Connection.QueryUnbufferedAsync<InstanceRow>(InstanceSelect + " ORDER BY i.pk", transaction: c.Transaction).WithCancellation(ct))
+            yield return row.ToInstance();
     }
 
     public async Task<IReadOnlySet<string>> ReferencedBlobIdsAsync(CancellationToken ct)
     {
-        await using var c = await OpenAsync(ct);
-        await using var cmd = Command(c, null, "SELECT blob_id FROM instances UNION SELECT blob_id FROM instance_versions");
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        while (await r.ReadAsync(ct)) set.Add(r.GetString(0));
-        return set;
+        return new HashSet<string>(await db.ListAsync<string>("SELECT blob_id FROM instances UNION SELECT blob_id FROM instance_versions", null, ct), StringComparer.Ordinal);
     }
 
     private static string Text(int? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "";
