@@ -1,6 +1,6 @@
-using Enamel.Core.Records;
 using System.Security.Cryptography;
 using Enamel.Core.Audit;
+using Enamel.Core.Records;
 
 namespace Enamel.Core.Access;
 

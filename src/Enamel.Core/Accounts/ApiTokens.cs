@@ -1,7 +1,7 @@
-using Enamel.Core.Records;
 using System.Security.Cryptography;
 using Enamel.Core.Access;
 using Enamel.Core.Audit;
+using Enamel.Core.Records;
 
 namespace Enamel.Core.Accounts;
 
