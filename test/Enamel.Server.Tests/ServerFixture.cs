@@ -77,7 +77,7 @@ public class ServerFixture : IAsyncLifetime
     public async Task<string> CreateTokenAsync(string role, string userName, string[] scope, string clinic = "main")
     {
         var s = Folder.Security;
-        var accounts = new Enamel.Core.Accounts.UserAccounts(s.Users, s.Sessions, s.Roles, new Enamel.Core.Accounts.PasswordHasher(), Folder.Secrets, s.Audit, TimeProvider.System);
+        var accounts = new Enamel.Core.Accounts.UserAccounts(s.Users, s.Roles, new Enamel.Core.Accounts.PasswordHasher(), Folder.Secrets, s.Changes, TimeProvider.System);
         var (user, _) = await accounts.CreateAsync(userName, userName, [role], new HashSet<string> { clinic }, "test", default);
         var tokens = app!.Services.GetRequiredService<Enamel.Core.Accounts.ApiTokens>();
         var (secret, _) = await tokens.CreateAsync(user, "test", scope.Select(Enamel.Core.Access.Operation.Parse).ToHashSet(), TimeSpan.FromDays(1), default);

@@ -39,7 +39,7 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
     private Task AppendAsync(Actor actor, string? role, Operation operation, ResourceScope resource, AuditOutcome outcome, Purpose purpose,
         string detail, CancellationToken ct) =>
         audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actor.UserId, role ?? string.Join(',', actor.Roles), resource.PatientKey,
-            resource.Object.Length > 0 ? $"{operation.Category} {resource.Object}" : operation.Category.ToString(), operation.Action.ToString(),
+            AuditObject.Record(operation.Category, resource.Object), AuditAction.Of(operation.Action),
             outcome, PurposeCodes.Code(purpose), actor.Source) { Detail = detail }, ct);
 
     /// <summary>
@@ -54,7 +54,7 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
         var result = await EvaluateSearchAsync(actor, operation, purpose, ct);
         var decision = result.Decision;
         await audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actor.UserId, decision.Role ?? string.Join(',', actor.Roles), null,
-            $"{operation.Category} search {search}".TrimEnd(), operation.Action.ToString(),
+            AuditObject.Record(operation.Category, $"search {search}".TrimEnd()), AuditAction.Of(operation.Action),
             decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied, PurposeCodes.Code(purpose), actor.Source)
         { Detail = decision.Allowed ? $"{decision.Rule}: {result.Reach}" : decision.Rule }, ct);
         return result;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Enamel.Core.Audit;
+using Enamel.Core.Records;
 
 namespace Enamel.Core.Access;
 
@@ -10,7 +11,7 @@ namespace Enamel.Core.Access;
 /// present: an interactive sign-in (never an API token, which a script or a leaked secret could use) that has just proven
 /// its second factor again (<see cref="SecondFactorProof"/>, at most <see cref="SecondFactorFreshness"/> old).
 /// </summary>
-public sealed class BreakGlass(IRoleCatalog roles, IBreakGlassStore store, IAuditLog audit, TimeProvider time)
+public sealed class BreakGlass(IRoleCatalog roles, IUnitOfWork changes, TimeProvider time)
 {
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(1);
     public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(4);
@@ -32,14 +33,17 @@ public sealed class BreakGlass(IRoleCatalog roles, IBreakGlassStore store, IAudi
         else if (!await HasClinicalRoleAsync(actor, ct)) refusal = "no-clinical-role";
 
         BreakGlassGrant? grant = null;
+        // The grant and its audit entry commit together: no grant without its entry in the trail.
+        await using var change = await changes.BeginAsync(ct);
         if (refusal is null)
         {
             grant = new BreakGlassGrant(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), actor.UserId, patientKey, reason, now, now + length);
-            await store.AddAsync(grant, ct);
+            await change.BreakGlass.AddAsync(grant, ct);
         }
-        await audit.AppendAsync(new AuditEvent(now, actor.UserId, string.Join(',', actor.Roles), patientKey, "break-glass grant", "BreakGlass",
+        await change.AuditAsync(new AuditEvent(now, actor.UserId, string.Join(',', actor.Roles), patientKey, AuditObject.BreakGlassGrant(null), AuditAction.BreakGlass,
             grant is null ? AuditOutcome.Denied : AuditOutcome.Success, PurposeCodes.Code(Purpose.Emergency), actor.Source)
         { Detail = grant is null ? refusal! : $"grant {grant.Id} until {AuditChain.FormatTime(grant.Expires)}; privacy officer review pending" }, ct);
+        await change.CommitAsync(ct);
         return new BreakGlassResult(grant, refusal);
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Enamel.Core.Access;
 using Enamel.Core.Audit;
+using Enamel.Core.Records;
 
 namespace Enamel.Core.Accounts;
 
@@ -8,7 +9,7 @@ namespace Enamel.Core.Accounts;
 /// API tokens for scripts and integrations: a 256-bit secret shown once ("ent_…"), stored as SHA-256, scoped to a set of
 /// operations (the policy still applies the user's roles: a token never grants more than its user has), expiring and revocable.
 /// </summary>
-public sealed class ApiTokens(IApiTokenStore store, IUserStore users, IAuditLog audit, AccountOptions options, TimeProvider time)
+public sealed class ApiTokens(IApiTokenStore store, IUserStore users, IUnitOfWork changes, AccountOptions options, TimeProvider time)
 {
     public async Task<(string Secret, ApiTokenRecord Token)> CreateAsync(User user, string name, IReadOnlySet<Operation> scope, TimeSpan? lifetime,
         CancellationToken ct, string? byUserId = null)
@@ -20,8 +21,10 @@ public sealed class ApiTokens(IApiTokenStore store, IUserStore users, IAuditLog 
         var secret = SecretToken.New("ent_");
         var now = time.GetUtcNow();
         var token = new ApiTokenRecord(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), SecretToken.Hash(secret), user.Id, name, scope, now, now + life);
-        await store.AddAsync(token, ct);
-        await AuditAsync(byUserId ?? user.Id, "TokenCreate", token.Id, ct);
+        await using var change = await changes.BeginAsync(ct);
+        await change.Tokens.AddAsync(token, ct);
+        await change.AuditAsync(TokenEvent(byUserId ?? user.Id, AuditAction.TokenCreate, token.Id), ct);
+        await change.CommitAsync(ct);
         return (secret, token);
     }
 
@@ -36,11 +39,13 @@ public sealed class ApiTokens(IApiTokenStore store, IUserStore users, IAuditLog 
 
     public async Task<bool> RevokeAsync(string tokenId, string byUserId, CancellationToken ct)
     {
-        bool revoked = await store.RevokeAsync(tokenId, time.GetUtcNow(), ct);
-        if (revoked) await AuditAsync(byUserId, "TokenRevoke", tokenId, ct);
-        return revoked;
+        await using var change = await changes.BeginAsync(ct);
+        if (!await change.Tokens.RevokeAsync(tokenId, time.GetUtcNow(), ct)) return false;
+        await change.AuditAsync(TokenEvent(byUserId, AuditAction.TokenRevoke, tokenId), ct);
+        await change.CommitAsync(ct);
+        return true;
     }
 
-    private Task AuditAsync(string actorId, string action, string tokenId, CancellationToken ct) =>
-        audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actorId, "", null, $"api token {tokenId}", action, AuditOutcome.Success, "", ""), ct);
+    private AuditEvent TokenEvent(string actorId, AuditAction action, string tokenId) =>
+        new(time.GetUtcNow(), actorId, "", null, AuditObject.ApiToken(tokenId), action, AuditOutcome.Success, "", "");
 }

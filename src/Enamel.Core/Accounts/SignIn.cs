@@ -146,5 +146,5 @@ public sealed class SignIn(IUserStore users, Sessions sessions, PasswordHasher h
     }
 
     private Task AuditAsync(string actorId, AuditOutcome outcome, string detail, string source, CancellationToken ct) =>
-        audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actorId, "", null, "session", "Login", outcome, "", source) { Detail = detail }, ct);
+        audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actorId, "", null, AuditObject.Session, AuditAction.Login, outcome, "", source) { Detail = detail }, ct);
 }

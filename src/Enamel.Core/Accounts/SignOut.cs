@@ -30,5 +30,5 @@ public sealed class SignOut(Sessions sessions, IAuditLog audit, TimeProvider tim
     }
 
     private Task AuditAsync(string actorId, string detail, string source, CancellationToken ct) =>
-        audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actorId, "", null, "session", "Logout", AuditOutcome.Success, "", source) { Detail = detail }, ct);
+        audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actorId, "", null, AuditObject.Session, AuditAction.Logout, AuditOutcome.Success, "", source) { Detail = detail }, ct);
 }

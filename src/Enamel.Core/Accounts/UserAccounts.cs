@@ -1,15 +1,16 @@
 using System.Security.Cryptography;
 using Enamel.Core.Access;
 using Enamel.Core.Audit;
+using Enamel.Core.Records;
 
 namespace Enamel.Core.Accounts;
 
 /// <summary>
 /// Account administration: create (with a one-time random password), disable, reset the second factor, enrol TOTP,
-/// and the first-start bootstrap of the admin account. Each change is audited by the acting user's id.
+/// and the first-start bootstrap of the admin account. Each change is audited by the acting user's id, in the same
+/// transaction as the change (<see cref="IUnitOfWork"/>).
 /// </summary>
-public sealed class UserAccounts(IUserStore users, ISessionStore sessions, IRoleCatalog roles, PasswordHasher hasher, SecretProtector secrets,
-    IAuditLog audit, TimeProvider time)
+public sealed class UserAccounts(IUserStore users, IRoleCatalog roles, PasswordHasher hasher, SecretProtector secrets, IUnitOfWork changes, TimeProvider time)
 {
     public const string BootstrapUserName = "admin";
     private const string PasswordAlphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -53,11 +54,12 @@ public sealed class UserAccounts(IUserStore users, ISessionStore sessions, IRole
             PatientKey = link.Own,
             Dependants = link.Dependants,
         };
-        if (!await users.AddAsync(user, ct)) return (user, null);
-        await AuditAsync(byUserId, "UserCreate", user.Id, ct);
+        await using var change = await changes.BeginAsync(ct);
+        if (!await change.Users.AddAsync(user, ct)) return (user, null);
+        await change.AuditAsync(UserEvent(byUserId, AuditAction.UserCreate, user.Id), ct);
         foreach (var patient in link.All)
-            await audit.AppendAsync(new AuditEvent(time.GetUtcNow(), byUserId, "", patient, $"user {user.Id}", "UserLink", AuditOutcome.Success, "", "")
-                { Detail = patient == link.Own ? "own-record" : "dependant" }, ct);
+            await change.AuditAsync(UserEvent(byUserId, AuditAction.UserLink, user.Id) with { PatientKey = patient, Detail = patient == link.Own ? "own-record" : "dependant" }, ct);
+        await change.CommitAsync(ct);
         return (user, password);
     }
 
@@ -72,9 +74,12 @@ public sealed class UserAccounts(IUserStore users, ISessionStore sessions, IRole
     public async Task SetPasswordAsync(User user, string newPassword, CancellationToken ct)
     {
         if (newPassword.Length < 12) throw new ArgumentException("a password has at least 12 characters", nameof(newPassword));
-        await users.UpdateAsync(user with { PasswordHash = hasher.Hash(newPassword), MustChangePassword = false, FailedLogins = 0, LockedUntil = null }, ct);
-        await sessions.DeleteAllForUserAsync(user.Id, ct);
-        await AuditAsync(user.Id, "PasswordChange", user.Id, ct);
+        var hash = hasher.Hash(newPassword);
+        await using var change = await changes.BeginAsync(ct);
+        await change.Users.UpdateAsync(user with { PasswordHash = hash, MustChangePassword = false, FailedLogins = 0, LockedUntil = null }, ct);
+        await change.Sessions.DeleteAllForUserAsync(user.Id, ct);
+        await change.AuditAsync(UserEvent(user.Id, AuditAction.PasswordChange, user.Id), ct);
+        await change.CommitAsync(ct);
     }
 
     /// <summary>
@@ -86,8 +91,9 @@ public sealed class UserAccounts(IUserStore users, ISessionStore sessions, IRole
         if (newPassword.Length < 12) throw new ArgumentException("a password has at least 12 characters", nameof(newPassword));
         if (!hasher.Verify(currentPassword, user.PasswordHash))
         {
-            await audit.AppendAsync(new AuditEvent(time.GetUtcNow(), user.Id, "", null, $"user {user.Id}", "PasswordChange", AuditOutcome.Failure, "", "")
-                { Detail = "bad-current-password" }, ct);
+            await using var change = await changes.BeginAsync(ct);
+            await change.AuditAsync(UserEvent(user.Id, AuditAction.PasswordChange, user.Id) with { Outcome = AuditOutcome.Failure, Detail = "bad-current-password" }, ct);
+            await change.CommitAsync(ct);
             return false;
         }
         await SetPasswordAsync(user, newPassword, ct);
@@ -97,18 +103,22 @@ public sealed class UserAccounts(IUserStore users, ISessionStore sessions, IRole
     /// <summary>Disables the account and ends its sessions (its API tokens stop working too).</summary>
     public async Task DisableAsync(User user, string byUserId, CancellationToken ct)
     {
-        await users.UpdateAsync(user with { Disabled = true }, ct);
-        await sessions.DeleteAllForUserAsync(user.Id, ct);
-        await AuditAsync(byUserId, "UserDisable", user.Id, ct);
+        await using var change = await changes.BeginAsync(ct);
+        await change.Users.UpdateAsync(user with { Disabled = true }, ct);
+        await change.Sessions.DeleteAllForUserAsync(user.Id, ct);
+        await change.AuditAsync(UserEvent(byUserId, AuditAction.UserDisable, user.Id), ct);
+        await change.CommitAsync(ct);
     }
 
     /// <summary>Removes the TOTP secret and recovery codes (a lost phone); the user enrols again at next sign-in.</summary>
     public async Task ResetMfaAsync(User user, string byUserId, CancellationToken ct)
     {
-        await users.UpdateAsync(user with { TotpSecret = null, TotpLastStep = 0 }, ct);
-        await users.ReplaceRecoveryCodesAsync(user.Id, [], ct);
-        await sessions.DeleteAllForUserAsync(user.Id, ct);
-        await AuditAsync(byUserId, "MfaReset", user.Id, ct);
+        await using var change = await changes.BeginAsync(ct);
+        await change.Users.UpdateAsync(user with { TotpSecret = null, TotpLastStep = 0 }, ct);
+        await change.Users.ReplaceRecoveryCodesAsync(user.Id, [], ct);
+        await change.Sessions.DeleteAllForUserAsync(user.Id, ct);
+        await change.AuditAsync(UserEvent(byUserId, AuditAction.MfaReset, user.Id), ct);
+        await change.CommitAsync(ct);
     }
 
     /// <summary>Stores the secret once the user proved their app has it (a valid code); returns the recovery codes to show once.</summary>
@@ -116,12 +126,14 @@ public sealed class UserAccounts(IUserStore users, ISessionStore sessions, IRole
     {
         if (new TotpAuthenticator(time).Verify(secret, code, 0) is not { } step) return null;
         var codes = RecoveryCodes.Generate();
-        await users.UpdateAsync(user with { TotpSecret = secrets.Protect(secret), TotpLastStep = step }, ct);
-        await users.ReplaceRecoveryCodesAsync(user.Id, [.. codes.Select(RecoveryCodes.Hash)], ct);
-        await AuditAsync(user.Id, "MfaEnrol", user.Id, ct);
+        await using var change = await changes.BeginAsync(ct);
+        await change.Users.UpdateAsync(user with { TotpSecret = secrets.Protect(secret), TotpLastStep = step }, ct);
+        await change.Users.ReplaceRecoveryCodesAsync(user.Id, [.. codes.Select(RecoveryCodes.Hash)], ct);
+        await change.AuditAsync(UserEvent(user.Id, AuditAction.MfaEnrol, user.Id), ct);
+        await change.CommitAsync(ct);
         return codes;
     }
 
-    private Task AuditAsync(string actorId, string action, string userId, CancellationToken ct) =>
-        audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actorId, "", null, $"user {userId}", action, AuditOutcome.Success, "", ""), ct);
+    private AuditEvent UserEvent(string actorId, AuditAction action, string userId) =>
+        new(time.GetUtcNow(), actorId, "", null, AuditObject.User(userId), action, AuditOutcome.Success, "", "");
 }

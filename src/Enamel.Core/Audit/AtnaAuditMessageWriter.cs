@@ -30,7 +30,7 @@ public static class AtnaAuditMessageWriter
         w.WriteAttributeString("EventOutcomeIndicator", AuditCoding.OutcomeCode(e.Outcome));
         if (e.Detail.Length > 0) w.WriteAttributeString("EventOutcomeDescription", e.Detail);
         Code(w, "EventID", eventCode, "DCM", eventDisplay);
-        Code(w, "EventTypeCode", e.Action, "urn:enamel:audit-action", e.Action);
+        Code(w, "EventTypeCode", e.Action.Text, "urn:enamel:audit-action", e.Action.Text);
         if (e.Purpose.Length > 0) Code(w, "PurposeOfUse", e.Purpose, "2.16.840.1.113883.5.8", e.Purpose);
         w.WriteEndElement();
 
@@ -59,7 +59,7 @@ public static class AtnaAuditMessageWriter
             Code(w, "ParticipantObjectIDTypeCode", "2", "RFC-3881", "Patient Number");
             w.WriteEndElement();
         }
-        if (e.Object.Length > 0)
+        if (e.Object.Text.Length > 0)
         {
             var (id, code, system, display) = AuditCoding.ObjectId(e.Object);
             w.WriteStartElement("ParticipantObjectIdentification");
@@ -67,7 +67,7 @@ public static class AtnaAuditMessageWriter
             w.WriteAttributeString("ParticipantObjectTypeCode", "2");
             w.WriteAttributeString("ParticipantObjectTypeCodeRole", "4");
             Code(w, "ParticipantObjectIDTypeCode", code, system, display);
-            if (id != e.Object) w.WriteElementString("ParticipantObjectName", e.Object);
+            if (id != e.Object.Text) w.WriteElementString("ParticipantObjectName", e.Object.Text);
             w.WriteEndElement();
         }
         w.WriteEndElement();

@@ -26,7 +26,7 @@ public static class AuditChain
         string[] fields =
         [
             sequence.ToString(CultureInfo.InvariantCulture), FormatTime(e.Time), e.ActorId, e.ActorRole,
-            e.PatientKey?.ToString(CultureInfo.InvariantCulture) ?? "", e.Object, e.Action, e.Outcome.ToString(), e.Purpose, e.Source, e.Detail,
+            e.PatientKey?.ToString(CultureInfo.InvariantCulture) ?? "", e.Object.Text, e.Action.Text, e.Outcome.ToString(), e.Purpose, e.Source, e.Detail,
         ];
         Span<byte> length = stackalloc byte[4];
         foreach (var f in fields)

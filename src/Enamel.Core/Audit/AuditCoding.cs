@@ -8,24 +8,9 @@ namespace Enamel.Core.Audit;
 /// </summary>
 public static class AuditCoding
 {
-    public static (string Code, string Display) EventId(string action) => action switch
-    {
-        "Export" or "Share" => ("110106", "Export"),
-        "Login" or "Logout" => ("110114", "User Authentication"),
-        "BreakGlass" or "BreakGlassReview" or "KeyRotate" => ("110113", "Security Alert"),
-        "UserCreate" or "UserLink" or "RoleDefine" or "UserDisable" or "MfaReset" or "MfaEnrol" or "PasswordChange" or "TokenCreate" or "TokenRevoke"
-            => ("110137", "User Security Attributes Changed"),
-        _ => ("110110", "Patient Record"),
-    };
+    public static (string Code, string Display) EventId(AuditAction action) => (action.EventCode, action.EventDisplay);
 
-    public static string ActionCode(string action) => action switch
-    {
-        "Create" => "C",
-        "Read" or "Export" => "R",
-        "Amend" => "U",
-        "Dispose" => "D",
-        _ => "E",
-    };
+    public static string ActionCode(AuditAction action) => action.ActionCode;
 
     public static string OutcomeCode(AuditOutcome outcome) => outcome switch
     {
@@ -35,16 +20,24 @@ public static class AuditCoding
     };
 
     /// <summary>
-    /// How an audited object is identified: "… study UID" by its Study Instance UID (DCM 110180), anything else
-    /// ("user ID", "api token ID", "session") by Enamel's own object kind (the first word) and the whole text.
+    /// How an audited object is identified: a study by its Study Instance UID (DCM 110180), anything else by Enamel's own
+    /// object kind and the object's stored text (a record by its category).
     /// </summary>
-    public static (string Id, string Code, string System, string Display) ObjectId(string obj)
+    public static (string Id, string Code, string System, string Display) ObjectId(AuditObject obj)
     {
-        var words = obj.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        int study = Array.IndexOf(words, "study");
-        if (study >= 0 && study == words.Length - 2) return (words[^1], "110180", "DCM", "Study Instance UID");
-        var kind = words.Length > 0 ? words[0] : "object";
-        return (obj, kind, "urn:enamel:object-type", kind);
+        if (obj.Kind == AuditObjectKind.Study) return (obj.Id, "110180", "DCM", "Study Instance UID");
+        var kind = obj.Kind switch
+        {
+            AuditObjectKind.User => "user",
+            AuditObjectKind.ApiToken => "api-token",
+            AuditObjectKind.Session => "session",
+            AuditObjectKind.Role => "role",
+            AuditObjectKind.MasterKey => "master-key",
+            AuditObjectKind.BreakGlassGrant => "break-glass-grant",
+            // A record: its category, the first word of the text (as the policy formats it).
+            _ => obj.Text.Split(' ', 2)[0] is { Length: > 0 } first ? first : "object",
+        };
+        return (obj.Text, kind, "urn:enamel:object-type", kind);
     }
 
     /// <summary>Network access point type: 2 for an IP address, 1 for a machine name or AE title.</summary>

@@ -35,9 +35,9 @@ public sealed record AuditQuery
             && (ActorId is null || e.ActorId == ActorId)
             && (PatientKey is null || e.PatientKey == PatientKey)
             && (PatientKeys is null || (e.PatientKey is { } key && PatientKeys.Contains(key)))
-            && (Action is null || e.Action == Action)
+            && (Action is null || e.Action.Text == Action)
             && (Outcome is null || e.Outcome == Outcome)
-            && (ObjectPrefix is null || e.Object.StartsWith(ObjectPrefix, StringComparison.Ordinal))
+            && (ObjectPrefix is null || e.Object.Text.StartsWith(ObjectPrefix, StringComparison.Ordinal))
             && (Since is null || e.Time >= Since)
             && (Until is null || e.Time < Until);
     }

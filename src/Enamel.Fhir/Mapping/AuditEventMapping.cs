@@ -31,7 +31,7 @@ public static class AuditEventMapping
         {
             Id = record.Sequence.ToString(CultureInfo.InvariantCulture),
             Type = new Coding(Dcm, eventCode, eventDisplay),
-            Subtype = [new Coding(ActionSystem, e.Action)],
+            Subtype = [new Coding(ActionSystem, e.Action.Text)],
             Action = Enum.Parse<FhirAuditEvent.AuditEventAction>(AuditCoding.ActionCode(e.Action)),
             Recorded = e.Time.ToUniversalTime(),
             Outcome = Outcome(e.Outcome),
@@ -53,10 +53,10 @@ public static class AuditEventMapping
                 Type = new Coding(EntityType, "1", "Person"),
                 Role = new Coding(ObjectRole, "1", "Patient"),
             });
-        if (e.Object.Length > 0)
+        if (e.Object.Text.Length > 0)
             fhir.Entity.Add(new FhirAuditEvent.EntityComponent
             {
-                What = new ResourceReference { Display = e.Object },
+                What = new ResourceReference { Display = e.Object.Text },
                 Type = new Coding(EntityType, "2", "System Object"),
             });
         return fhir;

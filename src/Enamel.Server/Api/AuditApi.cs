@@ -93,8 +93,8 @@ internal static class AuditApi
                 w.WriteString("actor", e.ActorId);
                 w.WriteString("role", e.ActorRole);
                 if (e.PatientKey is { } p) w.WriteNumber("patientKey", p); else w.WriteNull("patientKey");
-                w.WriteString("object", e.Object);
-                w.WriteString("action", e.Action);
+                w.WriteString("object", e.Object.Text);
+                w.WriteString("action", e.Action.Text);
                 w.WriteString("outcome", e.Outcome.ToString());
                 w.WriteString("purpose", e.Purpose);
                 w.WriteString("source", e.Source);

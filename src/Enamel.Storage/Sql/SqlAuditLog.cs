@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Dapper;
 using Enamel.Core.Audit;
 
 namespace Enamel.Storage.Sql;
@@ -19,7 +20,7 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
     public async Task<AuditRecord> AppendAsync(AuditEvent auditEvent, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         var record = await AppendAsync(c, tx, auditEvent, ct);
         await tx.CommitAsync(ct);
         return record;
@@ -34,7 +35,7 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
             INSERT INTO audit_log (seq, time, actor_id, actor_role, patient_key, object, action, outcome, purpose, source, detail, hash)
             VALUES (@seq, @time, @actor, @role, @patient, @object, @action, @outcome, @purpose, @source, @detail, @hash)
             """, ct, ("@seq", seq), ("@time", AuditChain.FormatTime(e.Time)), ("@actor", e.ActorId), ("@role", e.ActorRole), ("@patient", e.PatientKey),
-            ("@object", e.Object), ("@action", e.Action), ("@outcome", e.Outcome.ToString()), ("@purpose", e.Purpose), ("@source", e.Source),
+            ("@object", e.Object.Text), ("@action", e.Action.Text), ("@outcome", e.Outcome.ToString()), ("@purpose", e.Purpose), ("@source", e.Source),
             ("@detail", e.Detail), ("@hash", Convert.ToHexStringLower(hash)));
         await SqlDb.ExecuteAsync(connection, transaction, "UPDATE audit_head SET hash = @hash WHERE id = 1", ct, ("@hash", Convert.ToHexStringLower(hash)));
         if (seq % CheckpointInterval == 0) await InsertCheckpointAsync(connection, transaction, seq, hash, ct);
@@ -44,7 +45,7 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
     public async Task<AuditCheckpoint?> CheckpointAsync(CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         var (seq, hash) = await LockHeadAsync(c, tx, advance: false, ct);
         AuditCheckpoint? checkpoint = null;
         if (seq > 0)
@@ -59,12 +60,18 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
 
     private static async Task<(long Seq, byte[] Hash)> LockHeadAsync(DbConnection c, DbTransaction tx, bool advance, CancellationToken ct)
     {
-        await using var cmd = SqlDb.Command(c, tx, advance
+        var head = (await SqlDb.ListAsync<HeadRow>(c, tx, advance
             ? "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
-            : "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash");
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) throw new InvalidOperationException("audit_head is missing: the security schema was not initialized");
-        return (r.GetInt64(0), Convert.FromHexString(r.GetString(1)));
+            : "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash", null, ct)).SingleOrDefault()
+            ?? throw new InvalidOperationException("audit_head is missing: the security schema was not initialized");
+        return (head.Seq, Convert.FromHexString(head.Hash));
+    }
+
+    /// <summary>The audit_head row, mapped by column name.</summary>
+    private sealed class HeadRow
+    {
+        public long Seq { get; init; }
+        public string Hash { get; init; } = "";
     }
 
     private async Task<AuditCheckpoint> InsertCheckpointAsync(DbConnection c, DbTransaction tx, long seq, byte[] hash, CancellationToken ct)
@@ -85,10 +92,9 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
         long next = fromSequence;
         while (true)
         {
-            var page = await db.QueryAsync($"""
-                SELECT seq, time, actor_id, actor_role, patient_key, object, action, outcome, purpose, source, detail, hash
-                FROM audit_log WHERE seq >= @from ORDER BY seq LIMIT {PageSize}
-                """, ReadRecord, ct, ("@from", next));
+            var page = (await db.ListAsync<Row>($"""
+                {Select} FROM audit_log WHERE seq >= @next ORDER BY seq LIMIT {PageSize}
+                """, new { next }, ct)).Select(r => r.ToRecord()).ToList();
             foreach (var r in page) yield return r;
             if (page.Count < PageSize) yield break;
             next = page[^1].Sequence + 1;
@@ -101,8 +107,9 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
     public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken ct)
     {
         var where = new List<string> { "seq > @after" };
-        var args = new List<(string, object?)> { ("@after", query.AfterSequence) };
-        void Add(string clause, string name, object value) { where.Add(clause); args.Add((name, value)); }
+        var args = new DynamicParameters();
+        args.Add("after", query.AfterSequence);
+        void Add(string clause, string name, object value) { where.Add(clause); args.Add(name, value); }
         if (query.ActorId is { } actor) Add("actor_id = @actor", "@actor", actor);
         if (query.PatientKey is { } patient) Add("patient_key = @patient", "@patient", patient);
         if (query.PatientKeys is { } keys)
@@ -111,28 +118,52 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
         if (query.Outcome is { } outcome) Add("outcome = @outcome", "@outcome", outcome.ToString());
         // Prefix match without LIKE, whose wildcards (% _) would need escaping: compare the leading characters.
         if (query.ObjectPrefix is { Length: > 0 } prefix) Add("substr(object, 1, @prefixLength) = @prefix", "@prefix", prefix);
-        if (query.ObjectPrefix is { Length: > 0 } p) args.Add(("@prefixLength", p.Length));
+        if (query.ObjectPrefix is { Length: > 0 } p) args.Add("prefixLength", p.Length);
         // Times are stored as UTC round-trip text of one width: text order is time order.
         if (query.Since is { } since) Add("time >= @since", "@since", AuditChain.FormatTime(since));
         if (query.Until is { } until) Add("time < @until", "@until", AuditChain.FormatTime(until));
         int limit = Math.Clamp(query.Limit, 1, AuditQuery.MaxLimit);
-        return await db.QueryAsync($"""
-            SELECT seq, time, actor_id, actor_role, patient_key, object, action, outcome, purpose, source, detail, hash
-            FROM audit_log WHERE {string.Join(" AND ", where)} ORDER BY seq LIMIT {limit}
-            """, ReadRecord, ct, [.. args]);
+        return [.. (await db.ListAsync<Row>($"""
+            {Select} FROM audit_log WHERE {string.Join(" AND ", where)} ORDER BY seq LIMIT {limit}
+            """, args, ct)).Select(r => r.ToRecord())];
     }
 
-    private static AuditRecord ReadRecord(DbDataReader r)
+    private const string Select = "SELECT seq, time, actor_id, actor_role, patient_key, object, action, outcome, purpose, source, detail, hash";
+
+    /// <summary>An audit_log row, mapped by column name; the typed object and action are parsed from their stored text here.</summary>
+    private sealed class Row
     {
-        var e = new AuditEvent(AuditChain.ParseTime(r.GetString(1)), r.GetString(2), r.GetString(3), SqlDb.LongOrNull(r, 4), r.GetString(5),
-            r.GetString(6), Enum.TryParse<AuditOutcome>(r.GetString(7), out var o) ? o : (AuditOutcome)(-1), r.GetString(8), r.GetString(9))
-        { Detail = r.GetString(10) };
-        return new AuditRecord(r.GetInt64(0), e, HexOrEmpty(r.GetString(11)));
+        public long Seq { get; init; }
+        public string Time { get; init; } = "";
+        public string ActorId { get; init; } = "";
+        public string ActorRole { get; init; } = "";
+        public long? PatientKey { get; init; }
+        public string Object { get; init; } = "";
+        public string Action { get; init; } = "";
+        public string Outcome { get; init; } = "";
+        public string Purpose { get; init; } = "";
+        public string Source { get; init; } = "";
+        public string Detail { get; init; } = "";
+        public string Hash { get; init; } = "";
+
+        public AuditRecord ToRecord() =>
+            new(Seq, new AuditEvent(AuditChain.ParseTime(Time), ActorId, ActorRole, PatientKey, AuditObject.Parse(Object), AuditAction.Parse(Action),
+                Enum.TryParse<AuditOutcome>(Outcome, out var o) ? o : (AuditOutcome)(-1), Purpose, Source) { Detail = Detail }, HexOrEmpty(Hash));
+    }
+
+    /// <summary>An audit_checkpoints row, mapped by column name.</summary>
+    private sealed class CheckpointRow
+    {
+        public long Seq { get; init; }
+        public string Hash { get; init; } = "";
+        public string Created { get; init; } = "";
+        public long KeyVersion { get; init; }
+        public string Signature { get; init; } = "";
     }
 
     public async Task<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(CancellationToken ct) =>
-        await db.QueryAsync("SELECT seq, hash, created, key_version, signature FROM audit_checkpoints ORDER BY seq",
-            r => new AuditCheckpoint(r.GetInt64(0), HexOrEmpty(r.GetString(1)), AuditChain.ParseTime(r.GetString(2)), (int)r.GetInt64(3), HexOrEmpty(r.GetString(4))), ct);
+        [.. (await db.ListAsync<CheckpointRow>("SELECT seq, hash, created, key_version, signature FROM audit_checkpoints ORDER BY seq", null, ct))
+            .Select(r => new AuditCheckpoint(r.Seq, HexOrEmpty(r.Hash), AuditChain.ParseTime(r.Created), (int)r.KeyVersion, HexOrEmpty(r.Signature)))];
 
     /// <summary>
     /// Master key rotation: every checkpoint is verified with <paramref name="verifier"/> (old and new versions) and
@@ -145,7 +176,7 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
         foreach (var cp in checkpoints)
             if (!verifier.Verify(cp)) throw new Enamel.Core.Errors.ConflictException($"audit checkpoint at entry {cp.Sequence} does not verify; run enamel audit verify before rotating");
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         foreach (var cp in checkpoints)
         {
             var again = signer.Sign(cp.Sequence, cp.Hash, cp.Created);

@@ -10,22 +10,28 @@ public sealed class SqlPendingStepStore(SqlDialect dialect) : IPendingStepStore
     public async Task PutAsync(string kind, string keyHash, string payload, DateTimeOffset expires, DateTimeOffset now, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await SqlDb.ExecuteAsync(c, null, "DELETE FROM pending_steps WHERE expires <= @now", ct, ("@now", SqlDb.Time(now)));
-        await SqlDb.ExecuteAsync(c, null, """
-            INSERT INTO pending_steps (kind, key_hash, payload, expires) VALUES (@k, @h, @p, @e)
+        await SqlDb.WriteAsync(c, c.Transaction, "DELETE FROM pending_steps WHERE expires <= @now", new { now = SqlDb.Time(now) }, ct);
+        await SqlDb.WriteAsync(c, c.Transaction, """
+            INSERT INTO pending_steps (kind, key_hash, payload, expires) VALUES (@kind, @keyHash, @payload, @expires)
             ON CONFLICT (kind, key_hash) DO UPDATE SET payload = excluded.payload, expires = excluded.expires
-            """, ct, ("@k", kind), ("@h", keyHash), ("@p", payload), ("@e", SqlDb.Time(expires)));
+            """, new { kind, keyHash, payload, expires = SqlDb.Time(expires) }, ct);
     }
 
     public async Task<string?> TakeAsync(string kind, string keyHash, DateTimeOffset now, CancellationToken ct) =>
-        (await db.QueryAsync("DELETE FROM pending_steps WHERE kind = @k AND key_hash = @h RETURNING payload, expires",
-            r => (Payload: r.GetString(0), Expires: SqlDb.Time(r.GetString(1))), ct, ("@k", kind), ("@h", keyHash)))
-        .Where(e => e.Expires > now).Select(e => e.Payload).SingleOrDefault();
+        (await db.ListAsync<Row>("DELETE FROM pending_steps WHERE kind = @kind AND key_hash = @keyHash RETURNING payload, expires", new { kind, keyHash }, ct))
+        .Where(e => SqlDb.Time(e.Expires) > now).Select(e => e.Payload).SingleOrDefault();
 
     public async Task<string?> PeekAsync(string kind, string keyHash, DateTimeOffset now, CancellationToken ct) =>
-        (await db.QueryAsync("SELECT payload FROM pending_steps WHERE kind = @k AND key_hash = @h AND expires > @now",
-            r => r.GetString(0), ct, ("@k", kind), ("@h", keyHash), ("@now", SqlDb.Time(now)))).SingleOrDefault();
+        (await db.ListAsync<string>("SELECT payload FROM pending_steps WHERE kind = @kind AND key_hash = @keyHash AND expires > @now",
+            new { kind, keyHash, now = SqlDb.Time(now) }, ct)).SingleOrDefault();
 
     public Task RemoveAsync(string kind, string keyHash, CancellationToken ct) =>
-        db.ExecuteAsync("DELETE FROM pending_steps WHERE kind = @k AND key_hash = @h", ct, ("@k", kind), ("@h", keyHash));
+        db.WriteAsync("DELETE FROM pending_steps WHERE kind = @kind AND key_hash = @keyHash", new { kind, keyHash }, ct);
+
+    /// <summary>A pending_steps row (payload and expiry), mapped by column name.</summary>
+    private sealed class Row
+    {
+        public string Payload { get; init; } = "";
+        public string Expires { get; init; } = "";
+    }
 }

@@ -15,7 +15,7 @@ public sealed class SqlRecordHistory(SqlDialect dialect) : IRecordHistory
     public async Task<RecordVersion> AppendAsync(RecordRef item, VersionNote note, DateTimeOffset time, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         int number = await AppendAsync(c, tx, item.Kind, item.Id, item.PatientKey, note, SqlDb.Time(time), ct);
         await tx.CommitAsync(ct);
         return new RecordVersion(item, number, note.AuthorId, time, note.Reason, VersionStatus.Current);
@@ -38,13 +38,26 @@ public sealed class SqlRecordHistory(SqlDialect dialect) : IRecordHistory
     }
 
     public async Task<IReadOnlyList<RecordVersion>> ReadAsync(RecordRef item, CancellationToken ct) =>
-        await db.QueryAsync("""
+        [.. (await db.ListAsync<VersionRow>("""
             SELECT version_number, author, recorded, reason, status, status_author, status_time, status_reason FROM record_versions
             WHERE kind = @kind AND item_id = @id ORDER BY version_number
-            """, r => new RecordVersion(item, r.GetInt32(0), r.GetString(1), SqlDb.Time(r.GetString(2)), r.GetString(3), Status(r.GetString(4)))
+            """, new { kind = item.Kind.Name, id = item.Id }, ct)).Select(r => new RecordVersion(item, (int)r.VersionNumber, r.Author, SqlDb.Time(r.Recorded), r.Reason, Status(r.Status))
             {
-                Changed = r.IsDBNull(5) ? null : new StatusChange(r.GetString(5), SqlDb.Time(r.GetString(6)), r.GetString(7)),
-            }, ct, ("@kind", item.Kind.Name), ("@id", item.Id));
+                Changed = r.StatusAuthor is null ? null : new StatusChange(r.StatusAuthor, SqlDb.Time(r.StatusTime!), r.StatusReason ?? ""),
+            })];
+
+    /// <summary>A record_versions row, mapped by column name.</summary>
+    private sealed class VersionRow
+    {
+        public long VersionNumber { get; init; }
+        public string Author { get; init; } = "";
+        public string Recorded { get; init; } = "";
+        public string Reason { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string? StatusAuthor { get; init; }
+        public string? StatusTime { get; init; }
+        public string? StatusReason { get; init; }
+    }
 
     /// <summary>
     /// Appends the next version inside the caller's transaction: the current version (if any) becomes superseded by it.

@@ -7,26 +7,40 @@ public sealed class SqlRoleCatalog : IRoleCatalog
 {
     private readonly SqlDb db;
 
-    public SqlRoleCatalog(SqlDialect dialect) => db = new SqlDb(dialect);
+    public SqlRoleCatalog(SqlDialect dialect, SqlChange? change = null) => db = new SqlDb(dialect, change);
+
+    private const string Select = "SELECT name, description, reach, permissions FROM custom_roles";
 
     public async Task<Role?> FindAsync(string name, CancellationToken ct) =>
         RoleTable.BuiltIn.TryGetValue(name, out var role) ? role
-        : (await db.QueryAsync("SELECT name, description, reach, permissions FROM custom_roles WHERE name = @n", Read, ct, ("@n", name))).SingleOrDefault();
+        : (await db.ListAsync<Row>(Select + " WHERE name = @name", new { name }, ct)).SingleOrDefault()?.ToRole();
 
     public async Task<IReadOnlyList<Role>> ListAsync(CancellationToken ct) =>
-        [.. RoleTable.BuiltIn.Values, .. await db.QueryAsync("SELECT name, description, reach, permissions FROM custom_roles ORDER BY name", Read, ct)];
+        [.. RoleTable.BuiltIn.Values, .. (await db.ListAsync<Row>(Select + " ORDER BY name", null, ct)).Select(r => r.ToRole())];
 
     public async Task SaveCustomAsync(Role role, CancellationToken ct)
     {
         if (RoleTable.BuiltIn.ContainsKey(role.Name)) throw new ArgumentException($"'{role.Name}' is a built-in role and cannot be redefined", nameof(role));
-        var permissions = string.Join(',', role.Permissions.Select(p => p.ToString()).Order());
-        await db.ExecuteAsync("""
-            INSERT INTO custom_roles (name, description, reach, permissions) VALUES (@n, @d, @r, @p)
-            ON CONFLICT (name) DO UPDATE SET description = @d, reach = @r, permissions = @p
-            """, ct, ("@n", role.Name), ("@d", role.Description), ("@r", role.Reach.ToString()), ("@p", permissions));
+        await db.WriteAsync("""
+            INSERT INTO custom_roles (name, description, reach, permissions) VALUES (@Name, @Description, @Reach, @Permissions)
+            ON CONFLICT (name) DO UPDATE SET description = @Description, reach = @Reach, permissions = @Permissions
+            """, new Row
+            {
+                Name = role.Name, Description = role.Description, Reach = role.Reach.ToString(),
+                Permissions = string.Join(',', role.Permissions.Select(p => p.ToString()).Order()),
+            }, ct);
     }
 
-    private static Role Read(System.Data.Common.DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), Enum.Parse<RoleReach>(r.GetString(2)),
-            new HashSet<Operation>(r.GetString(3).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Operation.Parse)), BuiltIn: false);
+    /// <summary>A custom_roles row, mapped by column name.</summary>
+    private sealed class Row
+    {
+        public string Name { get; init; } = "";
+        public string Description { get; init; } = "";
+        public string Reach { get; init; } = "";
+        public string Permissions { get; init; } = "";
+
+        public Role ToRole() =>
+            new(Name, Description, Enum.Parse<RoleReach>(Reach),
+                new HashSet<Operation>(Permissions.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Operation.Parse)), BuiltIn: false);
+    }
 }

@@ -13,6 +13,9 @@ public sealed class SqlSecurityStores(SqlDialect dialect, AuditCheckpointSigner 
     public SqlPendingStepStore PendingSteps { get; } = new(dialect);
     public SqlAuditLog Audit { get; } = new(dialect, signer, time);
 
+    /// <summary>Changes that commit together with their audit entries (one transaction).</summary>
+    public SqlUnitOfWork Changes { get; } = new(dialect, signer, time);
+
     /// <summary>Brings the database to the current schema (<see cref="Migrations.MigrationRunner"/>; a no-op when up to date).</summary>
     public Task InitializeAsync(CancellationToken ct) => new Migrations.MigrationRunner(dialect).RunAsync(new(DefaultClinic: null), ct);
 }

@@ -12,9 +12,9 @@ namespace Enamel.Storage.Sql;
 /// The study index over SQLite or PostgreSQL (plain ADO.NET; one SQL text for both but for <see cref="SqlDialect"/>).
 /// <paramref name="defaultClinic"/> is the clinic patients of a database created before clinics existed are put in.
 /// </summary>
-public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time, string defaultClinic) : IStudyIndex
+public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time, string defaultClinic, SqlChange? change = null) : IStudyIndex
 {
-    private readonly SqlDb db = new(dialect);
+    private readonly SqlDb db = new(dialect, change);
     private Patients.SqlPatientStore? patients;
 
     public SqlDialect Dialect => dialect;
@@ -28,7 +28,7 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
     private Patients.SqlPatientStore Patients =>
         patients ?? throw new InvalidOperationException("the study index has no patient store attached");
 
-    private Task<DbConnection> OpenAsync(CancellationToken ct) => db.OpenAsync(ct);
+    private Task<SqlLease> OpenAsync(CancellationToken ct) => db.OpenAsync(ct);
 
     /// <summary>Brings the database to the current schema (<see cref="Migrations.MigrationRunner"/>; a no-op when up to date).</summary>
     public Task InitializeAsync(CancellationToken ct) => new Migrations.MigrationRunner(dialect).RunAsync(new(defaultClinic), ct);
@@ -114,7 +114,7 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
     {
         if (string.IsNullOrWhiteSpace(owner.Clinic)) throw new ArgumentException("a patient must belong to a clinic", nameof(owner));
         await using var c = await OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
         var outcome = IndexOutcome.Added;
 
@@ -192,7 +192,7 @@ public sealed partial class SqlStudyIndex(SqlDialect dialect, TimeProvider time,
     {
         var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
         await using var c = await OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         int moved = await ExecuteAsync(c, tx, """
             INSERT INTO instance_versions (sop_uid, blob_id, blob_length, sha256, data_key, transfer_syntax, received, superseded)
             SELECT sop_uid, blob_id, blob_length, sha256, data_key, transfer_syntax, received, @now FROM instances WHERE sop_uid = @uid

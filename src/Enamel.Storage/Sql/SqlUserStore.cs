@@ -8,7 +8,7 @@ public sealed class SqlUserStore : IUserStore
 {
     private readonly SqlDb db;
 
-    public SqlUserStore(SqlDialect dialect) => db = new SqlDb(dialect);
+    public SqlUserStore(SqlDialect dialect, SqlChange? change = null) => db = new SqlDb(dialect, change);
 
     private const string Select = """
         SELECT id, user_name, display_name, password_hash, must_change_password, disabled, totp_secret, totp_last_step,
@@ -18,7 +18,7 @@ public sealed class SqlUserStore : IUserStore
     public async Task<bool> AddAsync(User user, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         try
         {
             await SqlDb.ExecuteAsync(c, tx, """
@@ -40,7 +40,7 @@ public sealed class SqlUserStore : IUserStore
     public async Task UpdateAsync(User user, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         await SaveAsync(c, tx, user, ct);
         await tx.CommitAsync(ct);
     }
@@ -69,52 +69,58 @@ public sealed class SqlUserStore : IUserStore
     public async Task<User?> FindByIdAsync(string id, CancellationToken ct) => (await LoadAsync(" WHERE id = @v", id, ct)).SingleOrDefault();
     public async Task<IReadOnlyList<User>> ListAsync(CancellationToken ct) => await LoadAsync(" ORDER BY user_name", null, ct);
 
-    public async Task<long> CountAsync(CancellationToken ct) => (await db.QueryAsync("SELECT COUNT(*) FROM users", r => r.GetInt64(0), ct))[0];
+    public async Task<long> CountAsync(CancellationToken ct) => (await db.ListAsync<long>("SELECT COUNT(*) FROM users", null, ct))[0];
 
     private async Task<List<User>> LoadAsync(string where, string? value, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var users = new List<User>();
-        await using (var cmd = SqlDb.Command(c, null, Select + where, ("@v", value)))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-                users.Add(new User(r.GetString(0), r.GetString(1), r.GetString(2), [], new HashSet<string>(), SqlDb.Time(r.GetString(11)))
-                {
-                    PasswordHash = r.GetString(3),
-                    MustChangePassword = r.GetInt64(4) != 0,
-                    Disabled = r.GetInt64(5) != 0,
-                    TotpSecret = SqlDb.StringOrNull(r, 6),
-                    TotpLastStep = r.GetInt64(7),
-                    FailedLogins = (int)r.GetInt64(8),
-                    LockedUntil = SqlDb.TimeOrNull(r, 9),
-                    PatientKey = SqlDb.LongOrNull(r, 10),
-                });
-        for (int i = 0; i < users.Count; i++)
+        foreach (var row in await SqlDb.ListAsync<Row>(c, c.Transaction, Select + where, new { v = value }, ct))
         {
-            var id = users[i].Id;
-            users[i] = users[i] with
+            var id = row.Id;
+            users.Add(row.ToUser() with
             {
-                Roles = await ListAsync(c, "SELECT role FROM user_roles WHERE user_id = @id ORDER BY role", id, r => r.GetString(0), ct),
-                Clinics = new HashSet<string>(await ListAsync(c, "SELECT clinic FROM memberships WHERE user_id = @id", id, r => r.GetString(0), ct)),
-                Dependants = new HashSet<long>(await ListAsync(c, "SELECT patient_key FROM dependants WHERE user_id = @id", id, r => r.GetInt64(0), ct)),
-            };
+                Roles = await SqlDb.ListAsync<string>(c, c.Transaction, "SELECT role FROM user_roles WHERE user_id = @id ORDER BY role", new { id }, ct),
+                Clinics = new HashSet<string>(await SqlDb.ListAsync<string>(c, c.Transaction, "SELECT clinic FROM memberships WHERE user_id = @id", new { id }, ct)),
+                Dependants = new HashSet<long>(await SqlDb.ListAsync<long>(c, c.Transaction, "SELECT patient_key FROM dependants WHERE user_id = @id", new { id }, ct)),
+            });
         }
         return users;
     }
 
-    private static async Task<List<T>> ListAsync<T>(DbConnection c, string sql, string id, Func<DbDataReader, T> read, CancellationToken ct)
+    /// <summary>A users row, mapped by column name (booleans are 0/1).</summary>
+    private sealed class Row
     {
-        await using var cmd = SqlDb.Command(c, null, sql, ("@id", id));
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<T>();
-        while (await r.ReadAsync(ct)) list.Add(read(r));
-        return list;
+        public string Id { get; init; } = "";
+        public string UserName { get; init; } = "";
+        public string DisplayName { get; init; } = "";
+        public string PasswordHash { get; init; } = "";
+        public long MustChangePassword { get; init; }
+        public long Disabled { get; init; }
+        public string? TotpSecret { get; init; }
+        public long TotpLastStep { get; init; }
+        public long FailedLogins { get; init; }
+        public string? LockedUntil { get; init; }
+        public long? PatientKey { get; init; }
+        public string Created { get; init; } = "";
+
+        public User ToUser() => new(Id, UserName, DisplayName, [], new HashSet<string>(), SqlDb.Time(Created))
+        {
+            PasswordHash = PasswordHash,
+            MustChangePassword = MustChangePassword != 0,
+            Disabled = Disabled != 0,
+            TotpSecret = TotpSecret,
+            TotpLastStep = TotpLastStep,
+            FailedLogins = (int)FailedLogins,
+            LockedUntil = LockedUntil is null ? null : SqlDb.Time(LockedUntil),
+            PatientKey = PatientKey,
+        };
     }
 
     public async Task ReplaceRecoveryCodesAsync(string userId, IReadOnlyList<string> codeHashes, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await c.BeginAsync(ct);
         await SqlDb.ExecuteAsync(c, tx, "DELETE FROM recovery_codes WHERE user_id = @id", ct, ("@id", userId));
         foreach (var h in codeHashes.Distinct())
             await SqlDb.ExecuteAsync(c, tx, "INSERT INTO recovery_codes (user_id, code_hash) VALUES (@id, @h)", ct, ("@id", userId), ("@h", h));
@@ -129,5 +135,11 @@ public sealed class SqlUserStore : IUserStore
         db.ExecuteAsync("INSERT INTO clinics (code, name) VALUES (@c, @n) ON CONFLICT (code) DO UPDATE SET name = @n", ct, ("@c", code), ("@n", name));
 
     public async Task<IReadOnlyList<(string Code, string Name)>> ListClinicsAsync(CancellationToken ct) =>
-        await db.QueryAsync("SELECT code, name FROM clinics ORDER BY code", r => (r.GetString(0), r.GetString(1)), ct);
+        [.. (await db.ListAsync<ClinicRow>("SELECT code, name FROM clinics ORDER BY code", null, ct)).Select(r => (r.Code, r.Name))];
+
+    private sealed class ClinicRow
+    {
+        public string Code { get; init; } = "";
+        public string Name { get; init; } = "";
+    }
 }

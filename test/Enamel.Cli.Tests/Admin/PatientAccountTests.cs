@@ -64,7 +64,7 @@ public sealed class PatientAccountTests : IDisposable
         var ctKey = (await folder.Patients.FindByDicomIdAsync(ct, "", default))!.Key;
         var links = await folder.Security.Audit.QueryAsync(new AuditQuery { PatientKey = ctKey, Action = "UserLink" }, default);
         var link = Assert.Single(links);
-        Assert.Equal($"user {parent.Id}", link.Event.Object);
+        Assert.Equal($"user {parent.Id}", link.Event.Object.Text);
         Assert.Equal("own-record", link.Event.Detail);
     }
 

@@ -89,7 +89,7 @@ public sealed class DataFolderV1Tests : IDisposable
         Assert.NotNull(await folder.Security.Roles.FindAsync("xray-reader", Ct));
 
         // Tokens: the live one still authenticates as drsmith with its scope; the revoked one is still revoked.
-        var tokens = new ApiTokens(folder.Security.Tokens, folder.Security.Users, folder.Security.Audit, new AccountOptions(), TimeProvider.System);
+        var tokens = new ApiTokens(folder.Security.Tokens, folder.Security.Users, folder.Security.Changes, new AccountOptions(), TimeProvider.System);
         var secret = File.ReadAllText(Path.Combine(data, "fixture-token.txt")).Trim();
         var actor = await tokens.AuthenticateAsync(secret, "test", Ct);
         Assert.NotNull(actor);

@@ -19,7 +19,7 @@ public sealed class AccessPolicyTests
     {
         var custom = new Role("imaging-viewer", "reads images only", RoleReach.ClinicPatients, new HashSet<Operation> { ReadImages }, BuiltIn: false);
         policy = new AccessPolicy(new BuiltInRoles(custom), grants, audit, time);
-        breakGlass = new BreakGlass(new BuiltInRoles(custom), grants, audit, time);
+        breakGlass = new BreakGlass(new BuiltInRoles(custom), new MemoryUnitOfWork(grants, audit), time);
     }
 
     private static Actor Staff(string role, params string[] clinics) => new("u-" + role, role, [role], new HashSet<string>(clinics));
@@ -98,7 +98,7 @@ public sealed class AccessPolicyTests
         Assert.Null(result.Grant);
         Assert.Equal("reason-required", result.Refusal);
         Assert.Empty(grants.Grants);
-        Assert.Equal(("BreakGlass", AuditOutcome.Denied), (audit.Records[^1].Event.Action, audit.Records[^1].Event.Outcome));
+        Assert.Equal(("BreakGlass", AuditOutcome.Denied), (audit.Records[^1].Event.Action.Text, audit.Records[^1].Event.Outcome));
         Assert.Equal("duration-out-of-range", (await breakGlass.RequestAsync(dentist, Present(dentist), 9, "patient collapsed in chair 2", TimeSpan.FromHours(5), Ct)).Refusal);
         Assert.Equal("no-clinical-role", (await breakGlass.RequestAsync(Staff(RoleTable.Admin, "north"), Present(Staff(RoleTable.Admin, "north")), 9, "patient collapsed in chair 2", null, Ct)).Refusal);
     }
@@ -116,7 +116,7 @@ public sealed class AccessPolicyTests
         var token = dentist with { TokenScope = new HashSet<Operation> { ReadImages } };
         Assert.Equal("api-token", (await breakGlass.RequestAsync(token, Present(token), 9, reason, null, Ct)).Refusal);
         Assert.Empty(grants.Grants);
-        Assert.Equal(("BreakGlass", AuditOutcome.Denied, "api-token"), (audit.Records[^1].Event.Action, audit.Records[^1].Event.Outcome, audit.Records[^1].Event.Detail));
+        Assert.Equal(("BreakGlass", AuditOutcome.Denied, "api-token"), (audit.Records[^1].Event.Action.Text, audit.Records[^1].Event.Outcome, audit.Records[^1].Event.Detail));
         Assert.NotNull((await breakGlass.RequestAsync(dentist, Present(dentist), 9, reason, null, Ct)).Grant);
     }
 

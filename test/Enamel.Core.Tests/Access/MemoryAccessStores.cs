@@ -63,3 +63,49 @@ public sealed class BuiltInRoles(params Role[] custom) : IRoleCatalog
 
     public Task SaveCustomAsync(Role role, CancellationToken ct) => throw new NotSupportedException("the built-in test catalog is fixed");
 }
+
+/// <summary>
+/// A unit of work over the memory doubles: grants and audit entries are held back until commit, so a change that is
+/// not committed leaves nothing behind (as the SQL one does). Only the break-glass store is offered.
+/// </summary>
+public sealed class MemoryUnitOfWork(MemoryBreakGlassStore grants, MemoryAuditLog audit) : Enamel.Core.Records.IUnitOfWork
+{
+    public Task<Enamel.Core.Records.IChangeScope> BeginAsync(CancellationToken ct) => Task.FromResult<Enamel.Core.Records.IChangeScope>(new Scope(grants, audit));
+
+    private sealed class Scope(MemoryBreakGlassStore grants, MemoryAuditLog audit) : Enamel.Core.Records.IChangeScope, IBreakGlassStore
+    {
+        private readonly List<BreakGlassGrant> added = [];
+        private readonly List<AuditEvent> events = [];
+
+        public Enamel.Core.Accounts.IUserStore Users => throw new NotSupportedException();
+        public Enamel.Core.Accounts.ISessionStore Sessions => throw new NotSupportedException();
+        public Enamel.Core.Accounts.IApiTokenStore Tokens => throw new NotSupportedException();
+        public IBreakGlassStore BreakGlass => this;
+        public Enamel.Core.Studies.IStudyIndex Studies => throw new NotSupportedException();
+
+        public Task<AuditRecord> AuditAsync(AuditEvent auditEvent, CancellationToken ct)
+        {
+            events.Add(auditEvent);
+            return Task.FromResult(new AuditRecord(0, auditEvent, []));
+        }
+
+        public async Task CommitAsync(CancellationToken ct)
+        {
+            foreach (var g in added) await grants.AddAsync(g, ct);
+            foreach (var e in events) await audit.AppendAsync(e, ct);
+        }
+
+        public Task AddAsync(BreakGlassGrant grant, CancellationToken ct)
+        {
+            added.Add(grant);
+            return Task.CompletedTask;
+        }
+
+        public Task<BreakGlassGrant?> FindActiveAsync(string userId, long patientKey, DateTimeOffset now, CancellationToken ct) => grants.FindActiveAsync(userId, patientKey, now, ct);
+        public Task<IReadOnlyList<BreakGlassGrant>> ListActiveAsync(string userId, DateTimeOffset now, CancellationToken ct) => grants.ListActiveAsync(userId, now, ct);
+        public Task<IReadOnlyList<BreakGlassGrant>> ListUnreviewedAsync(CancellationToken ct) => grants.ListUnreviewedAsync(ct);
+        public Task MarkReviewedAsync(string grantId, string reviewerUserId, CancellationToken ct) => grants.MarkReviewedAsync(grantId, reviewerUserId, ct);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -43,7 +43,7 @@ public sealed class RoleMatrixTests
         Assert.Equal(role.Permits(op), decision.Allowed);
         var entry = Assert.Single(audit.Records).Event;
         Assert.Equal(decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied, entry.Outcome);
-        Assert.Equal(action.ToString(), entry.Action);
+        Assert.Equal(action.ToString(), entry.Action.Text);
         Assert.Equal("u1", entry.ActorId);
         Assert.Equal("TREAT", entry.Purpose);
     }

@@ -19,8 +19,8 @@ public sealed class AccountsFixture : IDisposable
         Secrets = new SecretProtector(master);
         Sessions = new Sessions(Stores.Sessions, Stores.Users, Options, Time);
         SignIn = new SignIn(Stores.Users, Sessions, Hasher, Secrets, Stores.Audit, Options, Time);
-        Accounts = new UserAccounts(Stores.Users, Stores.Sessions, Stores.Roles, Hasher, Secrets, Stores.Audit, Time);
-        Tokens = new ApiTokens(Stores.Tokens, Stores.Users, Stores.Audit, Options, Time);
+        Accounts = new UserAccounts(Stores.Users, Stores.Roles, Hasher, Secrets, Stores.Changes, Time);
+        Tokens = new ApiTokens(Stores.Tokens, Stores.Users, Stores.Changes, Options, Time);
     }
 
     public ManualTimeProvider Time { get; } = new();

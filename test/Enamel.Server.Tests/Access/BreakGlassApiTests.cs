@@ -28,7 +28,7 @@ public class BreakGlassApiTests(BreakGlassFixture server) : IClassFixture<BreakG
     {
         var token = Reach.Client(server, await server.CreateTokenAsync(role, name, scope, clinic));
         var s = server.Folder.Security;
-        var accounts = new UserAccounts(s.Users, s.Sessions, s.Roles, new PasswordHasher(), server.Folder.Secrets, s.Audit, TimeProvider.System);
+        var accounts = new UserAccounts(s.Users, s.Roles, new PasswordHasher(), server.Folder.Secrets, s.Changes, TimeProvider.System);
         var secret = TotpAuthenticator.NewSecret();
         var enrolCode = new TotpAuthenticator(TimeProvider.System).Compute(secret);
         var recovery = await accounts.EnrolTotpAsync((await s.Users.FindByNameAsync(name, default))!, secret, enrolCode, default);

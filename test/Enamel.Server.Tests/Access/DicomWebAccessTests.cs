@@ -30,7 +30,7 @@ public class DicomWebAccessTests(ServerFixture server) : IClassFixture<ServerFix
         await server.Client.GetAsync("/dicom-web/studies?PatientID=audit-check");
         var entries = new List<Enamel.Core.Audit.AuditRecord>();
         await foreach (var r in server.Folder.Security.Audit.ReadAsync(0, default)) entries.Add(r);
-        Assert.Contains(entries, r => r.Event.Object.StartsWith("Imaging", StringComparison.Ordinal) && r.Event.Action == "Read");
+        Assert.Contains(entries, r => r.Event.Object.Text.StartsWith("Imaging", StringComparison.Ordinal) && r.Event.Action == "Read");
     }
 
     [Fact]

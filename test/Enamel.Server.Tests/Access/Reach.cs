@@ -54,7 +54,7 @@ internal static class Reach
         long? patientKey = null, long[]? dependants = null)
     {
         var s = server.Folder.Security;
-        var accounts = new UserAccounts(s.Users, s.Sessions, s.Roles, new PasswordHasher(), server.Folder.Secrets, s.Audit, TimeProvider.System);
+        var accounts = new UserAccounts(s.Users, s.Roles, new PasswordHasher(), server.Folder.Secrets, s.Changes, TimeProvider.System);
         var (user, _) = await accounts.CreateAsync(userName, userName, [role], new HashSet<string>(clinics), "test", default);
         if (patientKey is not null || dependants is not null)
         {

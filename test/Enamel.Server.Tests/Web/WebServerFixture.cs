@@ -54,7 +54,7 @@ public class WebServerFixture : IAsyncLifetime
     public UserAccounts Accounts()
     {
         var s = Folder.Security;
-        return new UserAccounts(s.Users, s.Sessions, s.Roles, new PasswordHasher(), Folder.Secrets, s.Audit, TimeProvider.System);
+        return new UserAccounts(s.Users, s.Roles, new PasswordHasher(), Folder.Secrets, s.Changes, TimeProvider.System);
     }
 
     /// <summary>A user of clinic "main" who has already chosen <paramref name="password"/> (no forced change).</summary>

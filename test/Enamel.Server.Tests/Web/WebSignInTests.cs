@@ -257,8 +257,8 @@ public sealed partial class WebSignInTests(WebServerFixture server) : IClassFixt
         Assert.Contains(entries, e => e.Event.Action == "TokenCreate" && e.Event.ActorId == user.Id);
         Assert.Contains(entries, e => e.Event.Action == "TokenRevoke" && e.Event.Object == $"api token {tokenId}");
         Assert.Contains(entries, e => e.Event.Action == "Login" && e.Event.ActorId == user.Id && e.Event.Detail == "signed-in");
-        Assert.DoesNotContain(entries, e => (e.Event.Object + e.Event.Detail + e.Event.Source).Contains(secret, StringComparison.Ordinal)
-            || (e.Event.Object + e.Event.Detail).Contains(Password, StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => (e.Event.Object.Text + e.Event.Detail + e.Event.Source).Contains(secret, StringComparison.Ordinal)
+            || (e.Event.Object.Text + e.Event.Detail).Contains(Password, StringComparison.Ordinal));
     }
 
     [Fact]

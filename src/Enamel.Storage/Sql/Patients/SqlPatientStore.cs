@@ -20,14 +20,14 @@ namespace Enamel.Storage.Sql.Patients;
 public sealed class SqlPatientStore : IPatientStore
 {
     private readonly SqlDialect dialect;
-    private readonly SqlDb db;
+    private readonly Rows db;
     private readonly FieldSealer sealer;
     private readonly TimeProvider time;
 
     private SqlPatientStore(SqlDialect dialect, FieldSealer sealer, BlindIndex blind, TimeProvider time)
     {
         this.dialect = dialect;
-        db = new SqlDb(dialect);
+        db = new Rows(dialect);
         this.sealer = sealer;
         Blind = blind;
         this.time = time;
@@ -48,23 +48,23 @@ public sealed class SqlPatientStore : IPatientStore
     /// </summary>
     public static async Task<SqlPatientStore> OpenAsync(SqlDialect dialect, IKeyring keyring, FieldSealer sealer, TimeProvider time, CancellationToken ct)
     {
-        var db = new SqlDb(dialect);
+        var db = new Rows(dialect);
         var blind = new BlindIndex(await IndexKeyAsync(db, keyring, ct));
         var store = new SqlPatientStore(dialect, sealer, blind, time);
         await store.SealLegacyRowsAsync(ct);
         return store;
     }
 
-    private static async Task<byte[]> IndexKeyAsync(SqlDb db, IKeyring keyring, CancellationToken ct)
+    private static async Task<byte[]> IndexKeyAsync(Rows db, IKeyring keyring, CancellationToken ct)
     {
-        var existing = await db.QueryAsync("SELECT value FROM vault_settings WHERE name = @n", r => r.GetString(0), ct, ("@n", IndexKeySetting));
+        var existing = await db.QueryAsync("SELECT value FROM vault_settings WHERE name = @n", r => r.Text("value"), ct, ("@n", IndexKeySetting));
         if (existing.Count == 0)
         {
             var created = await keyring.CreateDataKeyAsync(ct);
             int inserted = await db.ExecuteAsync(
                 "INSERT INTO vault_settings (name, value) VALUES (@n, @v) ON CONFLICT (name) DO NOTHING", ct, ("@n", IndexKeySetting), ("@v", created.ToString()));
             if (inserted == 0) await keyring.DestroyAsync(created, ct); // another node created the key first
-            existing = await db.QueryAsync("SELECT value FROM vault_settings WHERE name = @n", r => r.GetString(0), ct, ("@n", IndexKeySetting));
+            existing = await db.QueryAsync("SELECT value FROM vault_settings WHERE name = @n", r => r.Text("value"), ct, ("@n", IndexKeySetting));
         }
         var raw = await keyring.UnwrapAsync(new DataKeyId(Guid.ParseExact(existing[0], "N")), ct);
         try { return HKDF.DeriveKey(HashAlgorithmName.SHA256, raw, 32, salt: null, info: "enamel blind index v1"u8.ToArray()); }
@@ -257,16 +257,18 @@ public sealed class SqlPatientStore : IPatientStore
         return await GetAsync(c, key, ct);
     }
 
-    private sealed record Row(long Pk, string Clinic, string Status, long? MergedInto, long Version, string DataKey, string Sealed, string Created);
+    private sealed record PatientRow(long Pk, string Clinic, string Status, long? MergedInto, long Version, string DataKey, string Sealed, string Created);
 
     private async Task<Patient?> GetAsync(DbConnection c, long key, CancellationToken ct)
     {
-        Row? row = null;
+        PatientRow? row = null;
         await using (var cmd = SqlDb.Command(c, null,
             "SELECT pk, clinic, status, merged_into, version, data_key, sealed, created FROM patients WHERE pk = @pk AND sealed <> ''", ("@pk", key)))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             if (await r.ReadAsync(ct))
-                row = new Row(r.GetInt64(0), r.GetString(1), r.GetString(2), SqlDb.LongOrNull(r, 3), r.GetInt64(4), r.GetString(5), r.GetString(6), r.GetString(7));
+                row = new PatientRow(r.GetInt64(r.GetOrdinal("pk")), r.GetString(r.GetOrdinal("clinic")), r.GetString(r.GetOrdinal("status")),
+                    r.IsDBNull(r.GetOrdinal("merged_into")) ? null : r.GetInt64(r.GetOrdinal("merged_into")), r.GetInt64(r.GetOrdinal("version")),
+                    r.GetString(r.GetOrdinal("data_key")), r.GetString(r.GetOrdinal("sealed")), r.GetString(r.GetOrdinal("created")));
         if (row is null) return null;
         var dataKey = new DataKeyId(Guid.ParseExact(row.DataKey, "N"));
         var fieldKey = await sealer.FieldKeyAsync(dataKey, ct);
@@ -276,13 +278,14 @@ public sealed class SqlPatientStore : IPatientStore
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
             {
-                var p = JsonSerializer.Deserialize<IdentifierPayload>(FieldSealer.Open(fieldKey, IdentifierAad(r.GetString(0)), r.GetString(2)), Json)!;
-                identifiers.Add(new PatientIdentifier(p.Type, p.Issuer, p.Value) { Alias = r.GetInt64(1) != 0 });
+                var p = JsonSerializer.Deserialize<IdentifierPayload>(
+                    FieldSealer.Open(fieldKey, IdentifierAad(r.GetString(r.GetOrdinal("token"))), r.GetString(r.GetOrdinal("sealed"))), Json)!;
+                identifiers.Add(new PatientIdentifier(p.Type, p.Issuer, p.Value) { Alias = r.GetInt64(r.GetOrdinal("alias")) != 0 });
             }
         var guardians = new List<string>();
         await using (var cmd = SqlDb.Command(c, null, "SELECT user_id FROM dependants WHERE patient_key = @pk ORDER BY user_id", ("@pk", key)))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct)) guardians.Add(r.GetString(0));
+            while (await r.ReadAsync(ct)) guardians.Add(r.GetString(r.GetOrdinal("user_id")));
         var status = row.Status switch { "merged" => PatientStatus.Merged, "deceased" => PatientStatus.Deceased, _ => PatientStatus.Active };
         return new Patient(row.Pk, row.Clinic, status, demographics, identifiers, dataKey, (int)row.Version, SqlDb.Time(row.Created))
         {
@@ -335,7 +338,7 @@ public sealed class SqlPatientStore : IPatientStore
         if (reach.PatientKeys.Count > 0) within.Add(dialect.InJsonIntegers("p.pk", Arg(SqlDb.JsonIntegers(reach.PatientKeys))));
         var sql = $"SELECT p.pk FROM patients p WHERE p.status <> 'merged' AND p.sealed <> '' AND ({string.Join(" OR ", within)}) " +
             $"AND ({string.Join(" OR ", alternatives)}) ORDER BY p.pk LIMIT {Math.Clamp(limit, 1, 1000).ToString(CultureInfo.InvariantCulture)}";
-        var keys = await db.QueryAsync(sql, r => r.GetInt64(0), ct, [.. args]);
+        var keys = await db.QueryAsync(sql, r => r.Long("pk"), ct, [.. args]);
         var found = new List<Patient>();
         await using var c = await db.OpenAsync(ct);
         foreach (var k in keys)
@@ -367,9 +370,9 @@ public sealed class SqlPatientStore : IPatientStore
         var fieldKey = await sealer.FieldKeyAsync(patient.DataKey, ct);
         return await db.QueryAsync("SELECT version, sealed, author, time FROM patient_versions WHERE patient_pk = @pk ORDER BY version", r =>
         {
-            long v = r.GetInt64(0);
-            var p = JsonSerializer.Deserialize<VersionPayload>(FieldSealer.Open(fieldKey, VersionAad(key, v), r.GetString(1)), Json)!;
-            return new DemographicsVersion((int)v, p.Demographics, r.GetString(2), SqlDb.Time(r.GetString(3)), p.Reason);
+            long v = r.Long("version");
+            var p = JsonSerializer.Deserialize<VersionPayload>(FieldSealer.Open(fieldKey, VersionAad(key, v), r.Text("sealed")), Json)!;
+            return new DemographicsVersion((int)v, p.Demographics, r.Text("author"), SqlDb.Time(r.Text("time")), p.Reason);
         }, ct, ("@pk", key));
     }
 
@@ -384,7 +387,8 @@ public sealed class SqlPatientStore : IPatientStore
     internal async Task<int> SealLegacyRowsAsync(CancellationToken ct)
     {
         var legacy = await db.QueryAsync("SELECT pk, patient_id, issuer, patient_name, birth_date, sex, data_key FROM patients WHERE sealed = ''",
-            r => (Pk: r.GetInt64(0), Id: r.GetString(1), Issuer: r.GetString(2), Name: r.GetString(3), Birth: r.GetString(4), Sex: r.GetString(5), Key: r.GetString(6)), ct);
+            r => (Pk: r.Long("pk"), Id: r.Text("patient_id"), Issuer: r.Text("issuer"), Name: r.Text("patient_name"), Birth: r.Text("birth_date"), Sex: r.Text("sex"),
+                Key: r.Text("data_key")), ct);
         int sealedRows = 0;
         foreach (var p in legacy)
         {
@@ -409,10 +413,10 @@ public sealed class SqlPatientStore : IPatientStore
             await tx.CommitAsync(ct);
             sealedRows++;
         }
-        sealedRows += await SealDescriptionsAsync("studies", "study_description = '', study_id = ''",
+        sealedRows += await SealDescriptionsAsync("studies", "study_uid", "study_description", "study_description = '', study_id = ''",
             "SELECT st.pk, st.study_uid, st.study_description, st.study_id, p.data_key FROM studies st JOIN patients p ON st.patient_pk = p.pk WHERE st.data_key = ''",
             StudyAad, ct);
-        sealedRows += await SealDescriptionsAsync("series", "series_description = ''",
+        sealedRows += await SealDescriptionsAsync("series", "series_uid", "series_description", "series_description = ''",
             "SELECT se.pk, se.series_uid, se.series_description, '' AS study_id, p.data_key FROM series se JOIN studies st ON se.study_pk = st.pk JOIN patients p ON st.patient_pk = p.pk WHERE se.data_key = ''",
             SeriesAad, ct);
         if (sealedRows > 0 && dialect.Name == "sqlite")
@@ -424,9 +428,9 @@ public sealed class SqlPatientStore : IPatientStore
         return sealedRows;
     }
 
-    private async Task<int> SealDescriptionsAsync(string table, string emptied, string select, Func<string, string> aad, CancellationToken ct)
+    private async Task<int> SealDescriptionsAsync(string table, string uidColumn, string column, string emptied, string select, Func<string, string> aad, CancellationToken ct)
     {
-        var rows = await db.QueryAsync(select, r => (Pk: r.GetInt64(0), Uid: r.GetString(1), Text: r.GetString(2), StudyId: r.GetString(3), Key: r.GetString(4)), ct);
+        var rows = await db.QueryAsync(select, r => (Pk: r.Long("pk"), Uid: r.Text(uidColumn), Text: r.Text(column), StudyId: r.Text("study_id"), Key: r.Text("data_key")), ct);
         foreach (var row in rows)
         {
             var key = new DataKeyId(Guid.ParseExact(row.Key, "N"));
@@ -439,4 +443,37 @@ public sealed class SqlPatientStore : IPatientStore
     /// <summary>Seals a study or series description for the index's insert (the same payload and associated data as an upgrade).</summary>
     internal ValueTask<string> SealDescriptionAsync(DataKeyId key, string aad, string description, CancellationToken ct, string studyId = "") =>
         SealAsync(key, aad, new DescriptionPayload(description, studyId), ct);
+
+    /// <summary>
+    /// This store's connections (its own transactions, not a unit of work's yet) and reads by column name: each row is
+    /// read through <see cref="Row"/>, never by position.
+    /// </summary>
+    private sealed class Rows(SqlDialect dialect)
+    {
+        public Task<DbConnection> OpenAsync(CancellationToken ct) => SqlDb.OpenConnectionAsync(dialect, ct);
+
+        public async Task<List<T>> QueryAsync<T>(string sql, Func<Row, T> read, CancellationToken ct, params (string, object?)[] args)
+        {
+            await using var c = await OpenAsync(ct);
+            await using var cmd = SqlDb.Command(c, null, sql, args);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            var list = new List<T>();
+            var row = new Row(r);
+            while (await r.ReadAsync(ct)) list.Add(read(row));
+            return list;
+        }
+
+        public async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string, object?)[] args)
+        {
+            await using var c = await OpenAsync(ct);
+            return await SqlDb.ExecuteAsync(c, null, sql, ct, args);
+        }
+    }
+
+    /// <summary>The current row of a reader, by column name.</summary>
+    private sealed class Row(DbDataReader r)
+    {
+        public string Text(string column) => r.GetString(r.GetOrdinal(column));
+        public long Long(string column) => Convert.ToInt64(r.GetValue(r.GetOrdinal(column)), CultureInfo.InvariantCulture);
+    }
 }
