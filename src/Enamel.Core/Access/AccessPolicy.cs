@@ -38,9 +38,20 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
 
     private Task AppendAsync(Actor actor, string? role, Operation operation, ResourceScope resource, AuditOutcome outcome, Purpose purpose,
         string detail, CancellationToken ct) =>
-        audit.AppendAsync(new AuditEvent(time.GetUtcNow(), actor.UserId, role ?? string.Join(',', actor.Roles), resource.PatientKey,
+        audit.AppendAsync(Event(actor, role, operation, resource, outcome, purpose, detail), ct);
+
+    /// <summary>
+    /// The entry <see cref="RecordAsync(Actor, Operation, ResourceScope, Purpose, string, CancellationToken)"/> would append,
+    /// for a verb that appends it inside its own change (<see cref="Records.IChangeScope.AuditAsync"/>): the data change and
+    /// its audit entry then commit together.
+    /// </summary>
+    public AuditEvent DataEvent(Actor actor, Operation operation, ResourceScope resource, Purpose purpose, string detail) =>
+        Event(actor, null, operation, resource, AuditOutcome.Success, purpose, detail);
+
+    private AuditEvent Event(Actor actor, string? role, Operation operation, ResourceScope resource, AuditOutcome outcome, Purpose purpose, string detail) =>
+        new(time.GetUtcNow(), actor.UserId, role ?? string.Join(',', actor.Roles), resource.PatientKey,
             AuditObject.Record(operation.Category, resource.Object), AuditAction.Of(operation.Action),
-            outcome, PurposeCodes.Code(purpose), actor.Source) { Detail = detail }, ct);
+            outcome, PurposeCodes.Code(purpose), actor.Source) { Detail = detail };
 
     /// <summary>
     /// A search names no single patient: decides whether any of the actor's roles permits the operation, and returns

@@ -2,6 +2,7 @@ using System.Globalization;
 using Enamel.Core.Access;
 using Enamel.Core.Accounts;
 using Enamel.Core.Keys;
+using Enamel.Core.Records;
 
 namespace Enamel.Core.Patients;
 
@@ -10,7 +11,7 @@ namespace Enamel.Core.Patients;
 /// names a Patient ID nobody has registered. Decided as Demographics:Create in the clinic, validated, stored sealed under
 /// a new data key, audited under the new patient.
 /// </summary>
-public sealed class RegisterPatient(IPatientStore store, IKeyring keyring, IUserStore users, AccessPolicy policy)
+public sealed class RegisterPatient(IPatientStore store, IKeyring keyring, IUserStore users, AccessPolicy policy, IUnitOfWork changes)
 {
     private static readonly Operation Create = new(RecordCategory.Demographics, RecordAction.Create);
 
@@ -39,16 +40,22 @@ public sealed class RegisterPatient(IPatientStore store, IKeyring keyring, IUser
         if (!decision.Allowed) return PatientAnswer<Patient>.Fail(PatientOutcome.Denied, $"{Create} denied ({decision.Rule})");
 
         var key = await keyring.CreateDataKeyAsync(ct);
-        var (outcome, patientKey) = await store.AddAsync(request with { Clinic = clinic, Identifiers = identifiers }, key, actor.UserId,
-            string.IsNullOrWhiteSpace(reason) ? "registered" : reason.Trim(), ct);
-        if (outcome == RegistrationOutcome.Existing)
+        long patientKey;
+        // The record, its guardians' links and its audit entry commit together, or none of them.
+        await using (var change = await changes.BeginAsync(ct))
         {
-            await keyring.DestroyAsync(key, ct);
-            return PatientAnswer<Patient>.Fail(PatientOutcome.Conflict, "one of these identifiers already belongs to a registered patient: search for them, or correct the identifier");
+            (var outcome, patientKey) = await change.Patients.AddAsync(request with { Clinic = clinic, Identifiers = identifiers }, key, actor.UserId,
+                string.IsNullOrWhiteSpace(reason) ? "registered" : reason.Trim(), ct);
+            if (outcome == RegistrationOutcome.Existing)
+            {
+                await keyring.DestroyAsync(key, ct);
+                return PatientAnswer<Patient>.Fail(PatientOutcome.Conflict, "one of these identifiers already belongs to a registered patient: search for them, or correct the identifier");
+            }
+            foreach (var user in guardians)
+                await change.Users.UpdateAsync(user with { Dependants = new HashSet<long>(user.Dependants) { patientKey } }, ct);
+            await change.AuditAsync(policy.DataEvent(actor, Create, ScopeOf(patientKey, clinic), purpose, "patient-registered"), ct);
+            await change.CommitAsync(ct);
         }
-        foreach (var user in guardians)
-            await users.UpdateAsync(user with { Dependants = new HashSet<long>(user.Dependants) { patientKey } }, ct);
-        await policy.RecordAsync(actor, Create, ScopeOf(patientKey, clinic), purpose, "patient-registered", ct);
         return PatientAnswer<Patient>.Ok((await store.GetAsync(patientKey, ct))!);
     }
 
@@ -122,7 +129,7 @@ public sealed class FindPatients(IPatientStore store, AccessPolicy policy)
 }
 
 /// <summary>AmendDemographics: a new version of the demographic record (the old one is kept and readable).</summary>
-public sealed class AmendDemographics(IPatientStore store, AccessPolicy policy)
+public sealed class AmendDemographics(IPatientStore store, AccessPolicy policy, IUnitOfWork changes)
 {
     private static readonly Operation Amend = new(RecordCategory.Demographics, RecordAction.Amend);
 
@@ -134,9 +141,13 @@ public sealed class AmendDemographics(IPatientStore store, AccessPolicy policy)
         var (refusal, patient) = await FindPatients.DecideFor(store, policy, actor, key, Amend, purpose, ct);
         if (refusal is not null) return refusal;
         if (patient!.Status == PatientStatus.Merged) return PatientAnswer<Patient>.Fail(PatientOutcome.Conflict, $"this record was merged into patient {patient.MergedInto}: amend that one");
-        if (!await store.AmendAsync(key, expectedVersion, demographics, actor.UserId, reason.Trim(), ct))
-            return PatientAnswer<Patient>.Fail(PatientOutcome.Conflict, "the record changed since you opened it: reload and amend again");
-        await policy.RecordAsync(actor, Amend, RegisterPatient.ScopeOf(key, patient.Clinic), purpose, $"demographics-version {expectedVersion + 1}", ct);
+        await using (var change = await changes.BeginAsync(ct))
+        {
+            if (!await change.Patients.AmendAsync(key, expectedVersion, demographics, actor.UserId, reason.Trim(), ct))
+                return PatientAnswer<Patient>.Fail(PatientOutcome.Conflict, "the record changed since you opened it: reload and amend again");
+            await change.AuditAsync(policy.DataEvent(actor, Amend, RegisterPatient.ScopeOf(key, patient.Clinic), purpose, $"demographics-version {expectedVersion + 1}"), ct);
+            await change.CommitAsync(ct);
+        }
         return PatientAnswer<Patient>.Ok((await store.GetAsync(key, ct))!);
     }
 }
@@ -146,7 +157,7 @@ public sealed class AmendDemographics(IPatientStore store, AccessPolicy policy)
 /// identifiers become aliases of the survivor so C-FIND and QIDO by either Patient ID find the patient; its studies
 /// and guardians move. Decided as Demographics:Amend on both, audited under both.
 /// </summary>
-public sealed class MergePatients(IPatientStore store, AccessPolicy policy)
+public sealed class MergePatients(IPatientStore store, AccessPolicy policy, IUnitOfWork changes)
 {
     private static readonly Operation Amend = new(RecordCategory.Demographics, RecordAction.Amend);
 
@@ -160,16 +171,20 @@ public sealed class MergePatients(IPatientStore store, AccessPolicy policy)
         if (r2 is not null) return r2;
         if (survivor!.Status == PatientStatus.Merged || merged!.Status == PatientStatus.Merged)
             return PatientAnswer<Patient>.Fail(PatientOutcome.Conflict, "one of the records is already merged into another");
-        await store.MergeAsync(survivorKey, mergedKey, actor.UserId, reason.Trim(), ct);
         var detail = $"merged patient {mergedKey} into {survivorKey}";
-        await policy.RecordAsync(actor, Amend, RegisterPatient.ScopeOf(survivorKey, survivor.Clinic), purpose, detail, ct);
-        await policy.RecordAsync(actor, Amend, RegisterPatient.ScopeOf(mergedKey, merged.Clinic), purpose, detail, ct);
+        await using (var change = await changes.BeginAsync(ct))
+        {
+            await change.Patients.MergeAsync(survivorKey, mergedKey, actor.UserId, reason.Trim(), ct);
+            await change.AuditAsync(policy.DataEvent(actor, Amend, RegisterPatient.ScopeOf(survivorKey, survivor.Clinic), purpose, detail), ct);
+            await change.AuditAsync(policy.DataEvent(actor, Amend, RegisterPatient.ScopeOf(mergedKey, merged.Clinic), purpose, detail), ct);
+            await change.CommitAsync(ct);
+        }
         return PatientAnswer<Patient>.Ok((await store.GetAsync(survivorKey, ct))!);
     }
 }
 
 /// <summary>MovePatient: a patient, with every study, changes clinic within the group (Demographics:Amend where they are and where they go).</summary>
-public sealed class MovePatient(IPatientStore store, AccessPolicy policy)
+public sealed class MovePatient(IPatientStore store, AccessPolicy policy, IUnitOfWork changes)
 {
     private static readonly Operation Amend = new(RecordCategory.Demographics, RecordAction.Amend);
 
@@ -183,8 +198,12 @@ public sealed class MovePatient(IPatientStore store, AccessPolicy policy)
         if (refusal is not null) return refusal;
         if (patient!.Clinic == clinic) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, $"the patient already belongs to clinic '{clinic}'");
         if (patient.Status == PatientStatus.Merged) return PatientAnswer<Patient>.Fail(PatientOutcome.Conflict, $"this record was merged into patient {patient.MergedInto}: move that one");
-        await store.MoveAsync(key, clinic, ct);
-        await policy.RecordAsync(actor, Amend, RegisterPatient.ScopeOf(key, patient.Clinic), purpose, $"clinic {patient.Clinic} -> {clinic}", ct);
+        await using (var change = await changes.BeginAsync(ct))
+        {
+            await change.Patients.MoveAsync(key, clinic, ct);
+            await change.AuditAsync(policy.DataEvent(actor, Amend, RegisterPatient.ScopeOf(key, patient.Clinic), purpose, $"clinic {patient.Clinic} -> {clinic}"), ct);
+            await change.CommitAsync(ct);
+        }
         return PatientAnswer<Patient>.Ok((await store.GetAsync(key, ct))!);
     }
 }

@@ -26,6 +26,7 @@ public interface IChangeScope : IAsyncDisposable
     IApiTokenStore Tokens { get; }
     IBreakGlassStore BreakGlass { get; }
     IStudyIndex Studies { get; }
+    Patients.IPatientStore Patients { get; }
 
     /// <summary>Appends the entry to the audit chain inside this change's transaction.</summary>
     Task<AuditRecord> AuditAsync(AuditEvent auditEvent, CancellationToken ct);

@@ -50,6 +50,7 @@ public static class EnamelServices
         services.AddSingleton<IRoleCatalog>(s.Roles);
         services.AddSingleton<IBreakGlassStore>(s.BreakGlass);
         services.AddSingleton<IAuditLog>(s.Audit);
+        services.AddSingleton<Enamel.Core.Records.IUnitOfWork>(s.Changes);
         services.AddSingleton<IAuditCheckpoints>(s.Audit);
         return services;
     }

@@ -20,6 +20,7 @@ public sealed record SqlArchive(SqlStudyIndex Index, SqlSecurityStores Security,
         await security.InitializeAsync(ct);
         var patients = await SqlPatientStore.OpenAsync(dialect, keyring, new FieldSealer(keyring, time), time, ct);
         index.AttachPatients(patients);
+        security.Changes.PatientStore = patients;
         return new SqlArchive(index, security, patients);
     }
 }

@@ -17,6 +17,9 @@ public sealed class SqlUnitOfWork(SqlDialect dialect, AuditCheckpointSigner sign
     /// <summary>Audit appends of changes checkpoint at the same interval as the shared log (see <see cref="SqlAuditLog.CheckpointInterval"/>).</summary>
     public int CheckpointInterval { get; init; } = 100;
 
+    /// <summary>The patient store (its sealer and blind index) a change's patient writes go through; attached when the archive opens.</summary>
+    internal Patients.SqlPatientStore? PatientStore { get; set; }
+
     async Task<IChangeScope> IUnitOfWork.BeginAsync(CancellationToken ct) => await BeginAsync(ct);
 
     /// <summary>A change with the concrete stores (for Storage-level writes such as custom roles).</summary>
@@ -26,7 +29,7 @@ public sealed class SqlUnitOfWork(SqlDialect dialect, AuditCheckpointSigner sign
         try
         {
             var tx = await dialect.BeginWriteAsync(c, ct);
-            return new SqlChange(dialect, c, tx, new SqlAuditLog(dialect, signer, time) { CheckpointInterval = CheckpointInterval }, time);
+            return new SqlChange(dialect, c, tx, new SqlAuditLog(dialect, signer, time) { CheckpointInterval = CheckpointInterval }, time, PatientStore);
         }
         catch
         {
@@ -45,8 +48,10 @@ public sealed class SqlChange : IChangeScope
     private readonly SqlAuditLog audit;
     private bool committed;
 
-    internal SqlChange(SqlDialect dialect, DbConnection connection, DbTransaction transaction, SqlAuditLog audit, TimeProvider time)
+    internal SqlChange(SqlDialect dialect, DbConnection connection, DbTransaction transaction, SqlAuditLog audit, TimeProvider time,
+        Patients.SqlPatientStore? patients = null)
     {
+        patientStore = patients?.In(this);
         this.connection = connection;
         Transaction = transaction;
         this.audit = audit;
@@ -69,6 +74,12 @@ public sealed class SqlChange : IChangeScope
     public SqlRoleCatalog Roles { get; }
     public SqlStudyIndex Studies { get; }
 
+    private readonly Patients.SqlPatientStore? patientStore;
+
+    /// <summary>The patient store inside this change (sealed writes and their tokens commit with the change).</summary>
+    public Patients.SqlPatientStore Patients => patientStore ?? throw new InvalidOperationException("this unit of work has no patient store attached");
+
+    Enamel.Core.Patients.IPatientStore IChangeScope.Patients => Patients;
     IUserStore IChangeScope.Users => Users;
     ISessionStore IChangeScope.Sessions => Sessions;
     IApiTokenStore IChangeScope.Tokens => Tokens;

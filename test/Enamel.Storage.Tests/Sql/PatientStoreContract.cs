@@ -229,6 +229,33 @@ public abstract class PatientStoreContract : IDisposable
         Assert.Equal(survivor, (await a.Index.FindStudyPatientAsync("1.7.2", Ct))!.PatientKey);
     }
 
+    /// <summary>
+    /// The registration verb and its audit entry commit together: with the chain poisoned (no head row, so no entry can be
+    /// appended) nothing of the patient is written; healthy, the record and its entry are both there.
+    /// </summary>
+    [Fact]
+    public async Task Register_AuditAppendFails_NoPatientWasWritten_AndTheReverse()
+    {
+        var a = await OpenAsync();
+        var policy = new AccessPolicy(a.Security.Roles, a.Security.BreakGlass, a.Security.Audit, TimeProvider.System);
+        var register = new RegisterPatient(a.Patients, keyring, a.Security.Users, policy, a.Security.Changes);
+        var desk = new Actor("desk-1", "desk", [RoleTable.Receptionist], new HashSet<string> { "main" });
+        var head = (await MigrationsContract.QueryAsync(a.Index.Dialect, "SELECT seq, hash FROM audit_head", r => (Seq: r.GetInt64(0), Hash: r.GetString(1)))).Single();
+        await MigrationsContract.ExecuteAsync(a.Index.Dialect, "DELETE FROM audit_head");
+        await Assert.ThrowsAnyAsync<Exception>(() => register.ExecuteAsync(desk, Chan("UOW-1"), Purpose.Operations, "first visit", Ct));
+        Assert.Null(await a.Patients.FindByIdentifierAsync(IdentifierType.ChartNumber, "main", "UOW-1", Ct));
+        Assert.Empty(await a.Patients.SearchAsync("chan", MainReach, 10, Ct));
+
+        var after = (await MigrationsContract.QueryAsync(a.Index.Dialect, "SELECT count(*) FROM audit_log", r => r.GetInt64(0))).Single();
+        Assert.Equal(head.Seq, after); // not one entry of the failed registration
+        await MigrationsContract.ExecuteAsync(a.Index.Dialect, $"INSERT INTO audit_head (id, seq, hash) VALUES (1, {head.Seq}, '{head.Hash}')");
+        var done = await register.ExecuteAsync(desk, Chan("UOW-1"), Purpose.Operations, "first visit", Ct);
+        Assert.True(done.Done, done.Message);
+        var entries = await a.Security.Audit.QueryAsync(new AuditQuery { PatientKey = done.Value!.Key }, Ct);
+        Assert.Contains(entries, e => e.Event.Detail == "patient-registered");
+        Assert.True((await new AuditVerifier(new AuditCheckpointSigner(new Dictionary<int, byte[]> { [1] = new byte[32] })).VerifyAsync(a.Security.Audit, Ct)).Intact);
+    }
+
     /// <summary>Every file under the data folder, searched for the bytes of a stored value in UTF-8 and (for the SQLite files) UTF-16.</summary>
     protected void AssertNowhereInFolder(params string[] values)
     {

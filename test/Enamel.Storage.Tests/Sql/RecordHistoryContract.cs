@@ -58,7 +58,8 @@ public abstract class RecordHistoryContract : IDisposable
         return ms.ToArray();
     }
 
-    private static IngestTarget By(string author) => new("main") { Author = author, Reason = IngestTarget.ReceivedVia("STOW-RS") };
+    private static IngestTarget By(string author) =>
+        new("main") { Author = author, Reason = IngestTarget.ReceivedVia("STOW-RS"), Authorize = (_, _) => Task.FromResult(true) };
 
     [Fact]
     public async Task Store_WritesVersion1_ANewVersionSupersedesIt()

@@ -23,15 +23,20 @@ public sealed class SqlPatientStore : IPatientStore
     private readonly Rows db;
     private readonly FieldSealer sealer;
     private readonly TimeProvider time;
+    private readonly SqlChange? change;
 
-    private SqlPatientStore(SqlDialect dialect, FieldSealer sealer, BlindIndex blind, TimeProvider time)
+    private SqlPatientStore(SqlDialect dialect, FieldSealer sealer, BlindIndex blind, TimeProvider time, SqlChange? change = null)
     {
         this.dialect = dialect;
-        db = new Rows(dialect);
+        this.change = change;
+        db = new Rows(dialect, change);
         this.sealer = sealer;
         Blind = blind;
         this.time = time;
     }
+
+    /// <summary>This store inside <paramref name="scope"/>: its writes join the change's transaction and commit (or roll back) with it.</summary>
+    internal SqlPatientStore In(SqlChange scope) => new(dialect, sealer, Blind, time, scope);
 
     /// <summary>The vault's blind index (shared with the study index's searches).</summary>
     public BlindIndex Blind { get; }
@@ -48,7 +53,7 @@ public sealed class SqlPatientStore : IPatientStore
     /// </summary>
     public static async Task<SqlPatientStore> OpenAsync(SqlDialect dialect, IKeyring keyring, FieldSealer sealer, TimeProvider time, CancellationToken ct)
     {
-        var db = new Rows(dialect);
+        var db = new Rows(dialect, null);
         var blind = new BlindIndex(await IndexKeyAsync(db, keyring, ct));
         var store = new SqlPatientStore(dialect, sealer, blind, time);
         await store.SealLegacyRowsAsync(ct);
@@ -107,11 +112,13 @@ public sealed class SqlPatientStore : IPatientStore
         var identityTokens = patient.Identifiers.Select(i => PatientTokens.Identity(Blind, i)).ToList();
         var dicomId = patient.Identifiers.FirstOrDefault(i => i.Type == IdentifierType.DicomPatientId);
         var now = SqlDb.Time(time.GetUtcNow());
-        await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var lease = await db.OpenAsync(ct);
+        var c = lease.Connection;
+        await using var t = await lease.BeginAsync(ct);
+        var tx = t.Inner;
         if (await OwnerOfAnyAsync(c, tx, identityTokens, ct) is { } owner)
         {
-            await tx.RollbackAsync(ct);
+            await t.RollbackAsync(ct);
             return (RegistrationOutcome.Existing, owner);
         }
         long pk;
@@ -131,12 +138,14 @@ public sealed class SqlPatientStore : IPatientStore
         catch (DbException ex) when (dialect.IsUniqueViolation(ex))
         {
             // A concurrent registration took one of the identifiers between the check and the insert.
-            await tx.RollbackAsync(ct);
-            await using var c2 = await db.OpenAsync(ct);
-            return (RegistrationOutcome.Existing, await OwnerOfAnyAsync(c2, null, identityTokens, ct) ?? throw new InvalidOperationException("identifier conflict without an owner"));
+            await t.RollbackAsync(ct);
+            // Inside a change the transaction is lost with the failed statement: the change rolls back and the caller learns only "existing".
+            if (change is not null) return (RegistrationOutcome.Existing, 0);
+            await using var again = await db.OpenAsync(ct);
+            return (RegistrationOutcome.Existing, await OwnerOfAnyAsync(again.Connection, null, identityTokens, ct) ?? throw new InvalidOperationException("identifier conflict without an owner"));
         }
         await InsertTokensAsync(c, tx, pk, PatientTokens.Search(Blind, patient.Demographics, patient.Identifiers), ct);
-        await tx.CommitAsync(ct);
+        await t.CommitAsync(ct);
         return (RegistrationOutcome.Created, pk);
     }
 
@@ -172,41 +181,45 @@ public sealed class SqlPatientStore : IPatientStore
         var dicomId = current.DicomId;
         var sealedCurrent = await SealAsync(current.DataKey, PatientAad(key, next), new CurrentPayload(demographics, dicomId?.Value ?? "", dicomId?.Issuer ?? ""), ct);
         var sealedVersion = await SealAsync(current.DataKey, VersionAad(key, next), new VersionPayload(demographics, reason), ct);
-        await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var lease = await db.OpenAsync(ct);
+        var c = lease.Connection;
+        await using var t = await lease.BeginAsync(ct);
+        var tx = t.Inner;
         int updated = await SqlDb.ExecuteAsync(c, tx,
             "UPDATE patients SET sealed = @s, version = @next, sex = @sex, status = @status WHERE pk = @pk AND version = @v AND status <> 'merged'", ct,
             ("@s", sealedCurrent), ("@next", next), ("@sex", demographics.Sex), ("@status", demographics.DeceasedDate.Length > 0 ? "deceased" : "active"),
             ("@pk", key), ("@v", (long)expectedVersion));
         if (updated != 1)
         {
-            await tx.RollbackAsync(ct);
+            await t.RollbackAsync(ct);
             return false;
         }
         await SqlDb.ExecuteAsync(c, tx, "INSERT INTO patient_versions (patient_pk, version, sealed, author, time) VALUES (@pk, @v, @s, @author, @now)", ct,
             ("@pk", key), ("@v", next), ("@s", sealedVersion), ("@author", authorId), ("@now", SqlDb.Time(time.GetUtcNow())));
         await SqlDb.ExecuteAsync(c, tx, "DELETE FROM patient_tokens WHERE patient_pk = @pk", ct, ("@pk", key));
         await InsertTokensAsync(c, tx, key, PatientTokens.Search(Blind, demographics, current.Identifiers), ct);
-        await tx.CommitAsync(ct);
+        await t.CommitAsync(ct);
         return true;
     }
 
     public async Task<bool> AddIdentifierAsync(long key, PatientIdentifier identifier, CancellationToken ct)
     {
         var patient = await GetAsync(key, ct) ?? throw new InvalidOperationException($"no patient {key}");
-        await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var lease = await db.OpenAsync(ct);
+        var c = lease.Connection;
+        await using var t = await lease.BeginAsync(ct);
+        var tx = t.Inner;
         try
         {
             await InsertIdentifierAsync(c, tx, key, patient.DataKey, identifier, ct);
         }
         catch (DbException ex) when (dialect.IsUniqueViolation(ex))
         {
-            await tx.RollbackAsync(ct);
+            await t.RollbackAsync(ct);
             return false;
         }
         await InsertTokensAsync(c, tx, key, PatientTokens.IdentifierSearch(Blind, identifier), ct);
-        await tx.CommitAsync(ct);
+        await t.CommitAsync(ct);
         return true;
     }
 
@@ -220,8 +233,10 @@ public sealed class SqlPatientStore : IPatientStore
     {
         var absorbed = await GetAsync(merged, ct) ?? throw new InvalidOperationException($"no patient {merged}");
         var kept = await GetAsync(survivor, ct) ?? throw new InvalidOperationException($"no patient {survivor}");
-        await using var c = await db.OpenAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var lease = await db.OpenAsync(ct);
+        var c = lease.Connection;
+        await using var t = await lease.BeginAsync(ct);
+        var tx = t.Inner;
         // The absorbed identifiers become the survivor's aliases, sealed again under the survivor's key.
         foreach (var id in absorbed.Identifiers)
         {
@@ -246,14 +261,15 @@ public sealed class SqlPatientStore : IPatientStore
             ("@pk", merged), ("@v", next), ("@s", await SealAsync(absorbed.DataKey, VersionAad(merged, next),
                 new VersionPayload(absorbed.Demographics, $"merged into patient {survivor}: {reason}"), ct)),
             ("@author", authorId), ("@now", SqlDb.Time(time.GetUtcNow())));
-        await tx.CommitAsync(ct);
+        await t.CommitAsync(ct);
     }
 
     // ---- reads ----------------------------------------------------------------------------------------------------
 
     public async Task<Patient?> GetAsync(long key, CancellationToken ct)
     {
-        await using var c = await db.OpenAsync(ct);
+        await using var lease = await db.OpenAsync(ct);
+        var c = lease.Connection;
         return await GetAsync(c, key, ct);
     }
 
@@ -297,7 +313,8 @@ public sealed class SqlPatientStore : IPatientStore
     public async Task<Patient?> FindByIdentifierAsync(IdentifierType type, string issuer, string value, CancellationToken ct)
     {
         var token = PatientTokens.Identity(Blind, type, issuer, value);
-        await using var c = await db.OpenAsync(ct);
+        await using var lease = await db.OpenAsync(ct);
+        var c = lease.Connection;
         long? pk;
         await using (var cmd = SqlDb.Command(c, null, "SELECT patient_pk FROM patient_identifiers WHERE token = @t", ("@t", token)))
             pk = await cmd.ExecuteScalarAsync(ct) is { } v and not DBNull ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : null;
@@ -340,7 +357,8 @@ public sealed class SqlPatientStore : IPatientStore
             $"AND ({string.Join(" OR ", alternatives)}) ORDER BY p.pk LIMIT {Math.Clamp(limit, 1, 1000).ToString(CultureInfo.InvariantCulture)}";
         var keys = await db.QueryAsync(sql, r => r.Long("pk"), ct, [.. args]);
         var found = new List<Patient>();
-        await using var c = await db.OpenAsync(ct);
+        await using var lease = await db.OpenAsync(ct);
+        var c = lease.Connection;
         foreach (var k in keys)
         {
             Patient? p;
@@ -400,8 +418,10 @@ public sealed class SqlPatientStore : IPatientStore
                 Sex = p.Sex is "M" or "F" or "O" ? p.Sex : "",
             };
             var id = new PatientIdentifier(IdentifierType.DicomPatientId, p.Issuer, p.Id);
-            await using var c = await db.OpenAsync(ct);
-            await using var tx = await c.BeginTransactionAsync(ct);
+            await using var lease = await db.OpenAsync(ct);
+            var c = lease.Connection;
+            await using var t = await lease.BeginAsync(ct);
+            var tx = t.Inner;
             await SqlDb.ExecuteAsync(c, tx, """
                 UPDATE patients SET sealed = @s, patient_id = @key, issuer = '', patient_name = '', birth_date = '', version = 1 WHERE pk = @pk AND sealed = ''
                 """, ct, ("@s", await SealAsync(key, PatientAad(p.Pk, 1), new CurrentPayload(demographics, p.Id, p.Issuer), ct)), ("@key", p.Key), ("@pk", p.Pk));
@@ -410,7 +430,7 @@ public sealed class SqlPatientStore : IPatientStore
                 ("@now", SqlDb.Time(time.GetUtcNow())));
             await InsertIdentifierAsync(c, tx, p.Pk, key, id, ct);
             await InsertTokensAsync(c, tx, p.Pk, PatientTokens.Search(Blind, demographics, [id]), ct);
-            await tx.CommitAsync(ct);
+            await t.CommitAsync(ct);
             sealedRows++;
         }
         sealedRows += await SealDescriptionsAsync("studies", "study_uid", "study_description", "study_description = '', study_id = ''",
@@ -448,14 +468,17 @@ public sealed class SqlPatientStore : IPatientStore
     /// This store's connections (its own transactions, not a unit of work's yet) and reads by column name: each row is
     /// read through <see cref="Row"/>, never by position.
     /// </summary>
-    private sealed class Rows(SqlDialect dialect)
+    private sealed class Rows(SqlDialect dialect, SqlChange? change)
     {
-        public Task<DbConnection> OpenAsync(CancellationToken ct) => SqlDb.OpenConnectionAsync(dialect, ct);
+        private readonly SqlDb db = new(dialect, change);
+
+        /// <summary>A connection of its own, or the change's (whose transaction every command then names).</summary>
+        public Task<SqlLease> OpenAsync(CancellationToken ct) => db.OpenAsync(ct);
 
         public async Task<List<T>> QueryAsync<T>(string sql, Func<Row, T> read, CancellationToken ct, params (string, object?)[] args)
         {
-            await using var c = await OpenAsync(ct);
-            await using var cmd = SqlDb.Command(c, null, sql, args);
+            await using var lease = await OpenAsync(ct);
+            await using var cmd = SqlDb.Command(lease.Connection, lease.Transaction, sql, args);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             var list = new List<T>();
             var row = new Row(r);
@@ -465,8 +488,8 @@ public sealed class SqlPatientStore : IPatientStore
 
         public async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string, object?)[] args)
         {
-            await using var c = await OpenAsync(ct);
-            return await SqlDb.ExecuteAsync(c, null, sql, ct, args);
+            await using var lease = await OpenAsync(ct);
+            return await SqlDb.ExecuteAsync(lease.Connection, lease.Transaction, sql, ct, args);
         }
     }
 
