@@ -72,6 +72,9 @@ internal static class AccessGate
         http.Features.Set(actor);
         if (access is OperationEndpoint operation && await DecideAsync(http, actor, operation) is { } refusal)
         {
+            // A browser opening a page gets the refusal as a page (same status), not a problem document.
+            if (refusal is IStatusCodeHttpResult { StatusCode: StatusCodes.Status403Forbidden or StatusCodes.Status404NotFound } refused && Web.WebPage.IsPageRequest(http))
+                refusal = await Web.WebPage.RefuseAsync(http, refused.StatusCode!.Value);
             await refusal.ExecuteAsync(http);
             return;
         }

@@ -4,6 +4,7 @@ using Enamel.Core.Accounts;
 using Enamel.Server.Access;
 using Enamel.Server.Features.Accounts;
 using Enamel.Server.Features.Home;
+using Enamel.Server.Features.Patients;
 using Enamel.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Enamel.Server.Web;
 
 /// <summary>
-/// The server's own pages: /signin, /signout, /home, /account, /language and /static (and / redirecting to /home or
+/// The server's own pages: /signin, /signout, /home, /account, /patients (Features/Patients), /language and /static (and / redirecting to /home or
 /// /signin). Razor components rendered on the server (<see cref="WebPage"/>, inside <see cref="Shell"/>), returned by
 /// these endpoints, each with its access marker; every state-changing form carries a CSRF token (<see cref="Csrf"/>);
 /// password-checking posts are rate-limited per address (<see cref="SignInRateLimit"/>). Features add their own pages
@@ -33,6 +34,7 @@ internal static class WebEndpoints
         services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
         services.AddNavEntry(new NavEntry(AccountPage.Path, "Nav.Account", 90));
         services.AddHome();
+        services.AddPatientPages();
         return services;
     }
 
@@ -64,6 +66,7 @@ internal static class WebEndpoints
         app.MapPost("/account/tokens", TokenEndpoints.CreateAsync).SignedIn();
         app.MapPost("/account/tokens/revoke", TokenEndpoints.RevokeAsync).SignedIn();
         app.MapHome();
+        app.MapPatientPages();
         return app;
     }
 

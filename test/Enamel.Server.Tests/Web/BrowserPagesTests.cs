@@ -82,6 +82,67 @@ public sealed class BrowserPagesTests(WebServerFixture server, ChromiumFixture c
         }
     }
 
+    /// <summary>A valid HKID (letter A, six random digits, the check digit) that no other test uses.</summary>
+    private static string NewHkid()
+    {
+        var digits = Random.Shared.Next(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        int sum = 36 * 9 + 10 * 8 + digits.Select((c, i) => (c - '0') * (7 - i)).Sum();
+        int check = (11 - sum % 11) % 11;
+        return $"A{digits}({(check == 10 ? "A" : check.ToString(System.Globalization.CultureInfo.InvariantCulture))})";
+    }
+
+    /// <summary>The patient pages (registration, the record, the search, amendment) in English and in Hong Kong Chinese.</summary>
+    [Theory]
+    [InlineData("en-US", "en", "Register a patient")]
+    [InlineData("zh-HK", "zh-Hant", "登記病人")]
+    public async Task PatientPages_RegisterFindAndAmend_AreClean(string locale, string lang, string registerHeading)
+    {
+        var user = await server.CreateUserAsync(NewName("desk"), Password, RoleTable.Receptionist);
+        await using var page = await chromium.NewPageAsync(locale);
+        await SignInAsync(page, user.UserName, Password);
+        await page.ClickThenAsync("a#register-patient", "/patients/new");
+        Assert.Equal(registerHeading, await page.Page.TextContentAsync("h1"));
+        await page.AssertCleanAsync("registration", lang);
+
+        // A refused form (a wrong HKID check digit) comes back with what was typed, and is clean too.
+        var chart = NewName("BR").ToUpperInvariant();
+        await page.Page.FillAsync("#family", "Chan");
+        await page.Page.FillAsync("#given", "Tai Man");
+        await page.Page.FillAsync("#ideo-family", "陳");
+        await page.Page.FillAsync("#ideo-given", "大文");
+        await page.Page.FillAsync("#birth-date", "1980-02-14");
+        await page.Page.SelectOptionAsync("#sex", "M");
+        await page.Page.FillAsync("#chart", chart);
+        await page.Page.FillAsync("#hkid", "A123456(4)");
+        await page.Page.FillAsync("#phone", "91234567");
+        await page.Page.SelectOptionAsync("#language", "zh-Hant");
+        await page.ClickThenAsync("main form button[type=submit]", "/patients/new");
+        Assert.True(await page.Page.IsVisibleAsync("p.error[role=alert]"));
+        Assert.Equal("陳", await page.Page.InputValueAsync("#ideo-family"));
+        page.Problems.RemoveAll(p => p.Contains("400", StringComparison.Ordinal)); // the browser logs the status of the answer itself
+        await page.AssertCleanAsync("registration refused", lang);
+
+        await page.Page.FillAsync("#hkid", NewHkid()); // each run its own: an identifier belongs to one patient
+        await page.NavigateByAsync(() => page.Page.PressAsync("#reason", "Enter"), "", "pressing Enter in the form");
+        Assert.Matches("/patients/[0-9]+$", new Uri(page.Page.Url).AbsolutePath);
+        Assert.Equal("Chan, Tai Man (陳大文)", await page.Page.TextContentAsync("h1"));
+        await page.AssertCleanAsync("patient record", lang);
+
+        await page.ClickThenAsync("a#amend", "/edit");
+        await page.AssertCleanAsync("amendment", lang);
+        await page.Page.FillAsync("#given", "Tai Ming");
+        await page.Page.FillAsync("#reason", "typo");
+        await page.ClickThenAsync("main form button[type=submit]", "?done=amended");
+        Assert.Equal("2", await page.Page.TextContentAsync("#version"));
+        await page.AssertCleanAsync("amended record", lang);
+
+        await page.ClickThenAsync("header nav a[href='/patients']", "/patients");
+        await page.Page.FillAsync("#q", "陳大");
+        await page.NavigateByAsync(() => page.Page.PressAsync("#q", "Enter"), "/patients?q=" + Uri.EscapeDataString("陳大"), "searching");
+        Assert.True(await page.Page.Locator("table a.patient").CountAsync() >= 1);
+        await page.AssertCleanAsync("search results", lang);
+    }
+
     [Fact]
     public async Task SignInSteps_Account_AndTwoFactorEnrolment_AreClean_AndUsableByKeyboard()
     {
