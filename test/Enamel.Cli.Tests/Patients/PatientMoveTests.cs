@@ -55,7 +55,7 @@ public sealed class PatientMoveTests : IDisposable
         Assert.Contains("no such patient within your reach", back.StdErr);
 
         var amendments = await folder.Security.Audit.QueryAsync(new AuditQuery { PatientKey = patient.Key, Action = "Amend", Outcome = AuditOutcome.Success }, default);
-        Assert.Contains(amendments, a => a.Event.Detail == "clinic main -> north" && a.Event.Object == "Demographics clinic");
+        Assert.Contains(amendments, a => a.Event.Detail == "clinic main -> north" && a.Event.Object.Text == $"Demographics patient {patient.Key}");
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
