@@ -64,20 +64,24 @@ internal sealed class ServerProcess(string name, Process process, string baseUrl
 
     private static string BenchToken(string enamelDll, string dataDir)
     {
-        string Run(params string[] args)
-        {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add(enamelDll);
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
-            var output = p.StandardOutput.ReadToEnd();
-            var error = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0) throw new InvalidOperationException($"enamel {string.Join(' ', args)} failed: {error}");
-            return output.Trim();
-        }
+        string Run(params string[] args) => RunEnamel(enamelDll, check: true, args);
+        // Releases with `enamel init` create the folder only through it (or serve); older ones create it on any command.
+        RunEnamel(enamelDll, check: false, "init", "--data", dataDir);
         Run("users", "add", "bench", "--role", "dentist", "--clinic", "main", "--data", dataDir);
         return Run("tokens", "create", "--user", "bench", "--name", "bench", "--scope", "Imaging:Read", "--scope", "Imaging:Create", "--data", dataDir);
+    }
+
+    private static string RunEnamel(string enamelDll, bool check, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(enamelDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd();
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (check && p.ExitCode != 0) throw new InvalidOperationException($"enamel {string.Join(' ', args)} failed: {error}");
+        return output.Trim();
     }
 
     public static async Task<ServerProcess> StartOrthancAsync(string dir, int httpPort, int dicomPort, string log)

@@ -42,6 +42,26 @@ public class PatientsApiTests(ServerFixture server) : IClassFixture<ServerFixtur
         reason = "first visit",
     };
 
+    /// <summary>A small intra-oral image as a sensor sends it under <paramref name="patientId"/>, written beside the data folder.</summary>
+    private (string Study, string File) IntraOral(string patientId, string name, string studyDescription = "", string seriesDescription = "")
+    {
+        var ds = new DicomDataset();
+        ds.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.1.3");
+        var study = "1.2.826.0.1.3680043.10.1234." + Random.Shared.NextInt64(1, long.MaxValue);
+        ds.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, study + ".1.1");
+        ds.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, study);
+        ds.SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, study + ".1");
+        ds.SetString(DicomTags.PatientID, DicomVR.LO, patientId);
+        ds.SetString(DicomTags.PatientName, DicomVR.PN, name);
+        if (studyDescription.Length > 0) ds.SetString(DicomTags.StudyDescription, DicomVR.LO, studyDescription);
+        if (seriesDescription.Length > 0) ds.SetString(DicomTags.SeriesDescription, DicomVR.LO, seriesDescription);
+        ds.SetString(DicomTags.Modality, DicomVR.CS, "IO");
+        ds.SetGreyImage(16, 16);
+        var file = Path.Combine(server.DataDirectory, "..", patientId + ".dcm");
+        DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(file);
+        return (study, file);
+    }
+
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
@@ -68,18 +88,7 @@ public class PatientsApiTests(ServerFixture server) : IClassFixture<ServerFixtur
         Assert.Equal(HttpStatusCode.OK, (await dentist.GetAsync($"/api/patients/{key}")).StatusCode);
 
         // The intra-oral image the sensor sends under the chart number belongs to the registered patient.
-        var ds = new DicomDataset();
-        ds.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.1.3");
-        var study = "1.2.826.0.1.3680043.10.1234." + Random.Shared.NextInt64(1, long.MaxValue);
-        ds.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, study + ".1.1");
-        ds.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, study);
-        ds.SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, study + ".1");
-        ds.SetString(DicomTags.PatientID, DicomVR.LO, chart);
-        ds.SetString(DicomTags.PatientName, DicomVR.PN, "CHAN^TAI MAN");
-        ds.SetString(DicomTags.Modality, DicomVR.CS, "IO");
-        ds.SetGreyImage(16, 16);
-        var file = Path.Combine(server.DataDirectory, "..", chart + ".dcm");
-        DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(file);
+        var (study, file) = IntraOral(chart, "CHAN^TAI MAN");
         Assert.Equal(HttpStatusCode.OK, (await server.StowAsync(file)).StatusCode);
         Assert.Equal(key, (await server.Folder.Index.FindStudyPatientAsync(study, default))!.PatientKey);
         var qido = await JsonAsync(await dentist.GetAsync($"/dicom-web/studies?PatientID={chart}"));
@@ -155,21 +164,8 @@ public class PatientsApiTests(ServerFixture server) : IClassFixture<ServerFixtur
         var chart = "GREP-" + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
         var family = "Ostrowska" + Guid.NewGuid().ToString("N")[..6];
         Assert.Equal(HttpStatusCode.Created, (await desk.PostAsJsonAsync("/api/patients", Registration(chart, family, "Wilhelmina"))).StatusCode);
-        var ds = new DicomDataset();
-        ds.SetString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.1.3");
-        var study = "1.2.826.0.1.3680043.10.1234." + Random.Shared.NextInt64(1, long.MaxValue);
-        ds.SetString(DicomTags.SOPInstanceUID, DicomVR.UI, study + ".1.1");
-        ds.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, study);
-        ds.SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, study + ".1");
-        ds.SetString(DicomTags.PatientID, DicomVR.LO, chart);
-        ds.SetString(DicomTags.PatientName, DicomVR.PN, family + "^Wilhelmina");
         var description = "ENDODONTIC REVIEW " + chart;
-        ds.SetString(DicomTags.StudyDescription, DicomVR.LO, description);
-        ds.SetString(DicomTags.SeriesDescription, DicomVR.LO, "SERIES " + family);
-        ds.SetString(DicomTags.Modality, DicomVR.CS, "IO");
-        ds.SetGreyImage(16, 16);
-        var file = Path.Combine(server.DataDirectory, "..", chart + ".dcm");
-        DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(file);
+        var (study, file) = IntraOral(chart, family + "^Wilhelmina", description, "SERIES " + family);
         Assert.Equal(HttpStatusCode.OK, (await server.StowAsync(file)).StatusCode);
         File.Delete(file);
         using var dentist = await ClientAsync("dentist");

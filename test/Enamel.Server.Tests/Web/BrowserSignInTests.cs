@@ -22,7 +22,7 @@ public sealed class BrowserSignInTests(WebServerFixture server) : IClassFixture<
         await page.ClickAsync(selector);
         try
         {
-            await page.WaitForURLAsync(url => url.EndsWith(pathEnd, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 15_000 });
+            await page.WaitForURLAsync(url => url.EndsWith(pathEnd, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 45_000 } // several browsers share two cores while the suite runs);
             await page.WaitForLoadStateAsync(LoadState.Load);
         }
         catch (TimeoutException)
