@@ -22,7 +22,8 @@ public sealed class BrowserSignInTests(WebServerFixture server) : IClassFixture<
         await page.ClickAsync(selector);
         try
         {
-            await page.WaitForURLAsync(url => url.EndsWith(pathEnd, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 45_000 } // several browsers share two cores while the suite runs);
+            // Bounded at 45 s: several browsers share two cores while the whole suite runs.
+            await page.WaitForURLAsync(url => url.EndsWith(pathEnd, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 45_000 });
             await page.WaitForLoadStateAsync(LoadState.Load);
         }
         catch (TimeoutException)
