@@ -37,7 +37,9 @@ public sealed class DurabilityTests(Xunit.Abstractions.ITestOutputHelper output)
             var storescu = Process.Start(StoreScu(server.DicomPort, pending))!;
             var stdout = storescu.StandardOutput.ReadToEndAsync();
             var errors = storescu.StandardError.ReadToEndAsync();
-            await Task.Delay(random.Next(100, 1200));
+            // Until a round has acknowledged something, each round waits longer before the kill: on a loaded machine the first
+            // association (and the first patient's registration) can take longer than the whole window.
+            await Task.Delay(random.Next(100, 1200) * (acknowledged.Count == 0 ? round + 1 : 1));
             await server.KillAsync(); // SIGKILL: no shutdown code runs
             if (!storescu.WaitForExit(60_000)) storescu.Kill();
             var log = await stdout + await errors;
