@@ -72,9 +72,6 @@ public sealed class FieldSealer(IKeyring keyring, TimeProvider time)
         cache[dataKey] = (key, now + CacheFor);
         return key;
     }
-
-    /// <summary>Drops a cached key (its data key was destroyed).</summary>
-    public void Forget(DataKeyId dataKey) => cache.TryRemove(dataKey, out _);
 }
 
 /// <summary>

@@ -365,7 +365,7 @@ public sealed class SqlPatientStore : IPatientStore
             try { p = await GetAsync(c, k, ct); }
             catch (KeyDestroyedException) { continue; } // disposed: unreadable by design
             // Tokens hold prefixes of at most 16 characters: a longer word is checked against the opened name.
-            if (p is not null && (words.All(w => BlindIndex.Prefixes(w).Count() <= BlindIndex.MaxPrefix) || MatchesWords(p, words) || MatchesIdentifier(p, text, digits)))
+            if (p is not null && (words.All(w => w.EnumerateRunes().Count() <= BlindIndex.MaxPrefix) || MatchesWords(p, words) || MatchesIdentifier(p, text, digits)))
                 found.Add(p);
         }
         return found;
