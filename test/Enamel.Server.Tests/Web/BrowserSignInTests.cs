@@ -134,9 +134,10 @@ public sealed class BrowserSignInTests(WebServerFixture server) : IClassFixture<
         Assert.Empty(pageErrors);
         Assert.DoesNotContain(console, m => m.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase) || m.StartsWith("CSP violation", StringComparison.Ordinal));
         // ...and the listener would have seen one: an inline script is blocked and reported.
-        await page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.inlineRan = true'; document.body.appendChild(s); }");
-        await page.WaitForTimeoutAsync(200);
-        Assert.Contains(console, m => m.StartsWith("CSP violation: script-src", StringComparison.Ordinal));
+        var violation = await page.RunAndWaitForConsoleMessageAsync(
+            () => page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.inlineRan = true'; document.body.appendChild(s); }"),
+            new PageRunAndWaitForConsoleMessageOptions { Predicate = m => m.Text.StartsWith("CSP violation: script-src", StringComparison.Ordinal), Timeout = 10_000 });
+        Assert.StartsWith("CSP violation: script-src", violation.Text, StringComparison.Ordinal);
         Assert.Null(await page.EvaluateAsync<bool?>("() => window.inlineRan"));
     }
 }
