@@ -63,6 +63,7 @@ public sealed class SqlChange : IChangeScope
         Tokens = new SqlApiTokenStore(dialect, this);
         BreakGlass = new SqlBreakGlassStore(dialect, this);
         Roles = new SqlRoleCatalog(dialect, this);
+        Checkpoints = audit.In(this);
         // The default clinic only matters to migrations, which a change never runs.
         Studies = new SqlStudyIndex(dialect, time, defaultClinic: "", this);
         // The index seals descriptions under the patient's data key and finds the Patient ID's holder through the blind index.
@@ -77,6 +78,8 @@ public sealed class SqlChange : IChangeScope
     public SqlBreakGlassStore BreakGlass { get; }
     public SqlRoleCatalog Roles { get; }
     public SqlStudyIndex Studies { get; }
+    public SqlAuditLog Checkpoints { get; }
+    IAuditCheckpoints IChangeScope.Checkpoints => Checkpoints;
 
     private readonly Patients.SqlPatientStore? patientStore;
 
