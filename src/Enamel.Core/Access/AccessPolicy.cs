@@ -7,7 +7,8 @@ namespace Enamel.Core.Access;
 /// The one policy decision point: every interface (DICOMweb, FHIR, DIMSE, UI, CLI) asks it before touching a record.
 /// Deny by default; a request is allowed only when one of the actor's roles permits the operation and reaches the
 /// resource (clinic membership, own record, shared record), or an active break-glass grant widens the reach of a
-/// clinical role to that one patient. Every decision, allow and deny, is appended to the audit trail before it is returned.
+/// clinical role to that one patient. Every decision, allow and deny, is appended to the audit trail before it is returned
+/// (an allowed <see cref="DecideDeferredAsync"/> excepted: its entry is appended by the caller, in the change it permits).
 /// </summary>
 public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass, IAuditLog audit, TimeProvider time)
 {
@@ -16,6 +17,22 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
         var decision = await EvaluateAsync(actor, operation, resource, purpose, ct);
         await AppendAsync(actor, decision.Role, operation, resource, decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied, purpose, decision.Rule, ct);
         return decision;
+    }
+
+    /// <summary>
+    /// Decides for a change that records its own audit entries in its transaction (ingest): a refusal is appended here, at
+    /// once, as by <see cref="DecideAsync(Actor, Operation, ResourceScope, Purpose, CancellationToken)"/>; an allowed
+    /// decision is not appended but returned as <see cref="DeferredDecision.Entry"/>, which the caller must append —
+    /// inside the change it permits (<see cref="IChangeScope.AuditAsync"/>), or on its own when no change follows — before
+    /// it answers. So the entry that says "allowed, and stored" commits with the store, or not at all.
+    /// </summary>
+    public async Task<DeferredDecision> DecideDeferredAsync(Actor actor, Operation operation, ResourceScope resource, Purpose purpose, CancellationToken ct)
+    {
+        var decision = await EvaluateAsync(actor, operation, resource, purpose, ct);
+        var entry = Event(actor, decision.Role, operation, resource, decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied, purpose, decision.Rule);
+        if (decision.Allowed) return new DeferredDecision(decision, entry);
+        await audit.AppendAsync(entry, ct);
+        return new DeferredDecision(decision, null);
     }
 
     /// <summary>

@@ -15,3 +15,9 @@ public sealed record Decision(bool Allowed, string Rule, string? Role, bool Brea
     /// </summary>
     public bool IsOutOfReach => !Allowed && Rule is OutsideClinic or NotOwnRecord or NotShared;
 }
+
+/// <summary>
+/// A decision whose audit entry is the caller's to append (<see cref="AccessPolicy.DecideDeferredAsync"/>): <see cref="Entry"/>
+/// is set when allowed (a refusal was appended by the policy already).
+/// </summary>
+public sealed record DeferredDecision(Decision Decision, Audit.AuditEvent? Entry);

@@ -9,11 +9,16 @@ public sealed class Sessions(ISessionStore store, IUserStore users, AccountOptio
 {
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
-    public async Task<string> StartAsync(User user, string source, CancellationToken ct)
+    public Task<string> StartAsync(User user, string source, CancellationToken ct) => StartAsync(store, user, source, ct);
+
+    /// <summary>Starts the session inside <paramref name="change"/> (it exists only if the change commits: with the sign-in's audit entry).</summary>
+    public Task<string> StartAsync(Records.IChangeScope change, User user, string source, CancellationToken ct) => StartAsync(change.Sessions, user, source, ct);
+
+    private async Task<string> StartAsync(ISessionStore sessions, User user, string source, CancellationToken ct)
     {
         var token = SecretToken.New("ens_");
         var now = time.GetUtcNow();
-        await store.AddAsync(new SessionRecord(SecretToken.Hash(token), user.Id, now, now, source), ct);
+        await sessions.AddAsync(new SessionRecord(SecretToken.Hash(token), user.Id, now, now, source), ct);
         return token;
     }
 

@@ -28,6 +28,9 @@ public interface IChangeScope : IAsyncDisposable
     IStudyIndex Studies { get; }
     Patients.IPatientStore Patients { get; }
 
+    /// <summary>Checkpoint maintenance inside this change (master-key rotation re-signs them with its audit entry).</summary>
+    IAuditCheckpoints Checkpoints { get; }
+
     /// <summary>Appends the entry to the audit chain inside this change's transaction.</summary>
     Task<AuditRecord> AuditAsync(AuditEvent auditEvent, CancellationToken ct);
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Enamel.Core.Access;
+using Enamel.Core.Audit;
 using Enamel.Core.Blobs;
 using Enamel.Core.Keys;
 using Enamel.Core.Patients;
@@ -31,13 +32,18 @@ public sealed record StoreResult(StoreStatus Status, InstanceAttributes Attribut
 /// <summary>
 /// The one ingest pipeline for STOW-RS, C-STORE and import: stream-parse the header, validate, encrypt and write
 /// the blob (fsynced by the store), check the whole object's structure (<see cref="InstanceIntegrity"/>), record it
-/// in one database transaction, and only then report success. The object is never held whole in memory and never
-/// written unencrypted; an object that fails a check is refused with <see cref="InvalidInstanceException"/> and
-/// nothing of it is kept.
+/// in one database transaction — a new patient's registration, the index rows, the instance's version 1 and the audit
+/// entries of the decisions that allowed it, together (<see cref="IUnitOfWork"/>) — and only then report success. The
+/// object is never held whole in memory and never written unencrypted; an object that fails a check is refused with
+/// <see cref="InvalidInstanceException"/> and nothing of it is kept.
 /// </summary>
-public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyIndex index, IPatientStore patients, bool keepVersions = false, IngestLimits? limits = null)
+public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyIndex index, IPatientStore patients, IUnitOfWork changes,
+    bool keepVersions = false, IngestLimits? limits = null)
 {
     private readonly IngestLimits limits = limits ?? IngestLimits.Default;
+
+    /// <summary>What an allowed decision's entry adds to its detail when it commits with the instance it allowed.</summary>
+    public const string InstanceStored = "instance-stored", VersionStored = "instance-version-stored";
 
     public async Task<StoreResult> ExecuteAsync(Stream part10, IngestTarget target, CancellationToken ct)
     {
@@ -53,16 +59,37 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         if (target.Study is { } study && attributes.StudyInstanceUid != study)
             return new StoreResult(StoreStatus.StudyMismatch, attributes, null, syntax);
 
-        var whole = new ConcatReadStream(head, part10);
+        // The entries of allowed decisions not appended yet (the policy appended every refusal itself). The transaction
+        // that records the instance takes them all; whatever none took (a comparison, a lost race, a refusal after an
+        // allowed scope, a failure) is appended on its own before the answer: every decision is audited, and only the
+        // ones that allowed a store that committed say so.
+        var unrecorded = new List<AuditEvent>();
+        StoreResult result;
+        try
+        {
+            result = await StoreAsync(new ConcatReadStream(head, part10), header.DatasetOffset, attributes, syntax, target, unrecorded, ct);
+        }
+        catch
+        {
+            await AppendOnItsOwnAsync(unrecorded, failing: true);
+            throw;
+        }
+        await AppendOnItsOwnAsync(unrecorded, failing: false, ct);
+        return result;
+    }
+
+    private async Task<StoreResult> StoreAsync(Stream whole, long datasetOffset, InstanceAttributes attributes, string syntax, IngestTarget target,
+        List<AuditEvent> unrecorded, CancellationToken ct)
+    {
         var existing = await index.FindInstanceAsync(attributes.SopInstanceUid, ct);
-        if (await DecideAsync(attributes, existing, target, ct) is not { } decision)
+        if (await DecideAsync(attributes, existing, target, unrecorded, ct) is not { } decision)
             return new StoreResult(StoreStatus.Refused, attributes, null, syntax);
-        if (existing is not null && !keepVersions) return await CompareWithExistingAsync(whole, header.DatasetOffset, existing, attributes, syntax, ct);
-        if (existing is not null) return await StoreVersionAsync(whole, header.DatasetOffset, existing, attributes, syntax, Note(target), ct);
+        if (existing is not null && !keepVersions) return await CompareWithExistingAsync(whole, datasetOffset, existing, attributes, syntax, ct);
+        if (existing is not null) return await StoreVersionAsync(whole, datasetOffset, existing, attributes, syntax, Note(target), decision, unrecorded, ct);
 
         var key = decision.Patient?.DataKey ?? await keyring.CreateDataKeyAsync(ct);
-        var blob = await PutCheckedAsync(whole, header.DatasetOffset, ContentHash.DatasetPrefix, key, syntax, ct);
-        (var outcome, blob, decision) = await IndexAsync(attributes, blob, key, decision, target, ct);
+        var blob = await PutCheckedAsync(whole, datasetOffset, ContentHash.DatasetPrefix, key, syntax, ct);
+        (var outcome, blob) = await IndexAsync(attributes, blob, key, decision, target, unrecorded, ct);
         if (outcome == IndexOutcome.SeriesOfAnotherStudy)
         {
             await blobs.DeleteAsync(blob.Id, ct);
@@ -81,48 +108,37 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
             var same = winner is not null && winner.Blob.Sha256 == blob.Sha256;
             return new StoreResult(same ? StoreStatus.AlreadyStored : StoreStatus.Conflict, attributes, winner?.Blob.Id, syntax);
         }
-        if (target.PatientCreated is { } created && decision.Registered && decision.Patient is { } newPatient)
-            await created(ResourceScope.ForPatient(newPatient.Key, newPatient.Clinic, $"study {attributes.StudyInstanceUid}"), ct);
         return new StoreResult(outcome == IndexOutcome.AddedPatientFlaggedForReview ? StoreStatus.StoredFlaggedForReview : StoreStatus.Stored,
             attributes, blob.Id, syntax);
     }
 
     private static VersionNote Note(IngestTarget target) => new(target.Author, target.Reason);
 
-    /// <summary>The owners decided on; <see cref="Registered"/>: this store registered the patient (a Patient ID nobody had registered).</summary>
-    private sealed record OwnerDecision(IngestOwner Owner, Patient? Patient, bool Registered = false);
+    /// <summary>The owners decided on, and the audit entries of the decisions that allowed them (appended with what they allow).</summary>
+    private sealed record OwnerDecision(IngestOwner Owner, Patient? Patient, IReadOnlyList<AuditEvent> Entries);
 
     /// <summary>How many times the owners may change under a store before it gives up (each change is decided again).</summary>
     private const int MaxOwnerChanges = 3;
 
     /// <summary>
-    /// Indexes the blob for the decided owners. When another store changed them meanwhile (<see cref="IndexOutcome.OwnerChanged"/>),
-    /// decides again for the owners as they are now; refused then, <see cref="IndexOutcome.OwnerChanged"/> is returned (and after
-    /// <see cref="MaxOwnerChanges"/> changes the store fails, nothing written; on any failure the blob is deleted). When the
-    /// patient now exists under another data key, the blob is re-encrypted under it first (one data key per patient).
+    /// Indexes the blob for the decided owners (<see cref="RecordAsync"/>). When another store changed them meanwhile
+    /// (<see cref="IndexOutcome.OwnerChanged"/>), decides again for the owners as they are now; refused then,
+    /// <see cref="IndexOutcome.OwnerChanged"/> is returned (and after <see cref="MaxOwnerChanges"/> changes the store fails,
+    /// nothing written; on any failure the blob is deleted). When the patient now exists under another data key, the blob
+    /// is re-encrypted under it first (one data key per patient).
     /// </summary>
-    private async Task<(IndexOutcome Outcome, StoredBlob Blob, OwnerDecision Decision)> IndexAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId key,
-        OwnerDecision decision, IngestTarget target, CancellationToken ct)
+    private async Task<(IndexOutcome Outcome, StoredBlob Blob)> IndexAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId key,
+        OwnerDecision decision, IngestTarget target, List<AuditEvent> unrecorded, CancellationToken ct)
     {
         try
         {
             for (int attempt = 1; ; attempt++)
             {
-                if (decision.Owner.PatientKey is null)
-                {
-                    // A Patient ID nobody registered: the image registers the patient, through the desk's own verb, under the
-                    // key the image was encrypted with. Registered meanwhile by someone else: decided again for that record.
-                    var (registration, patientKey) = await RegisterPatient.FromImageAsync(patients, attributes.PatientId, attributes.IssuerOfPatientId,
-                        attributes.PatientName, attributes.PatientBirthDate, attributes.PatientSex, target.Clinic, key, target.Author, ct);
-                    if (registration == RegistrationOutcome.Created)
-                        decision = new OwnerDecision(decision.Owner with { PatientKey = patientKey }, await patients.GetAsync(patientKey, ct), Registered: true);
-                }
-                var outcome = decision.Owner.PatientKey is null ? IndexOutcome.OwnerChanged
-                    : await index.AddInstanceAsync(attributes, blob, key, decision.Owner, Note(target), ct);
-                if (outcome != IndexOutcome.OwnerChanged) return (outcome, blob, decision);
+                var outcome = await RecordAsync(attributes, blob, key, decision, target, unrecorded, ct);
+                if (outcome != IndexOutcome.OwnerChanged) return (outcome, blob);
                 if (attempt == MaxOwnerChanges)
                     throw new InvalidOperationException($"the patient record changed under this store {MaxOwnerChanges} times: nothing was stored, send it again");
-                if (await DecideAsync(attributes, existing: null, target, ct) is not { } again) return (IndexOutcome.OwnerChanged, blob, decision);
+                if (await DecideAsync(attributes, existing: null, target, unrecorded, ct) is not { } again) return (IndexOutcome.OwnerChanged, blob);
                 decision = again;
                 if (decision.Patient is { } patient && patient.DataKey != key)
                 {
@@ -142,15 +158,74 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
     }
 
     /// <summary>
+    /// One change: a Patient ID nobody registered registers its patient (through the desk's own verb, under the key the
+    /// image was encrypted with) and that registration's audit entry; the index rows and version 1; the entries of the
+    /// decisions (those that allowed this store say <see cref="InstanceStored"/>) — committed together. Any other outcome
+    /// than added rolls all of it back: no patient, no rows, no entry claiming a store. A Patient ID registered meanwhile
+    /// by someone else is <see cref="IndexOutcome.OwnerChanged"/> (decided again for that record).
+    /// </summary>
+    private async Task<IndexOutcome> RecordAsync(InstanceAttributes attributes, StoredBlob blob, DataKeyId key, OwnerDecision decision, IngestTarget target,
+        List<AuditEvent> unrecorded, CancellationToken ct)
+    {
+        await using var change = await changes.BeginAsync(ct);
+        var owner = decision.Owner;
+        AuditEvent? created = null;
+        if (owner.PatientKey is null)
+        {
+            var (registration, patientKey) = await RegisterPatient.FromImageAsync(change.Patients, attributes.PatientId, attributes.IssuerOfPatientId,
+                attributes.PatientName, attributes.PatientBirthDate, attributes.PatientSex, target.Clinic, key, target.Author, ct);
+            if (registration != RegistrationOutcome.Created) return IndexOutcome.OwnerChanged; // disposing rolls the change back
+            owner = owner with { PatientKey = patientKey };
+            created = target.PatientCreated?.Invoke(ResourceScope.ForPatient(patientKey, target.Clinic, $"study {attributes.StudyInstanceUid}"));
+        }
+        var outcome = await change.Studies.AddInstanceAsync(attributes, blob, key, owner, Note(target), ct);
+        if (outcome is not (IndexOutcome.Added or IndexOutcome.AddedPatientFlaggedForReview)) return outcome;
+        if (created is not null) await change.AuditAsync(created, ct);
+        await AppendDecisionsAsync(change, decision, InstanceStored, unrecorded, ct);
+        await change.CommitAsync(ct);
+        unrecorded.Clear();
+        return outcome;
+    }
+
+    /// <summary>Appends every unrecorded entry in the change; those of <paramref name="decision"/> carry <paramref name="stored"/>.</summary>
+    private static async Task AppendDecisionsAsync(IChangeScope change, OwnerDecision decision, string stored, List<AuditEvent> unrecorded, CancellationToken ct)
+    {
+        foreach (var entry in unrecorded)
+            await change.AuditAsync(decision.Entries.Contains(entry, ReferenceEqualityComparer.Instance)
+                ? entry with { Detail = $"{entry.Detail}; {stored}" } : entry, ct);
+    }
+
+    /// <summary>
+    /// The entries no change took, in a transaction of their own. After a failure (<paramref name="failing"/>) this is
+    /// attempted even if the request was cancelled, and an audit failure does not hide the failure being answered.
+    /// </summary>
+    private async Task AppendOnItsOwnAsync(List<AuditEvent> entries, bool failing, CancellationToken ct = default)
+    {
+        if (entries.Count == 0) return;
+        try
+        {
+            await using var change = await changes.BeginAsync(failing ? CancellationToken.None : ct);
+            foreach (var entry in entries) await change.AuditAsync(entry, failing ? CancellationToken.None : ct);
+            await change.CommitAsync(failing ? CancellationToken.None : ct);
+            entries.Clear();
+        }
+        catch (Exception) when (failing)
+        {
+            // The request fails with its own error (nothing was stored); the audit store failing too is not what to answer.
+        }
+    }
+
+    /// <summary>
     /// Decides, for the caller (see <see cref="IngestTarget"/>), every patient record the instance touches: the patient
     /// of its Patient ID (or a new one in the target's clinic), the owner of its study, and the owner of an instance
-    /// already stored under its SOP Instance UID. Null when any is refused; otherwise the owners decided on.
+    /// already stored under its SOP Instance UID. Null when any is refused; otherwise the owners decided on. The entries of
+    /// allowed decisions join <paramref name="unrecorded"/> (refused or not, they are decisions to audit).
     /// </summary>
-    private async Task<OwnerDecision?> DecideAsync(InstanceAttributes attributes, StoredInstance? existing, IngestTarget target, CancellationToken ct)
+    private async Task<OwnerDecision?> DecideAsync(InstanceAttributes attributes, StoredInstance? existing, IngestTarget target, List<AuditEvent> unrecorded,
+        CancellationToken ct)
     {
         var patient = await patients.FindByDicomIdAsync(attributes.PatientId, attributes.IssuerOfPatientId, ct);
         var studyOwner = await index.FindStudyPatientAsync(attributes.StudyInstanceUid, ct);
-        var decision = new OwnerDecision(new IngestOwner(target.Clinic, patient?.Key, studyOwner?.PatientKey) { ReviewReasons = ReviewReasons(attributes, patient) }, patient);
         if (target.Authorize is not { } authorize) return null; // no decision at all: refused, never stored
 
         var obj = $"study {attributes.StudyInstanceUid}";
@@ -166,9 +241,19 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         Add(studyOwner, attributes.StudyInstanceUid);
         if (existing is not null && existing.StudyInstanceUid != attributes.StudyInstanceUid)
             Add(await index.FindStudyPatientAsync(existing.StudyInstanceUid, ct), existing.StudyInstanceUid);
+        var entries = new List<AuditEvent>();
         foreach (var scope in scopes)
-            if (!await authorize(scope, ct)) return null;
-        return decision;
+        {
+            var decided = await authorize(scope, ct);
+            if (decided.Allowed && decided.Entry is { } entry)
+            {
+                unrecorded.Add(entry);
+                entries.Add(entry);
+            }
+            if (!decided.Allowed) return null;
+        }
+        return new OwnerDecision(new IngestOwner(target.Clinic, patient?.Key, studyOwner?.PatientKey) { ReviewReasons = ReviewReasons(attributes, patient) },
+            patient, entries);
     }
 
     /// <summary>
@@ -216,9 +301,12 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         return new StoredBlob(blobId, hashing.BytesRead, hashing.Hash(), syntax);
     }
 
-    /// <summary>Keeps versions: identical content is still idempotent; different content becomes the current version, the old one is kept.</summary>
+    /// <summary>
+    /// Keeps versions: identical content is still idempotent; different content becomes the current version, the old one is
+    /// kept — the version and the entries of the decisions that allowed it in one change.
+    /// </summary>
     private async Task<StoreResult> StoreVersionAsync(Stream whole, long datasetOffset, StoredInstance existing, InstanceAttributes attributes, string syntax,
-        VersionNote note, CancellationToken ct)
+        VersionNote note, OwnerDecision decision, List<AuditEvent> unrecorded, CancellationToken ct)
     {
         var blob = await PutCheckedAsync(whole, datasetOffset, ContentHash.PrefixLike(existing.Blob.Sha256), existing.DataKey, syntax, ct);
         if (blob.Sha256 == existing.Blob.Sha256)
@@ -228,7 +316,11 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
         }
         try
         {
-            await index.AddVersionAsync(attributes.SopInstanceUid, blob, existing.DataKey, note, ct);
+            await using var change = await changes.BeginAsync(ct);
+            await change.Studies.AddVersionAsync(attributes.SopInstanceUid, blob, existing.DataKey, note, ct);
+            await AppendDecisionsAsync(change, decision, VersionStored, unrecorded, ct);
+            await change.CommitAsync(ct);
+            unrecorded.Clear();
         }
         catch
         {

@@ -11,7 +11,7 @@ public static class StudiesRegistration
     {
         services.AddSingleton(limits);
         services.AddSingleton(sp => new StoreInstance(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<IKeyring>(),
-            sp.GetRequiredService<IStudyIndex>(), sp.GetRequiredService<Patients.IPatientStore>(), keepVersions, limits));
+            sp.GetRequiredService<IStudyIndex>(), sp.GetRequiredService<Patients.IPatientStore>(), sp.GetRequiredService<Records.IUnitOfWork>(), keepVersions, limits));
         services.AddSingleton(sp => new VerifyArchive(sp.GetRequiredService<IStudyIndex>(), sp.GetRequiredService<IBlobStore>(), limits));
         return services;
     }

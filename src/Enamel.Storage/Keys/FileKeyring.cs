@@ -19,6 +19,8 @@ public sealed class FileKeyring(string directory, MasterKeyFile master, TimeProv
         var key = RandomNumberGenerator.GetBytes(32);
         try { await WriteWrappedAsync(id, key, ct); }
         finally { CryptographicOperations.ZeroMemory(key); }
+        // Durable before a blob is written under it: a blob whose key file a crash took would be lost.
+        Blobs.DirectorySync.Fsync(directory);
         return id;
     }
 
@@ -53,7 +55,8 @@ public sealed class FileKeyring(string directory, MasterKeyFile master, TimeProv
     }
 
     /// <summary>
-    /// Adds a master key version and re-wraps every data key under it; then, when <paramref name="retire"/>, removes the
+    /// Adds a master key version (durably, <see cref="MasterKeyFile"/>) and re-wraps every data key under it (each file
+    /// written beside, fsynced, renamed; the folder fsynced at the end); then, when <paramref name="retire"/>, removes the
     /// old versions (callers first re-seal anything else derived from them). Returns how many keys were re-wrapped.
     /// </summary>
     public async Task<int> RotateMasterKeyAsync(CancellationToken ct, bool retire = true)
@@ -70,6 +73,8 @@ public sealed class FileKeyring(string directory, MasterKeyFile master, TimeProv
                 finally { CryptographicOperations.ZeroMemory(key); }
                 count++;
             }
+            // Every re-wrapped file durable before anything (the old versions' retirement) relies on it.
+            Blobs.DirectorySync.Fsync(directory);
         }
         if (retire) master.Retire(time);
         return count;

@@ -77,6 +77,11 @@ public sealed class MasterKeyFile
         Save(time);
     }
 
+    /// <summary>
+    /// Replaces the file crash-safely: the new content is written beside it (owner-only), fsynced, renamed over it, and the
+    /// folder fsynced, so after a crash the file is either the old one or the new one, whole — and once this returns, the
+    /// new one (the rename is durable before anything is wrapped under a new version).
+    /// </summary>
     private void Save(TimeProvider time)
     {
         var model = new KeyFileModel
@@ -93,6 +98,7 @@ public sealed class MasterKeyFile
             fs.Flush(flushToDisk: true);
         }
         File.Move(tmp, Path, overwrite: true);
+        Blobs.DirectorySync.Fsync(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
     }
 }
 

@@ -11,6 +11,9 @@ namespace Enamel.Storage.Sql;
 /// </summary>
 public sealed record SqlArchive(SqlStudyIndex Index, SqlSecurityStores Security, SqlPatientStore Patients)
 {
+    /// <summary>Changes that commit together with their audit entries (the patient store attached).</summary>
+    public SqlUnitOfWork Changes => Security.Changes;
+
     public static async Task<SqlArchive> OpenAsync(SqlDialect dialect, IKeyring keyring, AuditCheckpointSigner signer, TimeProvider time, string defaultClinic,
         CancellationToken ct)
     {

@@ -11,9 +11,12 @@ namespace Enamel.Storage.Sql;
 /// PostgreSQL and the write lock in SQLite), so sequence numbers are gap-free and each hash chains on the one before.
 /// Every <see cref="CheckpointInterval"/> entries a signed checkpoint is written in the same transaction.
 /// </summary>
-public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer, TimeProvider time) : IAuditLog, IAuditCheckpoints
+public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer, TimeProvider time, SqlChange? change = null) : IAuditLog, IAuditCheckpoints
 {
-    private readonly SqlDb db = new(dialect);
+    private readonly SqlDb db = new(dialect, change);
+
+    /// <summary>This log inside <paramref name="scope"/>: its reads and checkpoint writes run in the change's transaction.</summary>
+    internal SqlAuditLog In(SqlChange scope) => new(dialect, signer, time, scope) { CheckpointInterval = CheckpointInterval };
 
     public int CheckpointInterval { get; init; } = 100;
 

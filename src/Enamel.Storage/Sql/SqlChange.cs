@@ -56,13 +56,18 @@ public sealed class SqlChange : IChangeScope
         Transaction = transaction;
         this.audit = audit;
         Active.AddOrUpdate(connection, transaction);
+        // Npgsql hands out the same transaction object again on a pooled connection: a mark left by an earlier change is not this one's.
+        Doomed.Remove(transaction);
         Users = new SqlUserStore(dialect, this);
         Sessions = new SqlSessionStore(dialect, this);
         Tokens = new SqlApiTokenStore(dialect, this);
         BreakGlass = new SqlBreakGlassStore(dialect, this);
         Roles = new SqlRoleCatalog(dialect, this);
+        Checkpoints = audit.In(this);
         // The default clinic only matters to migrations, which a change never runs.
         Studies = new SqlStudyIndex(dialect, time, defaultClinic: "", this);
+        // The index seals descriptions under the patient's data key and finds the Patient ID's holder through the blind index.
+        if (patientStore is not null) Studies.AttachPatients(patientStore);
     }
 
     internal DbTransaction Transaction { get; }
@@ -73,6 +78,8 @@ public sealed class SqlChange : IChangeScope
     public SqlBreakGlassStore BreakGlass { get; }
     public SqlRoleCatalog Roles { get; }
     public SqlStudyIndex Studies { get; }
+    public SqlAuditLog Checkpoints { get; }
+    IAuditCheckpoints IChangeScope.Checkpoints => Checkpoints;
 
     private readonly Patients.SqlPatientStore? patientStore;
 
@@ -110,6 +117,7 @@ public sealed class SqlChange : IChangeScope
     public async ValueTask DisposeAsync()
     {
         Active.Remove(connection);
+        Doomed.Remove(Transaction);
         try
         {
             if (!committed) await Transaction.RollbackAsync(CancellationToken.None);

@@ -18,7 +18,7 @@ public sealed class AccountsFixture : IDisposable
         Stores.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
         Secrets = new SecretProtector(master);
         Sessions = new Sessions(Stores.Sessions, Stores.Users, Options, Time);
-        SignIn = new SignIn(Stores.Users, Sessions, Hasher, Secrets, Stores.Audit, Options, Time);
+        SignIn = new SignIn(Stores.Users, Sessions, Hasher, Secrets, Stores.Audit, Stores.Changes, Options, Time);
         Accounts = new UserAccounts(Stores.Users, Stores.Roles, Hasher, Secrets, Stores.Changes, Time);
         Tokens = new ApiTokens(Stores.Tokens, Stores.Users, Stores.Changes, Options, Time);
     }

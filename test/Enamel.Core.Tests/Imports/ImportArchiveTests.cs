@@ -30,8 +30,8 @@ public sealed class ImportArchiveTests : IDisposable
         var archive = await SqlArchive.OpenAsync(SqlDialect.Sqlite(Path.Combine(data, "index.db")), keyring,
             new Enamel.Core.Audit.AuditCheckpointSigner(new Dictionary<int, byte[]> { [1] = new byte[32] }), TimeProvider.System, "main", Ct);
         var index = archive.Index;
-        var store = new StoreInstance(new FileSystemBlobStore(Path.Combine(data, "store"), keyring), keyring, index, archive.Patients);
-        return (new ImportArchive(store, new IngestTarget("main") { Authorize = (_, _) => Task.FromResult(true) }, Path.Combine(data, "imports")), index);
+        var store = new StoreInstance(new FileSystemBlobStore(Path.Combine(data, "store"), keyring), keyring, index, archive.Patients, archive.Changes);
+        return (new ImportArchive(store, new IngestTarget("main") { Authorize = (_, _) => Task.FromResult(IngestDecision.Allow) }, Path.Combine(data, "imports")), index);
     }
 
     [Fact]

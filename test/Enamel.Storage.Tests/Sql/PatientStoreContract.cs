@@ -25,7 +25,7 @@ public abstract class PatientStoreContract : IDisposable
     private readonly FileSystemBlobStore blobs;
     private static readonly PatientReach MainReach = new(new HashSet<string> { "main" }, new HashSet<long>());
     /// <summary>Stores decided "allowed" (the pipeline's own tests; the policy's are elsewhere).</summary>
-    private static readonly IngestTarget Main = new("main") { Authorize = (_, _) => Task.FromResult(true) };
+    private static readonly IngestTarget Main = new("main") { Authorize = (_, _) => Task.FromResult(IngestDecision.Allow) };
 
     protected PatientStoreContract()
     {
@@ -92,7 +92,7 @@ public abstract class PatientStoreContract : IDisposable
         Assert.Equal(3, p.Identifiers.Count);
         Assert.Equal(1, p.Version);
 
-        var store = new StoreInstance(blobs, keyring, a.Index, a.Patients);
+        var store = new StoreInstance(blobs, keyring, a.Index, a.Patients, a.Changes);
         var result = await store.ExecuteAsync(new MemoryStream(Instance("C-1001", "Chan^Tai Man=陳^大文=chan4^daai6 man4", "1.5.1", "1.5.1.1.1")), Main, Ct);
         Assert.Equal(StoreStatus.Stored, result.Status);
         Assert.Equal(key, (await a.Index.FindStudyPatientAsync("1.5.1", Ct))!.PatientKey);
@@ -154,7 +154,7 @@ public abstract class PatientStoreContract : IDisposable
     public async Task Qido_MatchesSealedKeys_ExactWildcardFuzzyRange()
     {
         var a = await OpenAsync();
-        var store = new StoreInstance(blobs, keyring, a.Index, a.Patients);
+        var store = new StoreInstance(blobs, keyring, a.Index, a.Patients, a.Changes);
         await store.ExecuteAsync(new MemoryStream(Instance("P1", "Doe^Jane", "1.6.1", "1.6.1.1.1", birth: "19800101", description: "PANORAMIC")), Main, Ct);
         await store.ExecuteAsync(new MemoryStream(Instance("P2", "Smith^John", "1.6.2", "1.6.2.1.1", birth: "19900615", description: "BITEWINGS")), Main, Ct);
         await store.ExecuteAsync(new MemoryStream(Instance("Q3", "Smithers^Waylon", "1.6.3", "1.6.3.1.1", birth: "20010101", description: "CBCT MAXILLA")), Main, Ct);
@@ -206,7 +206,7 @@ public abstract class PatientStoreContract : IDisposable
     public async Task Merge_KeepsAliases_QidoByEitherIdFindsTheSurvivor()
     {
         var a = await OpenAsync();
-        var store = new StoreInstance(blobs, keyring, a.Index, a.Patients);
+        var store = new StoreInstance(blobs, keyring, a.Index, a.Patients, a.Changes);
         await store.ExecuteAsync(new MemoryStream(Instance("OLD-1", "Chan^Tai Man", "1.7.1", "1.7.1.1.1")), Main, Ct);
         var survivor = await RegisterAsync(a, Chan());
         var duplicate = (await a.Patients.FindByDicomIdAsync("OLD-1", "", Ct))!.Key;
@@ -278,7 +278,7 @@ public abstract class PatientStoreContract : IDisposable
     {
         var a = await OpenAsync();
         await RegisterAsync(a, Chan());
-        var store = new StoreInstance(blobs, keyring, a.Index, a.Patients);
+        var store = new StoreInstance(blobs, keyring, a.Index, a.Patients, a.Changes);
         await store.ExecuteAsync(new MemoryStream(Instance("ZX-99817", "Quennell^Philippa", "1.8.1", "1.8.1.1.1", description: "PERIAPICAL UR6 ENDO")), Main, Ct);
         Assert.NotEmpty(await a.Index.SearchAsync(new StudyQuery { Reach = MainReach, Filters = Q(DicomTags.PatientID, "ZX-99817") }, Ct));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

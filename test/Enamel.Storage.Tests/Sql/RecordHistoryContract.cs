@@ -38,7 +38,7 @@ public abstract class RecordHistoryContract : IDisposable
         var archive = await SqlArchive.OpenAsync(dialect, Keyring, new Enamel.Core.Audit.AuditCheckpointSigner(new Dictionary<int, byte[]> { [1] = new byte[32] }),
             TimeProvider.System, "main", Ct);
         var history = new SqlRecordHistory(dialect);
-        return (archive.Index, history, new StoreInstance(Blobs, Keyring, archive.Index, archive.Patients, keepVersions: true));
+        return (archive.Index, history, new StoreInstance(Blobs, Keyring, archive.Index, archive.Patients, archive.Changes, keepVersions: true));
     }
 
     private static byte[] Instance(string sopUid, string date = "20260105")
@@ -59,7 +59,7 @@ public abstract class RecordHistoryContract : IDisposable
     }
 
     private static IngestTarget By(string author) =>
-        new("main") { Author = author, Reason = IngestTarget.ReceivedVia("STOW-RS"), Authorize = (_, _) => Task.FromResult(true) };
+        new("main") { Author = author, Reason = IngestTarget.ReceivedVia("STOW-RS"), Authorize = (_, _) => Task.FromResult(IngestDecision.Allow) };
 
     [Fact]
     public async Task Store_WritesVersion1_ANewVersionSupersedesIt()

@@ -17,7 +17,7 @@ public abstract class StudyIndexContract : IDisposable
     private static readonly IngestTarget Main = AllowAll("main");
 
     /// <summary>A target whose decision allows every patient scope (the pipeline's own tests; the policy has its own).</summary>
-    private static IngestTarget AllowAll(string clinic) => new(clinic) { Authorize = (_, _) => Task.FromResult(true) };
+    private static IngestTarget AllowAll(string clinic) => new(clinic) { Authorize = (_, _) => Task.FromResult(IngestDecision.Allow) };
     private readonly string root = Path.Combine(Path.GetTempPath(), "enamel-index-tests", Guid.NewGuid().ToString("N"));
 
     protected StudyIndexContract()
@@ -37,13 +37,16 @@ public abstract class StudyIndexContract : IDisposable
 
     private SqlPatientStore? patients;
     private SqlPatientStore Patients => patients ?? throw new InvalidOperationException("no archive opened");
+    private SqlUnitOfWork? changes;
+    private SqlUnitOfWork Changes => changes ?? throw new InvalidOperationException("no archive opened");
 
     private async Task<(SqlStudyIndex Index, StoreInstance Store)> CreateAsync(SqlDialect dialect, string defaultClinic)
     {
         var archive = await SqlArchive.OpenAsync(dialect, Keyring, new AuditCheckpointSigner(new Dictionary<int, byte[]> { [1] = new byte[32] }), TimeProvider.System,
             defaultClinic, Ct);
         patients = archive.Patients;
-        return (archive.Index, new StoreInstance(Blobs, Keyring, archive.Index, archive.Patients));
+        changes = archive.Changes;
+        return (archive.Index, new StoreInstance(Blobs, Keyring, archive.Index, archive.Patients, archive.Changes));
     }
 
     private static byte[] Instance(string patientId, string name, string studyUid, string seriesUid, string sopUid,
@@ -107,7 +110,7 @@ public abstract class StudyIndexContract : IDisposable
     public async Task Store_KeepVersions_DifferentBytesBecomeCurrent_OldVersionKept()
     {
         var (index, _) = await CreateAsync();
-        var store = new StoreInstance(Blobs, Keyring, index, Patients, keepVersions: true);
+        var store = new StoreInstance(Blobs, Keyring, index, Patients, Changes, keepVersions: true);
         var first = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1");
         var second = Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1", date: "20260106");
         Assert.Equal(StoreStatus.Stored, (await store.ExecuteAsync(new MemoryStream(first), Main, Ct)).Status);
@@ -204,7 +207,7 @@ public abstract class StudyIndexContract : IDisposable
         var (index, store) = await CreateAsync();
         await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.3", "1.2.3.1", "1.2.3.1.1")), AllowAll("north"), Ct);
         var asked = new List<ResourceScope>();
-        var southOnly = new IngestTarget("south") { Authorize = (scope, _) => { asked.Add(scope); return Task.FromResult(scope.Clinic == "south"); } };
+        var southOnly = new IngestTarget("south") { Authorize = (scope, _) => { asked.Add(scope); return Task.FromResult(new IngestDecision(scope.Clinic == "south")); } };
 
         // Into north's existing patient, into north's existing study under a new Patient ID, and the same SOP Instance UID again: all refused.
         Assert.Equal(StoreStatus.Refused, (await store.ExecuteAsync(new MemoryStream(Instance("P1", "DOE^JANE", "1.2.5", "1.2.5.1", "1.2.5.1.1")), southOnly, Ct)).Status);
@@ -235,7 +238,7 @@ public abstract class StudyIndexContract : IDisposable
         var raced = false;
         return new IngestTarget("south")
         {
-            PatientCreated = (scope, _) => { created?.Add(scope); return Task.CompletedTask; },
+            PatientCreated = scope => { created?.Add(scope); return null; },
             Authorize = async (scope, ct) =>
             {
                 asked.Add(scope);
@@ -245,7 +248,7 @@ public abstract class StudyIndexContract : IDisposable
                     var other = await store.ExecuteAsync(new MemoryStream(Instance(patientId, "DOE^JANE", "1.2.40", "1.2.40.1", "1.2.40.1.1")), AllowAll("north"), ct);
                     Assert.Equal(StoreStatus.Stored, other.Status);
                 }
-                return allow(scope);
+                return new IngestDecision(allow(scope));
             },
         };
     }
@@ -255,7 +258,7 @@ public abstract class StudyIndexContract : IDisposable
     {
         var (index, store) = await CreateAsync();
         var created = new List<ResourceScope>();
-        var target = AllowAll("north") with { PatientCreated = (scope, _) => { created.Add(scope); return Task.CompletedTask; } };
+        var target = AllowAll("north") with { PatientCreated = scope => { created.Add(scope); return null; } };
         await store.ExecuteAsync(new MemoryStream(Instance("P5", "DOE^JANE", "1.2.50", "1.2.50.1", "1.2.50.1.1")), target, Ct);
         await store.ExecuteAsync(new MemoryStream(Instance("P5", "DOE^JANE", "1.2.51", "1.2.51.1", "1.2.51.1.1")), target, Ct);
         var patient = (await Patients.FindByDicomIdAsync("P5", "", Ct))!;

@@ -112,6 +112,54 @@ public abstract class UnitOfWorkContract : IDisposable
         Assert.Equal(before, await HeadAsync(w.Dialect));
     }
 
+    /// <summary>A sign-in over the world's stores, and the owner able to sign in with <c>password</c> (no forced change).</summary>
+    private static async Task<(SignIn SignIn, User Owner)> SignInAsync(World w)
+    {
+        var hasher = new PasswordHasher(new PasswordHasher.Parameters(1024, 1, 1));
+        var options = new AccountOptions();
+        var sessions = new Sessions(w.Stores.Sessions, w.Stores.Users, options, TimeProvider.System);
+        var signIn = new SignIn(w.Stores.Users, sessions, hasher, new SecretProtector(new byte[32]), w.Stores.Audit, w.Stores.Changes, options, TimeProvider.System);
+        var owner = w.Owner with { PasswordHash = hasher.Hash("password"), MustChangePassword = false };
+        await w.Stores.Users.UpdateAsync(owner, Ct);
+        return (signIn, owner);
+    }
+
+    [Fact]
+    public async Task SignIn_AuditAppendFails_NoSessionAndNoFailureCounted()
+    {
+        var w = await CreateAsync();
+        var (signIn, owner) = await SignInAsync(w);
+        await MigrationsContract.ExecuteAsync(w.Dialect, "DELETE FROM audit_head");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => signIn.ExecuteAsync("owner", "password", null, "127.0.0.1", Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => signIn.ExecuteAsync("owner", "wrong", null, "127.0.0.1", Ct));
+
+        Assert.Empty(await w.Stores.Sessions.ListForUserAsync(owner.Id, Ct));
+        Assert.Equal(0, (await w.Stores.Users.FindByIdAsync(owner.Id, Ct))!.FailedLogins);
+    }
+
+    [Fact]
+    public async Task SignIn_SessionWriteFails_NoEntryAndTheCounterNotReset()
+    {
+        var w = await CreateAsync();
+        var (signIn, owner) = await SignInAsync(w);
+        Assert.Equal(SignInStatus.Failed, (await signIn.ExecuteAsync("owner", "wrong", null, "127.0.0.1", Ct)).Status);
+        Assert.Equal(1, (await w.Stores.Users.FindByIdAsync(owner.Id, Ct))!.FailedLogins); // the failure and its entry committed
+        var before = await HeadAsync(w.Dialect);
+
+        // The session cannot be written: the counter reset and the "signed-in" entry roll back with it.
+        await MigrationsContract.ExecuteAsync(w.Dialect, "ALTER TABLE sessions RENAME TO sessions_gone");
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => signIn.ExecuteAsync("owner", "password", null, "127.0.0.1", Ct));
+
+        Assert.Equal(before, await HeadAsync(w.Dialect));
+        Assert.Equal(1, (await w.Stores.Users.FindByIdAsync(owner.Id, Ct))!.FailedLogins);
+        await MigrationsContract.ExecuteAsync(w.Dialect, "ALTER TABLE sessions_gone RENAME TO sessions");
+        Assert.Equal(SignInStatus.Success, (await signIn.ExecuteAsync("owner", "password", null, "127.0.0.1", Ct)).Status);
+        Assert.Equal(before.Seq + 1, (await HeadAsync(w.Dialect)).Seq);
+        Assert.Single(await w.Stores.Sessions.ListForUserAsync(owner.Id, Ct));
+        Assert.True((await new AuditVerifier(signer).VerifyAsync(w.Stores.Audit, Ct)).Intact);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
