@@ -10,7 +10,8 @@ namespace Enamel.Server.Tests.Dimse;
 /// sub-operation fails with an Error Comment naming the defect and a failed count, and the other instances of the study
 /// still arrive — whether the damage is in the segment the listing reads (a small object) or in a later segment that
 /// only the send reads (a larger object, opened whole before its C-STORE-RQ goes out). dcmtk's getscu and movescu are
-/// the peers; the statuses asserted are the ones they printed.
+/// the peers; the statuses asserted are the ones they printed. WADO-RS answers the same objects with a problem detail
+/// before the first byte of the object is sent.
 /// </summary>
 public sealed class CorruptBlobRetrieveTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
@@ -62,6 +63,22 @@ public sealed class CorruptBlobRetrieveTests(ServerFixture server) : IClassFixtu
         Assert.True(Regex.IsMatch(output, @"Failed Suboperations\s*:\s*2"), output);
         Assert.True(Regex.IsMatch(output, @"Completed Suboperations\s*:\s*1"), output);
         Assert.Contains("failed integrity check", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(".1.2")] // damaged in the only segment
+    [InlineData(".1.3")] // damaged in the last of three segments: found before the first byte is sent
+    public async Task WadoRs_CorruptBlob_AnswersAProblemDetail_NotAStreamCutShort(string sop)
+    {
+        var study = await StoreStudyWithTwoCorruptBlobsAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/dicom-web/studies/{study}/series/{study}.1/instances/{study}{sop}");
+        request.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("multipart/related; type=\"application/dicom\""));
+        using var response = await server.Client.SendAsync(request, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.InternalServerError, $"{(int)response.StatusCode} {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("failed its integrity check", body, StringComparison.Ordinal);
+        Assert.Contains("enamel verify", body, StringComparison.Ordinal);
     }
 
     [Fact]
