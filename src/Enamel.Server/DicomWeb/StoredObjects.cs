@@ -28,38 +28,13 @@ internal static class StoredObjects
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(await keyring.UnwrapAsync(key, http.RequestAborted));
     }
 
-    /// <summary>Objects up to this size are delivered from memory after one authenticated read; larger ones are read once to verify, then streamed.</summary>
-    private const long InMemoryLimit = 64L << 20;
-
     /// <summary>
-    /// Opens an instance to deliver it as stored: every segment of its blob is authenticated before the caller writes a
-    /// byte, so a blob that fails its integrity check (or a destroyed key) raises Core's error here — a problem detail
-    /// while a status can still be sent — never a 200 cut short in the middle of the object.
+    /// Opens an instance to deliver it as stored, whole (<see cref="Core.Blobs.WholeBlobs"/>): a blob that fails its
+    /// integrity check (or a destroyed key) raises Core's error before the caller writes a byte — a problem detail while a
+    /// status can still be sent — never a 200 cut short in the middle of the object.
     /// </summary>
-    public static async Task<Stream> OpenWholeAsync(Core.Blobs.IBlobStore blobs, StoredInstance instance, CancellationToken ct)
-    {
-        var stream = await blobs.OpenReadAsync(instance.Blob.Id, ct);
-        try
-        {
-            if (stream.Length <= InMemoryLimit)
-            {
-                var memory = new MemoryStream((int)stream.Length);
-                await stream.CopyToAsync(memory, 1 << 16, ct);
-                await stream.DisposeAsync();
-                memory.Position = 0;
-                return memory;
-            }
-            var discard = new byte[1 << 16];
-            while (await stream.ReadAsync(discard, ct) > 0) { }
-            stream.Position = 0;
-            return stream;
-        }
-        catch
-        {
-            await stream.DisposeAsync();
-            throw;
-        }
-    }
+    public static Task<Stream> OpenWholeAsync(Core.Blobs.IBlobStore blobs, StoredInstance instance, CancellationToken ct) =>
+        Core.Blobs.WholeBlobs.OpenWholeAsync(blobs, instance.Blob.Id, ct);
 
     public static IngestLimits Limits(HttpContext http) => http.RequestServices.GetService<IngestLimits>() ?? IngestLimits.Default;
 }

@@ -12,9 +12,6 @@ namespace Enamel.Server.Dimse;
 /// </summary>
 internal static class RetrieveSource
 {
-    /// <summary>Objects up to this size are sent from memory after one authenticated read; larger ones are read once to verify, then streamed.</summary>
-    private const long InMemoryLimit = 64L << 20;
-
     public static DicomObjectSource For(IBlobStore blobs, BlobId blob, string name) =>
         new(name, ct => OpenAsync(blobs, blob, ct)) { OpenToSendAsync = ct => OpenWholeAsync(blobs, blob, ct) };
 
@@ -25,31 +22,11 @@ internal static class RetrieveSource
         catch (EnamelException e) { throw new DicomSourceUnreadableException(DimseErrors.Comment(e), e); }
     }
 
-    /// <summary>Every segment authenticated before anything is sent.</summary>
+    /// <summary>Every segment authenticated before anything is sent (<see cref="WholeBlobs"/>).</summary>
     private static async ValueTask<Stream> OpenWholeAsync(IBlobStore blobs, BlobId blob, CancellationToken ct)
     {
-        Stream? stream = null;
-        try
-        {
-            stream = await blobs.OpenReadAsync(blob, ct);
-            if (stream.Length <= InMemoryLimit)
-            {
-                var memory = new MemoryStream((int)stream.Length);
-                await stream.CopyToAsync(memory, 1 << 16, ct);
-                await stream.DisposeAsync();
-                memory.Position = 0;
-                return memory;
-            }
-            var discard = new byte[1 << 16];
-            while (await stream.ReadAsync(discard, ct) > 0) { }
-            stream.Position = 0;
-            return new UnreadableAsSource(stream);
-        }
-        catch (EnamelException e)
-        {
-            if (stream is not null) await stream.DisposeAsync();
-            throw new DicomSourceUnreadableException(DimseErrors.Comment(e), e);
-        }
+        try { return new UnreadableAsSource(await blobs.OpenWholeAsync(blob, ct)); }
+        catch (EnamelException e) { throw new DicomSourceUnreadableException(DimseErrors.Comment(e), e); }
     }
 
     /// <summary>A read-only view that turns Core's error kinds met while reading into the toolkit's "source unreadable".</summary>
