@@ -22,18 +22,18 @@ internal sealed class AdminContext
 {
     private static readonly string[] ConsoleRoles = [RoleTable.Admin, RoleTable.PrivacyOfficer];
 
-    private AdminContext(DataFolder folder, IServiceProvider services, EnamelOptions options, Actor actor)
+    private AdminContext(DataFolder folder, IServiceProvider services, EnamelOptions options, Actor actor, DecidedOperation decided)
     {
-        Folder = folder;
+        Decided = decided;
+        Root = folder.Root;
         Services = services;
         Policy = services.GetRequiredService<AccessPolicy>();
         Options = options;
         Actor = actor;
-        Accounts = services.GetRequiredService<UserAccounts>();
-        Tokens = services.GetRequiredService<ApiTokens>();
     }
 
-    public DataFolder Folder { get; }
+    /// <summary>The data folder's path (its stores are composition's business: commands ask <see cref="Get{T}"/> for ports and verbs).</summary>
+    public string Root { get; }
 
     /// <summary>The same object graph `enamel serve` runs on (<see cref="EnamelServices.AddEnamel"/>): ports and Core verbs.</summary>
     public IServiceProvider Services { get; }
@@ -44,14 +44,18 @@ internal sealed class AdminContext
     public AccessPolicy Policy { get; }
 
     public EnamelOptions Options { get; }
-    public UserAccounts Accounts { get; }
-    public ApiTokens Tokens { get; }
+
+    /// <summary>
+    /// The policy's decision on this command (already audited): handed to the verb the command calls, which then does
+    /// not decide the same operation in the same clinic again (one decision entry per command).
+    /// </summary>
+    public DecidedOperation Decided { get; }
+
+    /// <summary>The clinic the command acts in (the one it was decided for).</summary>
+    public string Clinic => Decided.Resource.Clinic;
 
     /// <summary>Who runs this command, as the policy saw it.</summary>
     public Actor Actor { get; }
-
-    /// <summary>The id recorded as the actor of account changes.</summary>
-    public string ActorId => Actor.UserId;
 
     public static string ConsoleSource => "console:" + Environment.UserName;
 
@@ -83,7 +87,7 @@ internal sealed class AdminContext
         Actor actor;
         if (string.IsNullOrEmpty(asUser))
             actor = new Actor(ConsoleSource, Environment.UserName, ConsoleRoles, new HashSet<string> { options.Clinic }) { Source = ConsoleSource };
-        else if (await folder.Security.Users.FindByNameAsync(asUser, ct) is { } user)
+        else if (await services.GetRequiredService<IUserStore>().FindByNameAsync(asUser, ct) is { } user)
             actor = user.ToActor(ConsoleSource);
         else
         {
@@ -97,20 +101,21 @@ internal sealed class AdminContext
             return null;
         }
         var policy = services.GetRequiredService<AccessPolicy>();
-        var decision = await policy.DecideAsync(actor, operation.Value, ResourceScope.ForClinic(clinic ?? options.Clinic, $"cli {path}"),
+        var decided = await policy.DecideForAsync(actor, operation.Value, ResourceScope.ForClinic(clinic ?? options.Clinic, $"cli {path}"),
             operation.Value.Category == RecordCategory.Audit ? Purpose.Compliance : Purpose.Operations, ct);
+        var decision = decided.Decision;
         if (!decision.Allowed)
         {
             Console.Error.WriteLine($"E: {(asUser is { Length: > 0 } ? $"user '{asUser}'" : $"the console operator ({ConsoleSource})")} may not run '{path}' ({operation}: {decision.Rule})"
                 + (actor.UserId == ConsoleSource && operation.Value.Category is not (RecordCategory.Settings or RecordCategory.Audit) ? "; use --as USER with an account whose role permits it" : ""));
             return null;
         }
-        return new AdminContext(folder, services, options, actor);
+        return new AdminContext(folder, services, options, actor, decided);
     }
 
     public async Task<User?> FindUserAsync(string name, CancellationToken ct)
     {
-        var user = await Folder.Security.Users.FindByNameAsync(name, ct);
+        var user = await Get<IUserStore>().FindByNameAsync(name, ct);
         if (user is null) Console.Error.WriteLine($"E: no user named '{name}' (see enamel users list)");
         return user;
     }

@@ -18,7 +18,7 @@ internal static class AuditCommand
         {
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            var result = await new AuditVerifier(ctx.Folder.AuditSigner).VerifyAsync(ctx.Folder.Security.Audit, ct);
+            var result = await new AuditVerifier(ctx.Get<AuditCheckpointSigner>()).VerifyAsync(ctx.Get<IAuditLog>(), ct);
             if (!result.Intact)
             {
                 Console.WriteLine($"TAMPERED at entry {result.Position}: {result.Message}");
@@ -46,7 +46,7 @@ internal static class AuditCommand
             }
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            var records = await ctx.Folder.Security.Audit.ReadAsync(parse.GetValue(from), ct).ToListAsync(ct);
+            var records = await ctx.Get<IAuditLog>().ReadAsync(parse.GetValue(from), ct).ToListAsync(ct);
             var site = Environment.MachineName;
             if (kind == "atna")
             {

@@ -20,7 +20,7 @@ internal static class InitCommand
             bool existed = File.Exists(Path.Combine(Path.GetFullPath(options.DataDirectory), "master.key"));
             var ctx = await AdminContext.OpenAsync(parse, ct, create: true);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            Console.WriteLine(existed ? $"{ctx.Folder.Root} is already an Enamel data folder: nothing changed" : $"created the Enamel data folder {ctx.Folder.Root}");
+            Console.WriteLine(existed ? $"{ctx.Root} is already an Enamel data folder: nothing changed" : $"created the Enamel data folder {ctx.Root}");
             return ExitCodes.Success;
         });
         return cmd;

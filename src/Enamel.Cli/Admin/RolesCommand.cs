@@ -16,7 +16,7 @@ internal static class RolesCommand
         {
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            foreach (var r in await ctx.Folder.Security.Roles.ListAsync(ct))
+            foreach (var r in await ctx.Get<IRoleCatalog>().ListAsync(ct))
                 Console.WriteLine($"{r.Name}\t{(r.BuiltIn ? "built-in" : "custom")}\t{r.Description}");
             return ExitCodes.Success;
         });
@@ -32,7 +32,7 @@ internal static class RolesCommand
         {
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            if (await ctx.Folder.Security.Roles.FindAsync(parse.GetValue(name)!, ct) is not { } role)
+            if (await ctx.Get<IRoleCatalog>().FindAsync(parse.GetValue(name)!, ct) is not { } role)
             {
                 Console.Error.WriteLine($"E: no role named '{parse.GetValue(name)}' (see enamel roles list)");
                 return ExitCodes.InputError;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Enamel.Core.Access;
+using Enamel.Core.Accounts;
 
 namespace Enamel.Cli.Admin;
 
@@ -30,15 +31,16 @@ internal static class TokensCommand
             }
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            if (await ctx.FindUserAsync(parse.GetValue(user)!, ct) is not { } u) return ExitCodes.InputError;
             try
             {
-                var (secret, token) = await ctx.Tokens.CreateAsync(u, parse.GetValue(name)!, operations, TimeSpan.FromDays(parse.GetValue(days)), ct, ctx.ActorId);
-                Console.Error.WriteLine($"I: token {token.Id} for '{u.UserName}' expires {token.Expires:yyyy-MM-dd}; the token follows (shown once)");
+                var userName = parse.GetValue(user)!;
+                var (secret, token) = await ctx.Get<IssueApiToken>().ExecuteAsync(ctx.Actor, ctx.Clinic, userName, parse.GetValue(name)!, operations,
+                    TimeSpan.FromDays(parse.GetValue(days)), ctx.Decided, ct);
+                Console.Error.WriteLine($"I: token {token.Id} for '{userName}' expires {token.Expires:yyyy-MM-dd}; the token follows (shown once)");
                 Console.WriteLine(secret);
                 return ExitCodes.Success;
             }
-            catch (ArgumentException ex)
+            catch (Core.Errors.InvalidInputException ex)
             {
                 Console.Error.WriteLine($"E: {ex.Message}");
                 return ExitCodes.Usage;
@@ -56,11 +58,7 @@ internal static class TokensCommand
         {
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            if (!await ctx.Tokens.RevokeAsync(parse.GetValue(id)!, ctx.ActorId, ct))
-            {
-                Console.Error.WriteLine($"E: no active token with id '{parse.GetValue(id)}'");
-                return ExitCodes.InputError;
-            }
+            await ctx.Get<RevokeApiToken>().ExecuteAsync(ctx.Actor, ctx.Clinic, parse.GetValue(id)!, ctx.Decided, ct); // unknown id: NotFound, exit 2
             Console.Error.WriteLine($"I: token {parse.GetValue(id)} revoked");
             return ExitCodes.Success;
         });
@@ -77,7 +75,7 @@ internal static class TokensCommand
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
             if (await ctx.FindUserAsync(parse.GetValue(user)!, ct) is not { } u) return ExitCodes.InputError;
-            foreach (var t in await ctx.Folder.Security.Tokens.ListForUserAsync(u.Id, ct))
+            foreach (var t in await ctx.Get<IApiTokenStore>().ListForUserAsync(u.Id, ct))
                 Console.WriteLine($"{t.Id}\t{t.Name}\t{string.Join(',', t.Scope.Select(o => o.ToString()).Order())}\texpires {t.Expires:yyyy-MM-dd}" +
                     (t.Revoked is { } r ? $"\trevoked {r:yyyy-MM-dd}" : ""));
             return ExitCodes.Success;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Enamel.Core.Accounts;
+using Enamel.Core.Patients;
 
 namespace Enamel.Cli.Admin;
 
@@ -33,19 +34,19 @@ internal static class UsersCommand
             if (link.Error is { } error) return error;
             try
             {
-                var (_, password) = await ctx.Accounts.CreateAsync(userName, parse.GetValue(display) ?? userName, parse.GetValue(roles) ?? [],
-                    new HashSet<string>(parse.GetValue(clinics) ?? []), link.Link, ctx.ActorId, ct);
-                if (password is null)
-                {
-                    Console.Error.WriteLine($"E: user '{userName}' already exists");
-                    return ExitCodes.Invalid;
-                }
+                var (_, password) = await ctx.Get<CreateUser>().ExecuteAsync(ctx.Actor, ctx.Clinic, userName, parse.GetValue(display) ?? userName, parse.GetValue(roles) ?? [],
+                    new HashSet<string>(parse.GetValue(clinics) ?? []), link.Link, ctx.Decided, ct);
                 if ((parse.GetValue(clinics) ?? []).Length == 0) Console.Error.WriteLine("W: no --clinic given: staff roles of this user reach no patients");
                 Console.Error.WriteLine($"I: user '{userName}' added; one-time password follows (shown once)");
                 Console.WriteLine(password);
                 return ExitCodes.Success;
             }
-            catch (ArgumentException ex)
+            catch (Core.Errors.ConflictException ex)
+            {
+                Console.Error.WriteLine($"E: {ex.Message}");
+                return ExitCodes.Invalid; // as before the verb: a taken name is invalid input for this command
+            }
+            catch (Core.Errors.InvalidInputException ex)
             {
                 Console.Error.WriteLine($"E: {ex.Message}");
                 return ExitCodes.Usage;
@@ -64,7 +65,7 @@ internal static class UsersCommand
         var keys = new HashSet<long>();
         foreach (var (patientId, isOwn) in dependants.Select(d => (d, false)).Prepend((own ?? "", true)).Where(p => p.Item1.Length > 0))
         {
-            var record = await ctx.Folder.Patients.FindByDicomIdAsync(patientId, issuer, ct);
+            var record = await ctx.Get<IPatientStore>().FindByDicomIdAsync(patientId, issuer, ct);
             if (record is null)
             {
                 Console.Error.WriteLine($"E: no patient with Patient ID '{patientId}'{(issuer.Length > 0 ? $" (issuer '{issuer}')" : "")} in the archive");
@@ -90,7 +91,7 @@ internal static class UsersCommand
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
             var now = DateTimeOffset.UtcNow;
-            foreach (var u in await ctx.Folder.Security.Users.ListAsync(ct))
+            foreach (var u in await ctx.Get<IUserStore>().ListAsync(ct))
             {
                 var status = new List<string>();
                 if (u.Disabled) status.Add("disabled");
@@ -114,8 +115,7 @@ internal static class UsersCommand
         {
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            if (await ctx.FindUserAsync(parse.GetValue(name)!, ct) is not { } user) return ExitCodes.InputError;
-            await ctx.Accounts.DisableAsync(user, ctx.ActorId, ct);
+            var user = await ctx.Get<DisableUser>().ExecuteAsync(ctx.Actor, ctx.Clinic, parse.GetValue(name)!, ctx.Decided, ct);
             Console.Error.WriteLine($"I: user '{user.UserName}' disabled");
             return ExitCodes.Success;
         });
@@ -131,8 +131,7 @@ internal static class UsersCommand
         {
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            if (await ctx.FindUserAsync(parse.GetValue(name)!, ct) is not { } user) return ExitCodes.InputError;
-            await ctx.Accounts.ResetMfaAsync(user, ctx.ActorId, ct);
+            var user = await ctx.Get<ResetUserMfa>().ExecuteAsync(ctx.Actor, ctx.Clinic, parse.GetValue(name)!, ctx.Decided, ct);
             Console.Error.WriteLine($"I: second factor of '{user.UserName}' reset");
             return ExitCodes.Success;
         });

@@ -51,12 +51,11 @@ internal static class ImportCommand
             // then each patient record it stores into, exactly like a STOW by that account.
             var ctx = await Admin.AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            var folder = ctx.Folder;
             var actor = ctx.Actor;
             var clinicCode = parse.GetValue(clinic) is { Length: > 0 } c ? c.Trim() : actor.OnlyClinicOr(ctx.Options.Clinic);
             var target = IngestTarget.For(ctx.Policy, actor, new Operation(RecordCategory.Imaging, RecordAction.Create), Purpose.Operations, clinicCode)
                 with { Reason = IngestTarget.ReceivedVia("import") };
-            var importer = new ImportArchive(ctx.Get<StoreInstance>(), target, Path.Combine(folder.Root, "imports"), images);
+            var importer = new ImportArchive(ctx.Get<StoreInstance>(), target, Path.Combine(ctx.Root, "imports"), images);
 
             IReadOnlyList<ImportLine> lines;
             if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsErrorRedirected)

@@ -149,7 +149,7 @@ internal static class PatientsCommand
             var ctx = await AdminContext.OpenAsync(parse, ct, clinic);
             if (ctx is null) return ExitCodes.NotAuthorized;
             string id = parse.GetValue(patientId)!, iss = parse.GetValue(issuer)!;
-            var patient = await ctx.Folder.Patients.FindByDicomIdAsync(id, iss, ct);
+            var patient = await ctx.Get<IPatientStore>().FindByDicomIdAsync(id, iss, ct);
             if (patient is null)
             {
                 Console.Error.WriteLine($"E: no patient with Patient ID '{id}'{(iss.Length > 0 ? $" (issuer '{iss}')" : "")} in the archive");

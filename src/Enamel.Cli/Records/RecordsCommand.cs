@@ -3,8 +3,6 @@ using System.Globalization;
 using Enamel.Cli.Admin;
 using Enamel.Core.Access;
 using Enamel.Core.Records;
-using Enamel.Core.Studies;
-using Enamel.Storage.Sql;
 
 namespace Enamel.Cli.Records;
 
@@ -28,9 +26,7 @@ internal static class RecordsCommand
             }
             var ctx = await AdminContext.OpenAsync(parse, ct);
             if (ctx is null) return ExitCodes.NotAuthorized;
-            var index = ctx.Folder.Index;
-            var read = new ReadRecordHistory(ctx.Policy, new RecordOwners(ImagingOwners.All(index)), new SqlRecordHistory(index.Dialect));
-            var result = await read.ExecuteAsync(ctx.Actor, k, parse.GetValue(id)!, Purpose.Operations, ct);
+            var result = await ctx.Get<ReadRecordHistory>().ExecuteAsync(ctx.Actor, k, parse.GetValue(id)!, Purpose.Operations, ct);
             if (result.NotFound)
             {
                 Console.Error.WriteLine("E: no such record within your reach");

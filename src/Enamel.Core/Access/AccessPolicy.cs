@@ -36,6 +36,21 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
     }
 
     /// <summary>
+    /// Decides as <see cref="DecideAsync(Actor, Operation, ResourceScope, Purpose, CancellationToken)"/> (audited the same
+    /// way) and returns the decision in a form a verb accepts instead of deciding again (<see cref="DecidedOperation"/>).
+    /// </summary>
+    public async Task<DecidedOperation> DecideForAsync(Actor actor, Operation operation, ResourceScope resource, Purpose purpose, CancellationToken ct) =>
+        new(actor, operation, resource, purpose, await DecideAsync(actor, operation, resource, purpose, ct));
+
+    /// <summary>
+    /// The decision a verb acts on: <paramref name="decided"/> when it covers this operation on this resource (the gate's
+    /// decision, already audited), otherwise a new decision, audited here.
+    /// </summary>
+    public async Task<Decision> DecideOrReuseAsync(DecidedOperation? decided, Actor actor, Operation operation, ResourceScope resource, Purpose purpose, CancellationToken ct) =>
+        decided is not null && decided.Covers(actor, operation, resource, purpose) ? decided.Decision
+            : await DecideAsync(actor, operation, resource, purpose, ct);
+
+    /// <summary>
     /// Decides for one known item: its patient and the patient's clinic (<see cref="RecordOwner"/>, from the resolver of the
     /// item's kind); the audit entry names the item by <see cref="RecordRef.ToString"/> (e.g. "study 1.2.3").
     /// </summary>

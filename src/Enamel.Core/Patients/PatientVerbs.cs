@@ -100,32 +100,40 @@ public sealed class FindPatients(IPatientStore store, AccessPolicy policy)
         return PatientAnswer<IReadOnlyList<Patient>>.Ok(await store.SearchAsync(text, search.Reach, Math.Clamp(limit, 1, MaxResults), ct));
     }
 
-    public async Task<PatientAnswer<Patient>> GetAsync(Actor actor, long key, Purpose purpose, CancellationToken ct)
+    public Task<PatientAnswer<Patient>> GetAsync(Actor actor, long key, Purpose purpose, CancellationToken ct) => GetAsync(actor, key, purpose, null, ct);
+
+    /// <param name="decided">The gate's decision on this patient (<see cref="DecidedOperation"/>): acted on instead of deciding again.</param>
+    public async Task<PatientAnswer<Patient>> GetAsync(Actor actor, long key, Purpose purpose, DecidedOperation? decided, CancellationToken ct)
     {
-        var (answer, patient) = await DecideAsync(actor, key, Read, purpose, ct);
+        var (answer, patient) = await DecideAsync(actor, key, Read, purpose, decided, ct);
         return answer ?? PatientAnswer<Patient>.Ok(patient!);
     }
 
-    public async Task<PatientAnswer<IReadOnlyList<DemographicsVersion>>> HistoryAsync(Actor actor, long key, Purpose purpose, CancellationToken ct)
+    public Task<PatientAnswer<IReadOnlyList<DemographicsVersion>>> HistoryAsync(Actor actor, long key, Purpose purpose, CancellationToken ct) =>
+        HistoryAsync(actor, key, purpose, null, ct);
+
+    public async Task<PatientAnswer<IReadOnlyList<DemographicsVersion>>> HistoryAsync(Actor actor, long key, Purpose purpose, DecidedOperation? decided, CancellationToken ct)
     {
-        var (answer, _) = await DecideAsync(actor, key, Read, purpose, ct);
+        var (answer, _) = await DecideAsync(actor, key, Read, purpose, decided, ct);
         if (answer is not null) return PatientAnswer<IReadOnlyList<DemographicsVersion>>.Fail(answer.Outcome, answer.Message);
         return PatientAnswer<IReadOnlyList<DemographicsVersion>>.Ok(await store.HistoryAsync(key, ct));
     }
 
     /// <summary>Null and the patient when allowed; otherwise the refusal (unknown and out-of-reach alike: not found).</summary>
     internal static async Task<(PatientAnswer<Patient>? Refusal, Patient? Patient)> DecideFor(IPatientStore store, AccessPolicy policy, Actor actor, long key,
-        Operation operation, Purpose purpose, CancellationToken ct)
+        Operation operation, Purpose purpose, DecidedOperation? decided, CancellationToken ct)
     {
         var patient = await store.GetAsync(key, ct);
-        var decision = await policy.DecideAsync(actor, operation, patient is null ? ResourceScope.ForPatient(key, "") : RegisterPatient.ScopeOf(key, patient.Clinic), purpose, ct);
+        var decision = await policy.DecideOrReuseAsync(decided, actor, operation,
+            patient is null ? ResourceScope.ForPatient(key, "") : RegisterPatient.ScopeOf(key, patient.Clinic), purpose, ct);
         if (patient is null || decision.IsOutOfReach) return (PatientAnswer<Patient>.Fail(PatientOutcome.NotFound, "no such patient within your reach"), null);
         if (!decision.Allowed) return (PatientAnswer<Patient>.Fail(PatientOutcome.Denied, $"{operation} denied ({decision.Rule})"), null);
         return (null, patient);
     }
 
-    private Task<(PatientAnswer<Patient>? Refusal, Patient? Patient)> DecideAsync(Actor actor, long key, Operation operation, Purpose purpose, CancellationToken ct) =>
-        DecideFor(store, policy, actor, key, operation, purpose, ct);
+    private Task<(PatientAnswer<Patient>? Refusal, Patient? Patient)> DecideAsync(Actor actor, long key, Operation operation, Purpose purpose,
+        DecidedOperation? decided, CancellationToken ct) =>
+        DecideFor(store, policy, actor, key, operation, purpose, decided, ct);
 }
 
 /// <summary>AmendDemographics: a new version of the demographic record (the old one is kept and readable).</summary>
@@ -133,12 +141,16 @@ public sealed class AmendDemographics(IPatientStore store, AccessPolicy policy, 
 {
     private static readonly Operation Amend = new(RecordCategory.Demographics, RecordAction.Amend);
 
+    public Task<PatientAnswer<Patient>> ExecuteAsync(Actor actor, long key, int expectedVersion, Demographics demographics, string reason,
+        Purpose purpose, CancellationToken ct) => ExecuteAsync(actor, key, expectedVersion, demographics, reason, purpose, null, ct);
+
+    /// <param name="decided">The gate's decision on this patient (<see cref="DecidedOperation"/>): acted on instead of deciding again.</param>
     public async Task<PatientAnswer<Patient>> ExecuteAsync(Actor actor, long key, int expectedVersion, Demographics demographics, string reason,
-        Purpose purpose, CancellationToken ct)
+        Purpose purpose, DecidedOperation? decided, CancellationToken ct)
     {
         if (PatientRules.Check(demographics) is { } error) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, error);
         if (string.IsNullOrWhiteSpace(reason)) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, "a reason for the amendment is required");
-        var (refusal, patient) = await FindPatients.DecideFor(store, policy, actor, key, Amend, purpose, ct);
+        var (refusal, patient) = await FindPatients.DecideFor(store, policy, actor, key, Amend, purpose, decided, ct);
         if (refusal is not null) return refusal;
         if (patient!.Status == PatientStatus.Merged) return PatientAnswer<Patient>.Fail(PatientOutcome.Conflict, $"this record was merged into patient {patient.MergedInto}: amend that one");
         await using (var change = await changes.BeginAsync(ct))
@@ -161,13 +173,17 @@ public sealed class MergePatients(IPatientStore store, AccessPolicy policy, IUni
 {
     private static readonly Operation Amend = new(RecordCategory.Demographics, RecordAction.Amend);
 
-    public async Task<PatientAnswer<Patient>> ExecuteAsync(Actor actor, long survivorKey, long mergedKey, string reason, Purpose purpose, CancellationToken ct)
+    public Task<PatientAnswer<Patient>> ExecuteAsync(Actor actor, long survivorKey, long mergedKey, string reason, Purpose purpose, CancellationToken ct) =>
+        ExecuteAsync(actor, survivorKey, mergedKey, reason, purpose, null, ct);
+
+    /// <param name="decided">The gate's decision on the survivor (<see cref="DecidedOperation"/>); the merged record is decided here.</param>
+    public async Task<PatientAnswer<Patient>> ExecuteAsync(Actor actor, long survivorKey, long mergedKey, string reason, Purpose purpose, DecidedOperation? decided, CancellationToken ct)
     {
         if (survivorKey == mergedKey) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, "a record cannot be merged into itself");
         if (string.IsNullOrWhiteSpace(reason)) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, "a reason for the merge is required");
-        var (r1, survivor) = await FindPatients.DecideFor(store, policy, actor, survivorKey, Amend, purpose, ct);
+        var (r1, survivor) = await FindPatients.DecideFor(store, policy, actor, survivorKey, Amend, purpose, decided, ct);
         if (r1 is not null) return r1;
-        var (r2, merged) = await FindPatients.DecideFor(store, policy, actor, mergedKey, Amend, purpose, ct);
+        var (r2, merged) = await FindPatients.DecideFor(store, policy, actor, mergedKey, Amend, purpose, null, ct);
         if (r2 is not null) return r2;
         if (survivor!.Status == PatientStatus.Merged || merged!.Status == PatientStatus.Merged)
             return PatientAnswer<Patient>.Fail(PatientOutcome.Conflict, "one of the records is already merged into another");
@@ -188,13 +204,17 @@ public sealed class MovePatient(IPatientStore store, AccessPolicy policy, IUnitO
 {
     private static readonly Operation Amend = new(RecordCategory.Demographics, RecordAction.Amend);
 
-    public async Task<PatientAnswer<Patient>> ExecuteAsync(Actor actor, long key, string clinic, Purpose purpose, CancellationToken ct)
+    public Task<PatientAnswer<Patient>> ExecuteAsync(Actor actor, long key, string clinic, Purpose purpose, CancellationToken ct) =>
+        ExecuteAsync(actor, key, clinic, purpose, null, ct);
+
+    /// <param name="decided">The gate's decision on the patient where they are (<see cref="DecidedOperation"/>); the destination is decided here.</param>
+    public async Task<PatientAnswer<Patient>> ExecuteAsync(Actor actor, long key, string clinic, Purpose purpose, DecidedOperation? decided, CancellationToken ct)
     {
         clinic = (clinic ?? "").Trim();
         if (PatientRules.CheckClinic(clinic) is { } error) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, error);
         var destination = await policy.DecideAsync(actor, Amend, ResourceScope.ForClinic(clinic, "Demographics clinic"), purpose, ct);
         if (!destination.Allowed) return PatientAnswer<Patient>.Fail(PatientOutcome.Denied, $"may not move patients into clinic '{clinic}' ({destination.Rule})");
-        var (refusal, patient) = await FindPatients.DecideFor(store, policy, actor, key, Amend, purpose, ct);
+        var (refusal, patient) = await FindPatients.DecideFor(store, policy, actor, key, Amend, purpose, decided, ct);
         if (refusal is not null) return refusal;
         if (patient!.Clinic == clinic) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, $"the patient already belongs to clinic '{clinic}'");
         if (patient.Status == PatientStatus.Merged) return PatientAnswer<Patient>.Fail(PatientOutcome.Conflict, $"this record was merged into patient {patient.MergedInto}: move that one");

@@ -53,7 +53,8 @@ public sealed class DicomClientAssociation : IAsyncDisposable
     {
         var rq = DimseCommand.StoreRequest(NextId(), file.SopClassUid, file.SopInstanceUid, 0, moveOriginatorAe, moveOriginatorId);
         var (pc, target) = file.SelectContext(Accept.PresentationContexts);
-        await channel.SendAsync(pc.Id, rq, file.DataWriter(target), ct).ConfigureAwait(false);
+        var writer = await file.OpenWriterAsync(target, ct).ConfigureAwait(false); // an unreadable source fails here, before the request is sent
+        await channel.SendAsync(pc.Id, rq, writer, ct).ConfigureAwait(false);
         return await ReadResponseAsync(rq, null, ct).ConfigureAwait(false);
     }
 

@@ -127,6 +127,9 @@ public static class EndpointAccessExtensions
     /// <summary>The item the request names and its owner, as the gate resolved and decided it; null when it names none.</summary>
     public static RecordOwner? GetItem(this HttpContext http) => http.Features.Get<RecordOwner>();
 
+    /// <summary>The gate's allowed decision on the item the request names, for the verb to act on (one decision entry per request).</summary>
+    public static DecidedOperation? GetDecided(this HttpContext http) => http.Features.Get<DecidedOperation>();
+
     /// <summary>The purpose of use the request stated (validated by the gate).</summary>
     public static Purpose GetPurpose(this HttpContext http) => http.Features.Get<StatedPurpose>()?.Purpose ?? Purpose.Treatment;
 }

@@ -117,7 +117,13 @@ internal static class AccessGate
             return null;
         }
         Decision decision;
-        if (owner is not null) decision = await policy.DecideAsync(actor, endpoint.Operation, owner, purpose, http.RequestAborted);
+        if (owner is not null)
+        {
+            // Handed to the verb the endpoint calls (http.GetDecided()): it acts on this decision instead of deciding again.
+            var decided = await policy.DecideForAsync(actor, endpoint.Operation, ResourceScope.Of(owner), purpose, http.RequestAborted);
+            decision = decided.Decision;
+            if (decision.Allowed) http.Features.Set(decided);
+        }
         else
         {
             string? named = endpoint.ClinicQueryParameter is { } cp && http.Request.Query[cp].ToString() is { Length: > 0 } c ? c : null;

@@ -42,20 +42,20 @@ internal static class AuditApi
     /// <summary>The ports the audit query reads (users by name, a clinic's patients, the trail).</summary>
     internal sealed record AuditPorts(IUserStore Users, IStudyIndex Index, IAuditLog Audit);
 
-    private static async Task QueryAsync(HttpContext http, AuditPorts folder, EnamelOptions options, long? patient)
+    private static async Task QueryAsync(HttpContext http, AuditPorts ports, EnamelOptions options, long? patient)
     {
         var q = http.Request.Query;
         AuditQuery query;
         try
         {
             string? actor = q["actor"].ToString() is { Length: > 0 } a
-                ? (await folder.Users.FindByNameAsync(a, http.RequestAborted))?.Id ?? a
+                ? (await ports.Users.FindByNameAsync(a, http.RequestAborted))?.Id ?? a
                 : null;
             var clinic = patient is null && q[ClinicParameter].ToString() is { Length: > 0 } c && c != options.Clinic ? c : null;
             query = new AuditQuery
             {
                 PatientKey = patient,
-                PatientKeys = clinic is null ? null : await folder.Index.ListPatientKeysAsync(clinic, http.RequestAborted),
+                PatientKeys = clinic is null ? null : await ports.Index.ListPatientKeysAsync(clinic, http.RequestAborted),
                 ActorId = actor,
                 Action = Text(q, "action"),
                 ObjectPrefix = Text(q, "object"),
@@ -75,7 +75,7 @@ internal static class AuditApi
             return;
         }
 
-        var records = await folder.Audit.QueryAsync(query, http.RequestAborted);
+        var records = await ports.Audit.QueryAsync(query, http.RequestAborted);
         bool fhir = http.Request.Headers.Accept.ToString().Contains("application/fhir+json", StringComparison.OrdinalIgnoreCase);
         http.Response.ContentType = fhir ? "application/fhir+json" : "application/json";
         await using var w = new Utf8JsonWriter(http.Response.Body);

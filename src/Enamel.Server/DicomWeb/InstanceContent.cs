@@ -1,4 +1,3 @@
-using Enamel.Core.Blobs;
 using Enamel.Core.Studies;
 using Enamel.Dicom;
 
@@ -25,9 +24,10 @@ internal static class InstanceContent
                (!to.IsEncapsulated || (codecs.TryGet(to.Uid, out var encoder) && encoder.CanEncode));
     }
 
-    public static async Task WriteAsync(IBlobStore blobs, IngestLimits limits, StoredInstance instance, string requested, Stream output, CancellationToken ct)
+    /// <param name="stored">The instance's object, opened whole (<see cref="StoredObjects.OpenWholeAsync"/>) before the caller wrote anything; disposed here.</param>
+    public static async Task WriteAsync(Stream stored, IngestLimits limits, StoredInstance instance, string requested, Stream output, CancellationToken ct)
     {
-        await using var stream = await blobs.OpenReadAsync(instance.Blob.Id, ct);
+        await using var stream = stored;
         if (requested == "*" || requested == instance.Blob.TransferSyntaxUid)
         {
             await stream.CopyToAsync(output, 1 << 16, ct);

@@ -28,5 +28,13 @@ internal static class StoredObjects
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(await keyring.UnwrapAsync(key, http.RequestAborted));
     }
 
+    /// <summary>
+    /// Opens an instance to deliver it as stored, whole (<see cref="Core.Blobs.WholeBlobs"/>): a blob that fails its
+    /// integrity check (or a destroyed key) raises Core's error before the caller writes a byte — a problem detail while a
+    /// status can still be sent — never a 200 cut short in the middle of the object.
+    /// </summary>
+    public static Task<Stream> OpenWholeAsync(Core.Blobs.IBlobStore blobs, StoredInstance instance, CancellationToken ct) =>
+        Core.Blobs.WholeBlobs.OpenWholeAsync(blobs, instance.Blob.Id, ct);
+
     public static IngestLimits Limits(HttpContext http) => http.RequestServices.GetService<IngestLimits>() ?? IngestLimits.Default;
 }

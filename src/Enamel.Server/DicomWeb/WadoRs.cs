@@ -52,8 +52,11 @@ internal static class WadoRs
         foreach (var i in instances)
         {
             var ts = accept.TransferSyntax == "*" ? i.Blob.TransferSyntaxUid : accept.TransferSyntax;
+            // Authenticated whole before its part starts: a damaged first object is a problem detail, not a cut stream.
+            // (One damaged after others were sent can only end the response early: the status is gone by then.)
+            var stored = await StoredObjects.OpenWholeAsync(blobs, i, http.RequestAborted);
             await body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Type: application/dicom; transfer-syntax={ts}\r\n\r\n"), http.RequestAborted);
-            await InstanceContent.WriteAsync(blobs, StoredObjects.Limits(http), i, accept.TransferSyntax, body, http.RequestAborted);
+            await InstanceContent.WriteAsync(stored, StoredObjects.Limits(http), i, accept.TransferSyntax, body, http.RequestAborted);
             await body.WriteAsync("\r\n"u8.ToArray(), http.RequestAborted);
         }
         await body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"), http.RequestAborted);

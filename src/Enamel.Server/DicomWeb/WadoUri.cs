@@ -48,7 +48,8 @@ internal static class WadoUri
             await Problem.WriteAsync(http, StatusCodes.Status406NotAcceptable, $"cannot convert to transfer syntax {ts}");
             return;
         }
+        var stored = await StoredObjects.OpenWholeAsync(blobs, found[0], http.RequestAborted); // a damaged blob: a problem detail, not a cut stream
         http.Response.ContentType = "application/dicom";
-        await InstanceContent.WriteAsync(blobs, StoredObjects.Limits(http), found[0], ts, http.Response.Body, http.RequestAborted);
+        await InstanceContent.WriteAsync(stored, StoredObjects.Limits(http), found[0], ts, http.Response.Body, http.RequestAborted);
     }
 }

@@ -92,8 +92,7 @@ internal sealed class ArchiveQueryHandler(IStudyIndex index, IBlobStore blobs, I
             {
                 if (series.Length > 0 && !series.Contains(instance.SeriesInstanceUid)) continue;
                 if (sops.Length > 0 && !sops.Contains(instance.SopInstanceUid)) continue;
-                var blob = instance.Blob.Id;
-                result.Add(new DicomObjectSource(instance.SopInstanceUid, c => DimseErrors.OpenSourceAsync(o => blobs.OpenReadAsync(blob, o), c)));
+                result.Add(RetrieveSource.For(blobs, instance.Blob.Id, instance.SopInstanceUid));
             }
         }
         return result;

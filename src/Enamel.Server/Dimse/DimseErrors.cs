@@ -36,11 +36,4 @@ internal static class DimseErrors
 
     /// <summary>The refusal an operation ends with for <paramref name="e"/>.</summary>
     public static DimseRefusedException Refusal(EnamelException e) => new(Status(e), e.Kind == ErrorKind.Invalid ? e.Message : Comment(e));
-
-    /// <summary>A retrieve source whose blob cannot be opened counts as a failed sub-operation with a clear comment.</summary>
-    public static async ValueTask<Stream> OpenSourceAsync(Func<CancellationToken, Task<Stream>> open, CancellationToken ct)
-    {
-        try { return await open(ct); }
-        catch (EnamelException e) { throw new DicomSourceUnreadableException(Comment(e), e); }
-    }
 }

@@ -14,6 +14,11 @@ namespace Enamel.Server.Hosting;
 /// <summary>
 /// The data folder on embedded defaults: index.db (SQLite, WAL), store/ (encrypted blobs), keys/ (wrapped data
 /// keys), master.key (owner-only) and tls/server.pfx (self-signed, generated on first start).
+/// <para>
+/// Its concrete stores are internal: they are composition's business (<see cref="EnamelServices.AddEnamelStorage"/>
+/// registers them as Core's ports). Edges — endpoints, DIMSE handlers, pages, CLI commands — ask the container for ports
+/// and verbs; <c>test/Enamel.Architecture.Tests</c> fails when one of them uses a type of Enamel.Storage.
+/// </para>
 /// </summary>
 public sealed class DataFolder
 {
@@ -22,7 +27,6 @@ public sealed class DataFolder
     private DataFolder(string root, MasterKeyFile master, FileKeyring keyring, IBlobStore blobs, SqlStudyIndex index, Lazy<X509Certificate2> certificate,
         SqlSecurityStores security, AuditCheckpointSigner auditSigner, SecretProtector secrets, SqlPatientStore patients)
     {
-        Patients = patients;
         Patients = patients;
         Security = security;
         AuditSigner = auditSigner;
@@ -36,27 +40,27 @@ public sealed class DataFolder
     }
 
     public string Root { get; }
-    public MasterKeyFile Master { get; }
-    public FileKeyring Keyring { get; }
+    internal MasterKeyFile Master { get; }
+    internal FileKeyring Keyring { get; }
 
     /// <summary>The encrypted blobs: store/ in the folder, or the S3 bucket of <c>Enamel:Blobs</c>.</summary>
-    public IBlobStore Blobs { get; }
-    public SqlStudyIndex Index { get; }
+    internal IBlobStore Blobs { get; }
+    internal SqlStudyIndex Index { get; }
 
     /// <summary>Patient records (sealed demographics, identifiers, blind indexes), in the same database as the index.</summary>
-    public SqlPatientStore Patients { get; }
+    internal SqlPatientStore Patients { get; }
 
     /// <summary>The TLS certificate (loaded, or generated on first use by <c>serve</c>; commands never ask for it).</summary>
     public X509Certificate2 Certificate => certificate.Value;
 
     /// <summary>Users, sessions, tokens, roles, break-glass grants and the audit trail, in the same database as the index.</summary>
-    public SqlSecurityStores Security { get; }
+    internal SqlSecurityStores Security { get; }
 
     /// <summary>Signs and checks audit checkpoints (key derived from the master key).</summary>
-    public AuditCheckpointSigner AuditSigner { get; }
+    internal AuditCheckpointSigner AuditSigner { get; }
 
     /// <summary>Seals TOTP secrets (key derived from the master key).</summary>
-    public SecretProtector Secrets { get; }
+    internal SecretProtector Secrets { get; }
 
     /// <summary>
     /// Opens the data folder for <c>enamel serve</c> (or <c>enamel init</c>), creating it on first start: master key,

@@ -1,7 +1,6 @@
 using System.Net;
 using Enamel.Server.Access;
 using Enamel.Server.DicomWeb;
-using Enamel.Server.Records;
 using Enamel.Server.Operations;
 using Enamel.Server.Web;
 using Microsoft.AspNetCore.Builder;
@@ -37,8 +36,7 @@ public static class EnamelServer
         builder.Services.AddEnamel(options, folder, time);
         builder.Services.AddSingleton<Access.RequestAuthentication>();
         builder.Services.AddSingleton<Api.AuditApi.AuditPorts>();
-        builder.Services.AddRecords(folder.Index, new Enamel.Storage.Sql.SqlRecordHistory(folder.Index.Dialect));
-        builder.Services.AddWebPages(options, folder);
+        builder.Services.AddWebPages(options, folder.Master.Current);
         builder.Services.AddEnamelOperations(builder.Configuration);
         builder.Services.AddSingleton<Dimse.DimseService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Dimse.DimseService>());

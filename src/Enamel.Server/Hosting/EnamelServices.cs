@@ -4,8 +4,10 @@ using Enamel.Core.Audit;
 using Enamel.Core.Blobs;
 using Enamel.Core.Keys;
 using Enamel.Core.Patients;
+using Enamel.Core.Records;
 using Enamel.Core.Studies;
 using Enamel.Storage.Keys;
+using Enamel.Storage.Sql;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Enamel.Server.Hosting;
@@ -13,7 +15,7 @@ namespace Enamel.Server.Hosting;
 /// <summary>
 /// The object graph, wired once for `enamel serve` (<see cref="EnamelServer"/>) and every CLI command (AdminContext):
 /// the storage adapters of an opened <see cref="DataFolder"/> as Core's ports (<see cref="AddEnamelStorage"/>), then
-/// each domain's own registration (accounts, access, studies, keys). Edges ask for ports and verbs, never for the
+/// each domain's own registration (accounts, access, studies, patients, keys, records). Edges ask for ports and verbs, never for the
 /// concrete stores.
 /// </summary>
 public static class EnamelServices
@@ -28,6 +30,7 @@ public static class EnamelServices
         services.AddEnamelStudies(options.IngestLimits(), options.KeepVersions);
         services.AddEnamelPatients();
         services.AddEnamelKeys();
+        services.AddEnamelRecords();
         return services;
     }
 
@@ -50,7 +53,8 @@ public static class EnamelServices
         services.AddSingleton<IRoleCatalog>(s.Roles);
         services.AddSingleton<IBreakGlassStore>(s.BreakGlass);
         services.AddSingleton<IAuditLog>(s.Audit);
-        services.AddSingleton<Enamel.Core.Records.IUnitOfWork>(s.Changes);
+        services.AddSingleton<IUnitOfWork>(s.Changes);
+        services.AddSingleton<IRecordHistory>(new SqlRecordHistory(folder.Index.Dialect));
         services.AddSingleton<IAuditCheckpoints>(s.Audit);
         return services;
     }

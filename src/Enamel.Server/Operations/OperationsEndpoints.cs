@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Enamel.Server.Access;
+using Enamel.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -32,7 +33,7 @@ public static class OperationsEndpoints
         services.AddMetrics();
         services.AddSingleton<EnamelMetrics>();
         services.AddSingleton<PrometheusExposition>();
-        services.AddSingleton<ReadinessProbe>();
+        services.AddSingleton<StorageReadiness>();
         services.AddOpenApi("v1", o =>
         {
             o.ShouldInclude = d => d.RelativePath is { } p && (p.StartsWith("api/", StringComparison.Ordinal) || p.StartsWith("health", StringComparison.Ordinal));
@@ -80,7 +81,7 @@ public static class OperationsEndpoints
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(ReadinessProbe probe, CancellationToken ct)
+    private static async Task<IResult> ReadyAsync(StorageReadiness probe, CancellationToken ct)
     {
         var checks = await probe.CheckAsync(ct);
         bool ready = checks.All(c => c.Ok);

@@ -22,9 +22,10 @@ namespace Enamel.Server.Web;
 /// </summary>
 internal static class WebEndpoints
 {
-    public static IServiceCollection AddWebPages(this IServiceCollection services, EnamelOptions options, DataFolder folder)
+    /// <param name="csrfKey">The key CSRF tokens are derived from (the master key: tokens survive restarts and work across nodes).</param>
+    public static IServiceCollection AddWebPages(this IServiceCollection services, EnamelOptions options, byte[] csrfKey)
     {
-        services.AddSingleton(new Csrf(folder.Master.Current));
+        services.AddSingleton(new Csrf(csrfKey));
         services.AddSingleton<WebPages>();
         SignInRateLimit.Add(services, options);
         // Static server rendering only: no interactive render modes, no blazor.web.js, no MapRazorComponents routing.

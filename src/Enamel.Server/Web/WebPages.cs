@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Enamel.Server.Web;
 
 /// <summary>What the web pages work with, resolved once: the account services, the CSRF key and the short-lived state.</summary>
-internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signIn, SignOut signOut, UserAccounts accounts, ApiTokens tokens, IApiTokenStore tokenStore,
+internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signIn, SignOut signOut, UserAccounts accounts, IApiTokenStore tokenStore,
     IRoleCatalog roles, PasswordHasher hasher, Csrf csrf, AccountOptions accountOptions, IPendingStepStore pendingSteps, SecretProtector secrets, TimeProvider time)
 {
     public IUserStore Users => users;
@@ -15,7 +15,6 @@ internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signI
     public SignIn SignIn => signIn;
     public SignOut SignOut => signOut;
     public UserAccounts Accounts => accounts;
-    public ApiTokens Tokens => tokens;
     public IApiTokenStore TokenStore => tokenStore;
     public IRoleCatalog Roles => roles;
     public PasswordHasher Hasher => hasher;

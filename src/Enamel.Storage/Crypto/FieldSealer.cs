@@ -10,7 +10,7 @@ namespace Enamel.Storage.Crypto;
 /// ("enamel field v1"), a random 96-bit nonce, and associated data naming the table, column and row, so a sealed value
 /// copied into another row or column does not open. Text form: base64 of 0x01 ‖ nonce ‖ ciphertext ‖ tag.
 /// Derived keys are cached for a few minutes (unwrapping a data key reads its wrapped file); a destroyed data key
-/// throws <see cref="KeyDestroyedException"/>.
+/// throws <see cref="KeyDestroyedException"/>, a damaged sealed value <see cref="SealedFieldCorruptException"/>.
 /// </summary>
 public sealed class FieldSealer(IKeyring keyring, TimeProvider time)
 {
@@ -47,13 +47,20 @@ public sealed class FieldSealer(IKeyring keyring, TimeProvider time)
     {
         byte[] input;
         try { input = Convert.FromBase64String(sealedText); }
-        catch (FormatException) { throw new CryptographicException("a sealed field is damaged (not base64)"); }
-        if (input.Length < 1 + NonceLength + TagLength || input[0] != Version) throw new CryptographicException("a sealed field is damaged or of an unknown version");
+        catch (FormatException) { throw new SealedFieldCorruptException("a sealed field is damaged (not base64)"); }
+        if (input.Length < 1 + NonceLength + TagLength || input[0] != Version) throw new SealedFieldCorruptException("a sealed field is damaged or of an unknown version");
         int length = input.Length - 1 - NonceLength - TagLength;
         var plain = new byte[length];
-        using (var aes = new AesGcm(key, TagLength))
+        try
+        {
+            using var aes = new AesGcm(key, TagLength);
             aes.Decrypt(input.AsSpan(1, NonceLength), input.AsSpan(1 + NonceLength, length), input.AsSpan(1 + NonceLength + length), plain,
                 Encoding.UTF8.GetBytes(associated));
+        }
+        catch (AuthenticationTagMismatchException ex)
+        {
+            throw new SealedFieldCorruptException("a sealed field failed authentication: it was altered or moved from another row", ex);
+        }
         var text = Encoding.UTF8.GetString(plain);
         CryptographicOperations.ZeroMemory(plain);
         return text;

@@ -124,6 +124,36 @@ public class PatientsApiTests(ServerFixture server) : IClassFixture<ServerFixtur
     }
 
     [Fact]
+    public async Task GetAndAmend_TheGatesDecisionIsTheVerbs_OneDecisionEntryPerRequest()
+    {
+        using var desk = await ClientAsync("receptionist");
+        var chart = "ONE-" + Guid.NewGuid().ToString("N")[..8];
+        var key = (await JsonAsync(await desk.PostAsJsonAsync("/api/patients", Registration(chart)))).GetProperty("key").GetInt64();
+        async Task<List<AuditEvent>> TrailAsync() =>
+            [.. (await server.Folder.Security.Audit.QueryAsync(new AuditQuery { PatientKey = key, Limit = 1000 }, default)).Select(r => r.Event)];
+        var before = (await TrailAsync()).Count;
+
+        Assert.Equal(HttpStatusCode.OK, (await desk.GetAsync($"/api/patients/{key}")).StatusCode);
+        var read = (await TrailAsync()).Skip(before).ToList();
+        var decision = Assert.Single(read); // the gate's; the verb acted on it
+        Assert.Equal("Read", decision.Action.Text);
+        Assert.Equal(AuditOutcome.Success, decision.Outcome);
+
+        var amend = new
+        {
+            version = 1,
+            demographics = new { name = new { family = "Chan", given = "Tai-man" }, birthDate = "19800214", sex = "M" },
+            reason = "spelling",
+        };
+        Assert.Equal(HttpStatusCode.OK, (await desk.PutAsJsonAsync($"/api/patients/{key}", amend)).StatusCode);
+        var amended = (await TrailAsync()).Skip(before + read.Count).ToList();
+        // One decision (the gate's) and the change's own entry, committed with the new version.
+        Assert.Equal(2, amended.Count);
+        Assert.All(amended, e => Assert.Equal("Amend", e.Action.Text));
+        Assert.Single(amended, e => e.Detail == "demographics-version 2");
+    }
+
+    [Fact]
     public async Task Amend_IsVersioned_Merge_KeepsTheOldIdAsAlias()
     {
         using var desk = await ClientAsync("receptionist");

@@ -3,8 +3,6 @@ using Enamel.Core.Access;
 using Enamel.Core.Records;
 using Enamel.Core.Studies;
 using Enamel.Dicom;
-using Enamel.Storage.Blobs;
-using Enamel.Storage.Keys;
 using Enamel.Storage.Sql;
 
 namespace Enamel.Storage.Tests.Sql;
@@ -14,29 +12,12 @@ namespace Enamel.Storage.Tests.Sql;
 /// real PostgreSQL: version 1 on store, a new version supersedes the old one, entered-in-error withdraws the instance from
 /// the index's reads and searches but keeps it stored, and nothing is overwritten.
 /// </summary>
-public abstract class RecordHistoryContract : IDisposable
+public abstract class RecordHistoryContract() : ArchiveContract("enamel-history-tests")
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
-    private readonly string root = Path.Combine(Path.GetTempPath(), "enamel-history-tests", Guid.NewGuid().ToString("N"));
-
-    protected RecordHistoryContract()
-    {
-        Directory.CreateDirectory(root);
-        var master = MasterKeyFile.OpenOrCreate(Path.Combine(root, "master.key"), TimeProvider.System);
-        Keyring = new FileKeyring(Path.Combine(root, "keys"), master, TimeProvider.System);
-        Blobs = new FileSystemBlobStore(Path.Combine(root, "store"), Keyring);
-    }
-
-    protected abstract SqlDialect CreateDialect(string folder);
-
-    private FileKeyring Keyring { get; }
-    private FileSystemBlobStore Blobs { get; }
-
     private async Task<(SqlStudyIndex Index, SqlRecordHistory History, StoreInstance Store)> CreateAsync()
     {
-        var dialect = CreateDialect(root);
-        var archive = await SqlArchive.OpenAsync(dialect, Keyring, new Enamel.Core.Audit.AuditCheckpointSigner(new Dictionary<int, byte[]> { [1] = new byte[32] }),
-            TimeProvider.System, "main", Ct);
+        var dialect = CreateDialect(Root);
+        var archive = await OpenArchiveAsync(dialect);
         var history = new SqlRecordHistory(dialect);
         return (archive.Index, history, new StoreInstance(Blobs, Keyring, archive.Index, archive.Patients, archive.Changes, keepVersions: true));
     }
@@ -147,7 +128,6 @@ public abstract class RecordHistoryContract : IDisposable
         Assert.Equal(t.AddMinutes(1), versions[1].Time);
     }
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
 }
 
 public sealed class SqliteRecordHistoryTests : RecordHistoryContract

@@ -2,38 +2,19 @@ using Enamel.TestShared;
 using Enamel.Core.Access;
 using Enamel.Core.Studies;
 using Enamel.Dicom;
-using Enamel.Storage.Blobs;
-using Enamel.Storage.Keys;
 using Enamel.Storage.Sql;
 using Enamel.Storage.Sql.Patients;
-using Enamel.Core.Audit;
 
 namespace Enamel.Storage.Tests.Sql;
 
 /// <summary>The study index and ingest contract, run against SQLite and against a real PostgreSQL.</summary>
-public abstract class StudyIndexContract : IDisposable
+public abstract class StudyIndexContract() : ArchiveContract("enamel-index-tests")
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly IngestTarget Main = AllowAll("main");
 
     /// <summary>A target whose decision allows every patient scope (the pipeline's own tests; the policy has its own).</summary>
     private static IngestTarget AllowAll(string clinic) => new(clinic) { Authorize = (_, _) => Task.FromResult(IngestDecision.Allow) };
-    private readonly string root = Path.Combine(Path.GetTempPath(), "enamel-index-tests", Guid.NewGuid().ToString("N"));
-
-    protected StudyIndexContract()
-    {
-        Directory.CreateDirectory(root);
-        var master = MasterKeyFile.OpenOrCreate(Path.Combine(root, "master.key"), TimeProvider.System);
-        Keyring = new FileKeyring(Path.Combine(root, "keys"), master, TimeProvider.System);
-        Blobs = new FileSystemBlobStore(Path.Combine(root, "store"), Keyring);
-    }
-
-    protected abstract SqlDialect CreateDialect(string folder);
-
-    private FileKeyring Keyring { get; }
-    private FileSystemBlobStore Blobs { get; }
-
-    private Task<(SqlStudyIndex Index, StoreInstance Store)> CreateAsync() => CreateAsync(CreateDialect(root), "main");
+    private Task<(SqlStudyIndex Index, StoreInstance Store)> CreateAsync() => CreateAsync(CreateDialect(Root), "main");
 
     private SqlPatientStore? patients;
     private SqlPatientStore Patients => patients ?? throw new InvalidOperationException("no archive opened");
@@ -42,8 +23,7 @@ public abstract class StudyIndexContract : IDisposable
 
     private async Task<(SqlStudyIndex Index, StoreInstance Store)> CreateAsync(SqlDialect dialect, string defaultClinic)
     {
-        var archive = await SqlArchive.OpenAsync(dialect, Keyring, new AuditCheckpointSigner(new Dictionary<int, byte[]> { [1] = new byte[32] }), TimeProvider.System,
-            defaultClinic, Ct);
+        var archive = await OpenArchiveAsync(dialect, defaultClinic);
         patients = archive.Patients;
         changes = archive.Changes;
         return (archive.Index, new StoreInstance(Blobs, Keyring, archive.Index, archive.Patients, archive.Changes));
@@ -352,7 +332,7 @@ public abstract class StudyIndexContract : IDisposable
     [Fact]
     public async Task Initialize_DatabaseFromBeforeClinics_AddsTheColumnFilledWithTheDefaultClinic()
     {
-        var dialect = CreateDialect(root);
+        var dialect = CreateDialect(Root);
         var oldKey = await Keyring.CreateDataKeyAsync(Ct);
         await using (var c = dialect.CreateConnection())
         {
@@ -399,7 +379,6 @@ public abstract class StudyIndexContract : IDisposable
         Assert.Equal("OLD STUDY DESCRIPTION", old[DicomTags.StudyDescription]);
     }
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
 }
 
 public sealed class SqliteStudyIndexTests : StudyIndexContract

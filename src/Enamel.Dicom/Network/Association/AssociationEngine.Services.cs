@@ -180,6 +180,7 @@ internal sealed partial class AssociationEngine
         var files = await ListSourcesAsync(await handler.GetSourcesAsync(rq, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         var counts = new SubOperationCounts { Remaining = files.Sources.Count, Failed = files.Unreadable };
         ushort final;
+        string? sendComment = null;
         if (files.Sources.Count == 0) final = Final(counts);
         else
         {
@@ -197,47 +198,57 @@ internal sealed partial class AssociationEngine
             }
             await using (sub)
             {
-                final = await RunSubOperationsAsync(msg, files.Sources, counts,
+                (final, sendComment) = await RunSubOperationsAsync(msg, files.Sources, counts,
                     f => sub.StoreAsync(f, info.CallingAeTitle, DimseCommand.MessageId(msg.Command), ct), ct).ConfigureAwait(false);
                 if (final != DimseStatus.Cancel) await sub.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
-        await SendFinalAsync(msg, final, counts, files.Comment).ConfigureAwait(false);
+        await SendFinalAsync(msg, final, counts, files.Comment ?? sendComment).ConfigureAwait(false);
     }
 
     private async Task GetAsync(DimseMessage msg, RetrieveRequest rq, CancellationToken ct)
     {
         var files = await ListSourcesAsync(await o.GetHandler!.GetSourcesAsync(rq, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         var counts = new SubOperationCounts { Remaining = files.Sources.Count, Failed = files.Unreadable };
-        var final = await RunSubOperationsAsync(msg, files.Sources, counts, f => StoreOnThisAssociationAsync(f, ct), ct).ConfigureAwait(false);
-        await SendFinalAsync(msg, final, counts, files.Comment).ConfigureAwait(false);
+        var (final, sendComment) = await RunSubOperationsAsync(msg, files.Sources, counts, f => StoreOnThisAssociationAsync(f, ct), ct).ConfigureAwait(false);
+        await SendFinalAsync(msg, final, counts, files.Comment ?? sendComment).ConfigureAwait(false);
     }
 
     private async Task<ushort> StoreOnThisAssociationAsync(Part10Source f, CancellationToken ct)
     {
         var (pc, target) = f.SelectContext(accept.PresentationContexts);
+        var writer = await f.OpenWriterAsync(target, ct).ConfigureAwait(false); // an unreadable source fails here, before the request is sent
         ushort subId = (ushort)NextSubMessageId();
         var tcs = new TaskCompletionSource<DimseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         subResponses[subId] = tcs;
-        await channel.SendAsync(pc.Id, DimseCommand.StoreRequest(subId, f.SopClassUid, f.SopInstanceUid), f.DataWriter(target), ct).ConfigureAwait(false);
+        await channel.SendAsync(pc.Id, DimseCommand.StoreRequest(subId, f.SopClassUid, f.SopInstanceUid), writer, ct).ConfigureAwait(false);
         var rsp = await tcs.Task.WaitAsync(o.IdleTimeout, ct).ConfigureAwait(false);
         return DimseCommand.Status(rsp.Command);
     }
 
-    private async Task<ushort> RunSubOperationsAsync(DimseMessage msg, List<Part10Source> files, SubOperationCounts counts,
+    /// <returns>The final status, and the Error Comment of the first source that could not be read to its end (its sub-operation failed alone).</returns>
+    private async Task<(ushort Final, string? Comment)> RunSubOperationsAsync(DimseMessage msg, List<Part10Source> files, SubOperationCounts counts,
         Func<Part10Source, Task<ushort>> store, CancellationToken ct)
     {
+        string? comment = null;
         foreach (var f in files)
         {
-            if (ct.IsCancellationRequested) return DimseStatus.Cancel;
+            if (ct.IsCancellationRequested) return (DimseStatus.Cancel, comment);
             ushort status;
             try { status = await store(f).ConfigureAwait(false); }
+            catch (DicomSourceUnreadableException ex)
+            {
+                // Thrown while opening the source, before its C-STORE-RQ was sent: this sub-operation fails, the others go on.
+                NetworkLog.HandlerFailed(log, id, "retrieve", $"source unreadable: {ex.Comment}");
+                comment ??= ex.Comment;
+                status = DimseStatus.ProcessingFailure;
+            }
             catch (DicomNetworkException ex) when (ex is not DicomAbortException)
             {
                 NetworkLog.HandlerFailed(log, id, msg.Field.ToString(), ex.Message);
                 status = DimseStatus.ProcessingFailure;
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return DimseStatus.Cancel; }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return (DimseStatus.Cancel, comment); }
             counts.Remaining--;
             if (status != DimseStatus.Success) NetworkLog.SubOperation(log, id, f.SopClassUid, status);
             if (status == DimseStatus.Success) counts.Completed++;
@@ -246,7 +257,7 @@ internal sealed partial class AssociationEngine
             var pending = DimseCommand.WithSubOperations(DimseCommand.Response(msg.Command, DimseStatus.Pending), counts, includeRemaining: true);
             await channel.SendAsync(msg.PresentationContextId, pending, null, CancellationToken.None).ConfigureAwait(false);
         }
-        return Final(counts);
+        return (Final(counts), comment);
     }
 
     private static ushort Final(SubOperationCounts c) =>

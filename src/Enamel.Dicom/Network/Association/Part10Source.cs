@@ -3,6 +3,14 @@ namespace Enamel.Dicom.Network;
 /// <summary>A DICOM object a retrieve or send can read: a display name (no patient data) and how to open it as a seekable Part 10 stream.</summary>
 public sealed record DicomObjectSource(string Name, Func<CancellationToken, ValueTask<Stream>> OpenAsync)
 {
+    /// <summary>
+    /// Opens the object to send it (the data set of a C-STORE sub-operation), before the C-STORE-RQ goes out: a source
+    /// that can tell throws <see cref="DicomSourceUnreadableException"/> here when the object cannot be read to its end,
+    /// so the sub-operation fails alone (counted, with an Error Comment) instead of a message cut short mid-data set.
+    /// Null: <see cref="OpenAsync"/>.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<Stream>>? OpenToSendAsync { get; init; }
+
     public static DicomObjectSource FromFile(string path) => new(path, _ =>
         ValueTask.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan)));
 }
@@ -81,28 +89,38 @@ public sealed record Part10Source(DicomObjectSource Source, string SopClassUid, 
         return candidates[0];
     }
 
-    /// <summary>Writes the data set in <paramref name="target"/>: the file's own bytes when the syntax matches
-    /// (streamed, not parsed), else parsed and re-encoded, transcoding pixel data when either syntax is compressed.</summary>
-    internal Func<Stream, CancellationToken, ValueTask> DataWriter(DicomTransferSyntax target)
+    /// <summary>
+    /// Opens the source to send it (<see cref="DicomObjectSource.OpenToSendAsync"/>, before any byte of the message is
+    /// sent: a <see cref="DicomSourceUnreadableException"/> leaves the association clean) and returns the writer of its
+    /// data set in <paramref name="target"/>, which owns the opened stream: the file's own bytes when the syntax matches
+    /// (streamed, not parsed), else parsed and re-encoded, transcoding pixel data when either syntax is compressed.
+    /// </summary>
+    internal async ValueTask<Func<Stream, CancellationToken, ValueTask>> OpenWriterAsync(DicomTransferSyntax target, CancellationToken ct)
+    {
+        var opened = await (Source.OpenToSendAsync ?? Source.OpenAsync)(ct).ConfigureAwait(false);
+        return DataWriter(target, opened);
+    }
+
+    private Func<Stream, CancellationToken, ValueTask> DataWriter(DicomTransferSyntax target, Stream opened)
     {
         if (target.Uid == TransferSyntax.Uid)
             return async (s, ct) =>
             {
-                await using var fs = await Source.OpenAsync(ct).ConfigureAwait(false);
+                await using var fs = opened;
                 fs.Position = DatasetOffset;
                 await fs.CopyToAsync(s, 1 << 16, ct).ConfigureAwait(false);
             };
         if (!TransferSyntax.IsEncapsulated && !target.IsEncapsulated)
             return async (s, ct) =>
             {
-                await using var fs = await Source.OpenAsync(ct).ConfigureAwait(false);
+                await using var fs = opened;
                 using var file = DicomFile.Open(fs);
                 new DicomWriter(s, target).Write(file.Dataset);
             };
         // Compressed on either side: decode/encode frame by frame while writing (the source stays open meanwhile).
         return async (s, ct) =>
         {
-            await using var fs = await Source.OpenAsync(ct).ConfigureAwait(false);
+            await using var fs = opened;
             using var file = DicomFile.Open(fs);
             var converted = Codecs.DicomTranscoder.Transcode(file, target);
             new DicomWriter(s, target).Write(converted.Dataset);

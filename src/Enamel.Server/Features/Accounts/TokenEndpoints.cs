@@ -1,18 +1,22 @@
 using System.Globalization;
 using Enamel.Core.Access;
+using Enamel.Core.Accounts;
+using Enamel.Core.Errors;
+using Enamel.Server.Hosting;
 using Enamel.Server.Web;
 using Microsoft.AspNetCore.Http;
 
 namespace Enamel.Server.Features.Accounts;
 
 /// <summary>
-/// POST /account/tokens creates an API token scoped to operations the user's roles permit (checked here, again, on the
-/// server) and shows the secret once; POST /account/tokens/revoke revokes one of the user's own tokens. Both audited by
-/// <see cref="Core.Accounts.ApiTokens"/> (TokenCreate, TokenRevoke), never with the secret.
+/// POST /account/tokens creates an API token for the signed-in user and shows the secret once; POST /account/tokens/revoke
+/// revokes one of the user's own tokens. Both are Core's verbs (<see cref="IssueApiToken"/>: the scope must be within what
+/// the user's roles permit; <see cref="RevokeApiToken"/>: another account's token is "not found"), the same the CLI calls;
+/// they decide and audit (TokenCreate, TokenRevoke, never with the secret). This page only reads the form and shows the answer.
 /// </summary>
 internal static class TokenEndpoints
 {
-    public static async Task<IResult> CreateAsync(HttpContext http, WebPages web)
+    public static async Task<IResult> CreateAsync(HttpContext http, WebPages web, IssueApiToken issue, EnamelOptions options)
     {
         var post = await web.SignedInPostAsync(http, AccountPage.Path);
         if (post.Refusal is { } refusal) return refusal;
@@ -20,11 +24,10 @@ internal static class TokenEndpoints
         var ct = http.RequestAborted;
 
         var name = form["name"].ToString().Trim();
-        var permitted = (await web.PermittedOperationsAsync(session.User, ct)).ToHashSet();
         var scope = new HashSet<Operation>();
         foreach (var text in form["scope"])
         {
-            if (text is null || !Operation.TryParse(text, out var op) || !permitted.Contains(op.Value))
+            if (text is null || !Operation.TryParse(text, out var op))
                 return await AccountPage.RenderAsync(http, web, session, null, new Message("Tokens.OutsideRoles"), StatusCodes.Status400BadRequest);
             scope.Add(op.Value);
         }
@@ -35,21 +38,36 @@ internal static class TokenEndpoints
             : !daysOk ? new Message("Tokens.Lifetime", maxDays) : null;
         if (problem is not null) return await AccountPage.RenderAsync(http, web, session, null, problem, StatusCodes.Status400BadRequest);
 
-        var (secret, token) = await web.Tokens.CreateAsync(session.User, name, scope, TimeSpan.FromDays(days), ct);
+        string secret;
+        ApiTokenRecord token;
+        try
+        {
+            (secret, token) = await issue.ExecuteAsync(session.User.ToActor(WebSession.Source(http)), options.Clinic, session.User.UserName, name, scope,
+                TimeSpan.FromDays(days), decided: null, ct);
+        }
+        catch (InvalidInputException)
+        {
+            // The form offers only what the roles permit: anything else was crafted (or the roles changed meanwhile).
+            return await AccountPage.RenderAsync(http, web, session, null, new Message("Tokens.OutsideRoles"), StatusCodes.Status400BadRequest);
+        }
         var shown = new TokenCreatedView.Content(token.Name, [.. scope.Select(o => o.ToString()).Order(StringComparer.Ordinal)], token.Expires, secret);
         return WebPage.Render<TokenCreatedView>(shown, session, returnPath: AccountPage.Path);
     }
 
-    public static async Task<IResult> RevokeAsync(HttpContext http, WebPages web)
+    public static async Task<IResult> RevokeAsync(HttpContext http, WebPages web, RevokeApiToken revoke, EnamelOptions options)
     {
         var post = await web.SignedInPostAsync(http, AccountPage.Path);
         if (post.Refusal is { } refusal) return refusal;
         var (form, session) = (post.Form, post.Session);
         var id = form["id"].ToString();
-        // Only the user's own tokens: another user's token id is "not found", not revoked.
-        if (!(await web.TokenStore.ListForUserAsync(session.User.Id, http.RequestAborted)).Any(t => t.Id == id))
+        try
+        {
+            await revoke.ExecuteAsync(session.User.ToActor(WebSession.Source(http)), options.Clinic, id, decided: null, http.RequestAborted);
+        }
+        catch (NotFoundException)
+        {
             return await AccountPage.RenderAsync(http, web, session, null, new Message("Tokens.NoSuchToken"), StatusCodes.Status404NotFound);
-        await web.Tokens.RevokeAsync(id, session.User.Id, http.RequestAborted);
+        }
         return WebPage.SeeOther("/account?done=revoked");
     }
 }

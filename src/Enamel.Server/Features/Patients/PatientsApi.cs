@@ -122,10 +122,10 @@ internal static class PatientsApi
     }
 
     private static async Task GetAsync(HttpContext http, long patient, FindPatients find) =>
-        await WriteAsync(http, await find.GetAsync(http.GetActor()!, patient, http.GetPurpose(), http.RequestAborted), PatientDto.Of);
+        await WriteAsync(http, await find.GetAsync(http.GetActor()!, patient, http.GetPurpose(), http.GetDecided(), http.RequestAborted), PatientDto.Of);
 
     private static async Task HistoryAsync(HttpContext http, long patient, FindPatients find) =>
-        await WriteAsync(http, await find.HistoryAsync(http.GetActor()!, patient, http.GetPurpose(), http.RequestAborted),
+        await WriteAsync(http, await find.HistoryAsync(http.GetActor()!, patient, http.GetPurpose(), http.GetDecided(), http.RequestAborted),
             versions => versions.Select(v => new VersionDto(v.Number, v.AuthorId, v.Time, v.Reason, NameDto.Of(v.Demographics.Name), v.Demographics.BirthDate, v.Demographics.Sex)).ToList());
 
     private static async Task AmendAsync(HttpContext http, long patient, AmendDemographics amend)
@@ -137,7 +137,7 @@ internal static class PatientsApi
             return;
         }
         await WriteAsync(http, await amend.ExecuteAsync(http.GetActor()!, patient, body.Version.Value, body.Demographics.ToDemographics(), body.Reason ?? "",
-            http.GetPurpose(), http.RequestAborted), PatientDto.Of);
+            http.GetPurpose(), http.GetDecided(), http.RequestAborted), PatientDto.Of);
     }
 
     private static async Task MergeAsync(HttpContext http, long patient, MergePatients merge)
@@ -148,13 +148,13 @@ internal static class PatientsApi
             await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, "name the duplicate record to merge into this one (merged) and a reason");
             return;
         }
-        await WriteAsync(http, await merge.ExecuteAsync(http.GetActor()!, patient, body.Merged.Value, body.Reason ?? "", http.GetPurpose(), http.RequestAborted), PatientDto.Of);
+        await WriteAsync(http, await merge.ExecuteAsync(http.GetActor()!, patient, body.Merged.Value, body.Reason ?? "", http.GetPurpose(), http.GetDecided(), http.RequestAborted), PatientDto.Of);
     }
 
     private static async Task MoveAsync(HttpContext http, long patient, MovePatient move)
     {
         if (await ReadAsync<MoveRequest>(http) is not { } body) return;
-        await WriteAsync(http, await move.ExecuteAsync(http.GetActor()!, patient, body.Clinic ?? "", http.GetPurpose(), http.RequestAborted), PatientDto.Of);
+        await WriteAsync(http, await move.ExecuteAsync(http.GetActor()!, patient, body.Clinic ?? "", http.GetPurpose(), http.GetDecided(), http.RequestAborted), PatientDto.Of);
     }
 
     /// <summary>The JSON body, or null with a 415/400 answer already written.</summary>

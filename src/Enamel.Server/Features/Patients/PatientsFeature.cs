@@ -54,7 +54,8 @@ internal static class PatientsFeature
 
     public static string RecordPath(long key) => "/patients/" + key.ToString(CultureInfo.InvariantCulture);
 
-    private static Actor ActorOf(HttpContext http, WebSession session) => session.User.ToActor(WebSession.Source(http));
+    /// <summary>The actor the gate decided for (so its decision can be handed to the verb), else the session's.</summary>
+    private static Actor ActorOf(HttpContext http, WebSession session) => http.GetActor() ?? session.User.ToActor(WebSession.Source(http));
 
     // ---- search -------------------------------------------------------------------------------------------------------
 
@@ -123,9 +124,10 @@ internal static class PatientsFeature
         var (session, redirect) = await web.RequireSessionAsync(http, RecordPath(patient));
         if (session is null) return redirect!;
         var actor = ActorOf(http, session);
-        var answer = await find.GetAsync(actor, patient, http.GetPurpose(), http.RequestAborted);
+        // The gate decided Demographics:Read on this patient: both reads act on that one decision.
+        var answer = await find.GetAsync(actor, patient, http.GetPurpose(), http.GetDecided(), http.RequestAborted);
         if (!answer.Done) return await RefusalAsync(http, answer.Outcome);
-        var history = await find.HistoryAsync(actor, patient, http.GetPurpose(), http.RequestAborted);
+        var history = await find.HistoryAsync(actor, patient, http.GetPurpose(), http.GetDecided(), http.RequestAborted);
         var versions = history.Value ?? [];
         var authors = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var id in versions.Select(v => v.AuthorId).Distinct(StringComparer.Ordinal))
@@ -160,7 +162,7 @@ internal static class PatientsFeature
         if (!current.Done) return await RefusalAsync(http, current.Outcome);
         if (!int.TryParse(form.Version, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
             return EditPage(session, current.Value!, form, new Message("Patients.Changed"), StatusCodes.Status409Conflict);
-        var answer = await amend.ExecuteAsync(actor, patient, version, form.ToDemographics(current.Value!.Demographics), form.Reason, http.GetPurpose(), http.RequestAborted);
+        var answer = await amend.ExecuteAsync(actor, patient, version, form.ToDemographics(current.Value!.Demographics), form.Reason, http.GetPurpose(), http.GetDecided(), http.RequestAborted);
         return answer.Outcome switch
         {
             PatientOutcome.Done => WebPage.SeeOther(RecordPath(patient) + "?done=amended"),

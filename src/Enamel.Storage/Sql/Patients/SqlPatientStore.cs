@@ -95,7 +95,7 @@ public sealed class SqlPatientStore : IPatientStore
     internal static (Demographics Demographics, string PatientId, string Issuer) OpenCurrent(byte[] fieldKey, long pk, long version, string sealedText)
     {
         var p = JsonSerializer.Deserialize<CurrentPayload>(FieldSealer.Open(fieldKey, PatientAad(pk, version), sealedText), Json)
-            ?? throw new CryptographicException("a sealed patient record is empty");
+            ?? throw new SealedFieldCorruptException("a sealed patient record is empty");
         return (p.Demographics, p.PatientId, p.Issuer);
     }
 

@@ -1,15 +1,15 @@
-using Enamel.Server.Hosting;
 using Enamel.Storage.Keys;
 using Enamel.Storage.Sql;
 
-namespace Enamel.Server.Operations;
+namespace Enamel.Server.Hosting;
 
 /// <summary>
 /// Whether this node can serve: the database answers with the current schema, the blob store takes a write, and the
 /// master key file reads back with the version in use. Each check names only itself and a state, never a path, a
-/// message or data.
+/// message or data. Composition's part of <c>/health/ready</c>: it knows the data folder's concrete stores, the endpoint
+/// (Operations) does not.
 /// </summary>
-internal sealed class ReadinessProbe(DataFolder folder)
+internal sealed class StorageReadiness(DataFolder folder)
 {
     public async Task<IReadOnlyList<(string Check, bool Ok)>> CheckAsync(CancellationToken ct) =>
     [
