@@ -6,32 +6,36 @@ namespace Enamel.Core.Patients;
 public static class Identifiers
 {
     /// <summary>The identifier in its stored form, or an error message naming what is wrong.</summary>
-    public static (PatientIdentifier? Identifier, string? Error) Normalize(PatientIdentifier id)
+    public static (PatientIdentifier? Identifier, PatientProblem? Error) Normalize(PatientIdentifier id)
     {
         var value = (id.Value ?? "").Trim();
         var issuer = (id.Issuer ?? "").Trim();
-        if (!Enum.IsDefined(id.Type)) return (null, $"unknown identifier type {(int)id.Type}");
-        if (value.Length == 0) return (null, $"{Name(id.Type)}: the value is empty");
-        if (value.Length > 64 || issuer.Length > 64) return (null, $"{Name(id.Type)}: at most 64 characters (DICOM LO)");
+        if (!Enum.IsDefined(id.Type)) return (null, PatientProblem.Of("IdentifierType", $"unknown identifier type {(int)id.Type}", ((int)id.Type).ToString(CultureInfo.InvariantCulture)));
+        if (value.Length == 0) return (null, PatientProblem.Of("IdentifierEmpty", $"{Name(id.Type)}: the value is empty", NameOf(id.Type)));
+        if (value.Length > 64 || issuer.Length > 64) return (null, PatientProblem.Of("IdentifierLength", $"{Name(id.Type)}: at most 64 characters (DICOM LO)", NameOf(id.Type)));
         if (value.Any(char.IsControl) || issuer.Any(char.IsControl) || value.Contains('\\') || issuer.Contains('\\'))
-            return (null, $"{Name(id.Type)}: control characters and backslashes are not allowed");
+            return (null, PatientProblem.Of("IdentifierCharacters", $"{Name(id.Type)}: control characters and backslashes are not allowed", NameOf(id.Type)));
         switch (id.Type)
         {
             case IdentifierType.HongKongId:
                 var hk = value.ToUpperInvariant().Replace("(", "").Replace(")", "").Replace(" ", "");
-                if (!IsHongKongId(hk)) return (null, "HKID: expected one or two letters, six digits and a check digit, e.g. A123456(3), with a correct check digit");
+                if (!IsHongKongId(hk)) return (null, PatientProblem.Of("Hkid", "HKID: expected one or two letters, six digits and a check digit, e.g. A123456(3), with a correct check digit"));
                 return (id with { Value = hk, Issuer = issuer.Length == 0 ? "HK" : issuer }, null);
             case IdentifierType.MainlandResidentId:
                 var cn = value.ToUpperInvariant();
-                if (!IsMainlandResidentId(cn)) return (null, "resident ID: expected 17 digits and a check character (0-9 or X) with a correct check and a valid birth date");
+                if (!IsMainlandResidentId(cn)) return (null, PatientProblem.Of("ResidentId", "resident ID: expected 17 digits and a check character (0-9 or X) with a correct check and a valid birth date"));
                 return (id with { Value = cn, Issuer = issuer.Length == 0 ? "CN" : issuer }, null);
             case IdentifierType.Passport:
-                if (issuer.Length == 0) return (null, "passport: the issuing country is required");
+                if (issuer.Length == 0) return (null, PatientProblem.Of("PassportIssuer", "passport: the issuing country is required"));
                 return (id with { Value = value.ToUpperInvariant(), Issuer = issuer.ToUpperInvariant() }, null);
             default:
                 return (id with { Value = value, Issuer = issuer }, null);
         }
     }
+
+    /// <summary>The identifier type's name as a problem argument ("Identifier.&lt;Type&gt;"), so an edge can translate it.</summary>
+    private static PatientProblem NameOf(IdentifierType type) =>
+        PatientProblem.Of("Identifier." + (Enum.IsDefined(type) ? type.ToString() : "Other"), Name(type));
 
     public static string Name(IdentifierType type) => type switch
     {

@@ -21,4 +21,10 @@ public sealed record PatientAnswer<T>(PatientOutcome Outcome, T? Value, string M
 
     public static PatientAnswer<T> Ok(T value, string message = "") => new(PatientOutcome.Done, value, message);
     public static PatientAnswer<T> Fail(PatientOutcome outcome, string message) => new(outcome, default, message);
+
+    /// <summary>A refusal with its code (<see cref="Problem"/>), so an edge can show it translated; <see cref="Message"/> is its English text.</summary>
+    public static PatientAnswer<T> Fail(PatientOutcome outcome, PatientProblem problem) => new(outcome, default, problem.Text) { Problem = problem };
+
+    /// <summary>The refusal's code and arguments, when the verb gave one (null: only <see cref="Message"/>).</summary>
+    public PatientProblem? Problem { get; init; }
 }

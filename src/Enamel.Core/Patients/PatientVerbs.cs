@@ -23,7 +23,7 @@ public sealed class RegisterPatient(IPatientStore store, IKeyring keyring, IUser
         var (identifiers, idError) = PatientRules.Check(request.Identifiers, clinic);
         if (idError is not null) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, idError);
         if (!identifiers.Any(i => i.Type is IdentifierType.ChartNumber or IdentifierType.DicomPatientId))
-            return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, "a chart number or a Patient ID is required");
+            return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, PatientProblem.Of("IdentifierRequired", "a chart number or a Patient ID is required"));
         // Images arrive with the Patient ID the modality was given: by default that is the chart number.
         if (!identifiers.Any(i => i.Type == IdentifierType.DicomPatientId))
             identifiers.Add(new PatientIdentifier(IdentifierType.DicomPatientId, "", identifiers.First(i => i.Type == IdentifierType.ChartNumber).Value));
@@ -32,7 +32,7 @@ public sealed class RegisterPatient(IPatientStore store, IKeyring keyring, IUser
         {
             var user = await users.FindByIdAsync(g, ct) ?? await users.FindByNameAsync(g, ct);
             if (user is null || !user.Roles.Contains(RoleTable.Patient))
-                return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, $"guardian '{g}': no patient or guardian account with that name");
+                return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, PatientProblem.Of("Guardian", $"guardian '{g}': no patient or guardian account with that name", g));
             guardians.Add(user);
         }
 
@@ -93,8 +93,8 @@ public sealed class FindPatients(IPatientStore store, AccessPolicy policy)
     public async Task<PatientAnswer<IReadOnlyList<Patient>>> SearchAsync(Actor actor, string text, Purpose purpose, int limit, CancellationToken ct)
     {
         text = (text ?? "").Trim();
-        if (text.Length == 0) return PatientAnswer<IReadOnlyList<Patient>>.Fail(PatientOutcome.Invalid, "type a name, chart number, identifier or phone number");
-        if (text.Length > 64) return PatientAnswer<IReadOnlyList<Patient>>.Fail(PatientOutcome.Invalid, "at most 64 characters");
+        if (text.Length == 0) return PatientAnswer<IReadOnlyList<Patient>>.Fail(PatientOutcome.Invalid, PatientProblem.Of("SearchEmpty", "type a name, chart number, identifier or phone number"));
+        if (text.Length > 64) return PatientAnswer<IReadOnlyList<Patient>>.Fail(PatientOutcome.Invalid, PatientProblem.Of("SearchTooLong", "at most 64 characters"));
         var search = await policy.SearchReachAsync(actor, Read, purpose, "patients", ct);
         if (!search.Allowed) return PatientAnswer<IReadOnlyList<Patient>>.Fail(PatientOutcome.Denied, $"{Read} denied ({search.Decision.Rule})");
         return PatientAnswer<IReadOnlyList<Patient>>.Ok(await store.SearchAsync(text, search.Reach, Math.Clamp(limit, 1, MaxResults), ct));
@@ -149,7 +149,7 @@ public sealed class AmendDemographics(IPatientStore store, AccessPolicy policy, 
         Purpose purpose, DecidedOperation? decided, CancellationToken ct)
     {
         if (PatientRules.Check(demographics) is { } error) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, error);
-        if (string.IsNullOrWhiteSpace(reason)) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, "a reason for the amendment is required");
+        if (string.IsNullOrWhiteSpace(reason)) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, PatientProblem.Of("AmendReason", "a reason for the amendment is required"));
         var (refusal, patient) = await FindPatients.DecideFor(store, policy, actor, key, Amend, purpose, decided, ct);
         if (refusal is not null) return refusal;
         if (patient!.Status == PatientStatus.Merged) return PatientAnswer<Patient>.Fail(PatientOutcome.Conflict, $"this record was merged into patient {patient.MergedInto}: amend that one");

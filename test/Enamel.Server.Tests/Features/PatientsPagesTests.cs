@@ -117,6 +117,22 @@ public sealed partial class PatientsPagesTests(WebServerFixture server) : IClass
         Assert.Contains("(陳大文)", results, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("zh-Hant", "未儲存：香港身份證號碼：須為一至兩個字母", "病歷號碼：最多 64 個字元")]
+    [InlineData("zh-Hans", "未保存：香港身份证号码：须为一至两个字母", "病历号：最多 64 个字符")]
+    public async Task AVerbsRefusal_IsShownInThePagesLanguage(string language, string hkid, string chartTooLong)
+    {
+        using var desk = await SignedInAsync(RoleTable.Receptionist);
+        desk.Cookies[Enamel.Server.Web.Language.Cookie] = language;
+        var (bad, body) = await desk.SubmitAsync("/patients/new", "/patients/new", Registration(UniqueName(), Unique("LANG-"), ("hkid", "A123456(4)")));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains(hkid, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("expected one or two letters", body, StringComparison.Ordinal);
+        // An argument of the refusal (the identifier's name) is translated too.
+        var (_, longChart) = await desk.SubmitAsync("/patients/new", "/patients/new", Registration(UniqueName(), new string('9', 65)));
+        Assert.Contains(chartTooLong, longChart, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AnInvalidHkid_ShowsTheFormAgain_WithEverythingTypedKept()
     {

@@ -54,6 +54,19 @@ internal static class PatientsFeature
 
     public static string RecordPath(long key) => "/patients/" + key.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A verb's refusal as the page shows it: translated ("Verb.&lt;code&gt;" in the strings, its arguments too) when the
+    /// verb gave a code the strings know; otherwise the verb's English text.
+    /// </summary>
+    private static object Refusal(HttpContext http, PatientProblem? problem, string text)
+    {
+        if (problem is null) return text;
+        var strings = http.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Strings>>();
+        object Of(PatientProblem p) => strings["Verb." + p.Code].ResourceNotFound ? p.Text
+            : new Message("Verb." + p.Code, [.. p.Args.Select(a => a is PatientProblem inner ? Of(inner) : a)]);
+        return Of(problem);
+    }
+
     /// <summary>The actor the gate decided for (so its decision can be handed to the verb), else the session's.</summary>
     private static Actor ActorOf(HttpContext http, WebSession session) => http.GetActor() ?? session.User.ToActor(WebSession.Source(http));
 
@@ -75,7 +88,7 @@ internal static class PatientsFeature
             PatientOutcome.Done => WebPage.Render<PatientSearchView>(new PatientSearchView.Content(q, answer.Value, null, mayRegister), session),
             PatientOutcome.Denied => WebPage.Render<PatientSearchView>(new PatientSearchView.Content(q, null, new Message("Patients.Denied"), mayRegister), session,
                 StatusCodes.Status403Forbidden),
-            _ => WebPage.Render<PatientSearchView>(new PatientSearchView.Content(q, null, new Message("Patients.SearchInvalid", answer.Message), mayRegister), session,
+            _ => WebPage.Render<PatientSearchView>(new PatientSearchView.Content(q, null, new Message("Patients.SearchInvalid", Refusal(http, answer.Problem, answer.Message)), mayRegister), session,
                 StatusCodes.Status400BadRequest),
         };
     }
@@ -106,7 +119,7 @@ internal static class PatientsFeature
             PatientOutcome.Done => WebPage.SeeOther(RecordPath(answer.Value!.Key)),
             PatientOutcome.Denied => await WebPage.RefuseAsync(http, StatusCodes.Status403Forbidden, new Message("Patients.Denied")),
             PatientOutcome.Conflict => RegistrationPage(session, form, clinics, new Message("Patients.IdentifierTaken"), StatusCodes.Status409Conflict),
-            _ => RegistrationPage(session, form, clinics, new Message("Patients.NotSaved", answer.Message), StatusCodes.Status400BadRequest),
+            _ => RegistrationPage(session, form, clinics, new Message("Patients.NotSaved", Refusal(http, answer.Problem, answer.Message)), StatusCodes.Status400BadRequest),
         };
     }
 
@@ -166,7 +179,7 @@ internal static class PatientsFeature
         return answer.Outcome switch
         {
             PatientOutcome.Done => WebPage.SeeOther(RecordPath(patient) + "?done=amended"),
-            PatientOutcome.Invalid => EditPage(session, current.Value, form, new Message("Patients.NotSaved", answer.Message), StatusCodes.Status400BadRequest),
+            PatientOutcome.Invalid => EditPage(session, current.Value, form, new Message("Patients.NotSaved", Refusal(http, answer.Problem, answer.Message)), StatusCodes.Status400BadRequest),
             PatientOutcome.Conflict => EditPage(session, current.Value, form,
                 new Message(current.Value.Status == PatientStatus.Merged ? "Patients.MergedReadOnly" : "Patients.Changed"), StatusCodes.Status409Conflict),
             _ => await RefusalAsync(http, answer.Outcome),
