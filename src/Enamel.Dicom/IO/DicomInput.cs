@@ -14,7 +14,7 @@ internal sealed class DicomInput : IDisposable
     private readonly Stream stream;
     private byte[] buffer;
     private int start, end;
-    private int readAhead = 8 * 1024;
+    private int readAhead = 4 * 1024;
     private long bufferBase; // absolute position of buffer[0]
 
     public DicomInput(Stream stream, long basePosition = 0, int bufferSize = 64 * 1024)

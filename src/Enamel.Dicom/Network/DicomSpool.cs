@@ -10,8 +10,14 @@ public interface IDicomSpool
     /// <summary>A new file at <paramref name="path"/> (which does not exist yet), open for writing.</summary>
     Stream Create(string path);
 
-    /// <summary>The file's content as written, for reading once from the start.</summary>
+    /// <summary>The file's content as written, for reading from the start (more than once: the engine checks the UIDs first).</summary>
     Stream OpenRead(string path);
+
+    /// <summary>Removes what <see cref="Create"/> made at <paramref name="path"/>, if anything is left (the handler may have moved a plain file away).</summary>
+    void Delete(string path)
+    {
+        if (File.Exists(path)) File.Delete(path);
+    }
 }
 
 /// <summary>Plain files: the bytes on disk are the Part 10 file.</summary>

@@ -28,13 +28,14 @@ internal sealed class DimseService(EnamelOptions options, DataFolder folder, Sto
     private string SpoolDirectory => Path.Combine(folder.Root, "tmp", "dimse");
 
     /// <summary>Objects received and spooled, not yet through the ingest pipeline (the DIMSE queue depth).</summary>
-    public int SpooledObjects => Directory.Exists(SpoolDirectory) ? Directory.EnumerateFiles(SpoolDirectory, "*", SearchOption.AllDirectories).Count() : 0;
+    public int SpooledObjects => spool.ObjectsInMemory
+        + (Directory.Exists(SpoolDirectory) ? Directory.EnumerateFiles(SpoolDirectory, "*", SearchOption.AllDirectories).Count() : 0);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.DicomEnabled) return Task.CompletedTask;
         var temp = SpoolDirectory;
-        // Spooled objects are encrypted under a key of this process only: anything a crash left is unreadable; removed before serving.
+        // Spooled objects are held in memory or encrypted under a key of this process only: anything a crash left is unreadable; removed before serving.
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         Directory.CreateDirectory(temp);
         var peers = options.DicomPeers.ToDictionary(p => p.AeTitle, p => new DicomPeer(p.AeTitle, p.Host, p.Port), StringComparer.Ordinal);

@@ -77,7 +77,7 @@ public static class OperationsEndpoints
         _ = app.ServiceProvider.GetRequiredService<PrometheusExposition>(); // listening from the start, not from the first scrape
         var dimse = app.ServiceProvider.GetRequiredService<Dimse.DimseService>();
         metrics.Observe("enamel_dimse_associations_active", "DIMSE associations holding a slot now", () => dimse.ActiveAssociations);
-        metrics.Observe("enamel_dimse_spool_objects", "Objects received over DIMSE and spooled (encrypted), not yet through the ingest pipeline", () => dimse.SpooledObjects);
+        metrics.Observe("enamel_dimse_spool_objects", "Objects received over DIMSE and spooled (in memory, or encrypted on disk), not yet through the ingest pipeline", () => dimse.SpooledObjects);
         return app;
     }
 

@@ -23,7 +23,8 @@ public sealed class FileSystemBlobStore(string root, IKeyring keyring) : IBlobSt
         var key = await keyring.UnwrapAsync(keyId, ct);
         try
         {
-            await using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            // Unbuffered and synchronous: the encryptor writes about 1 MiB at a time (BlobEncryptor).
+            await using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
                 await BlobEncryptor.EncryptAsync(plaintext, fs, key, id, keyId, ct);
                 fs.Flush(flushToDisk: true);

@@ -67,7 +67,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         var key = await keyring.UnwrapAsync(keyId, ct);
         try
         {
-            await using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            // Unbuffered and synchronous: the encryptor writes about 1 MiB at a time (BlobEncryptor).
+            await using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
                 await BlobEncryptor.EncryptAsync(plaintext, fs, key, id, keyId, ct);
             await client.PutObjectAsync(new PutObjectRequest
             {

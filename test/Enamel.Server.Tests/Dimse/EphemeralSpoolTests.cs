@@ -3,11 +3,14 @@ using Enamel.Server.Dimse;
 
 namespace Enamel.Server.Tests.Dimse;
 
-/// <summary>The DIMSE spool: received objects rest on disk only encrypted under a per-process key, and damage is refused, never read.</summary>
+/// <summary>
+/// The DIMSE spool: received objects are held in memory (never written) up to a size and a budget; beyond them they rest on
+/// disk only encrypted under a per-process key, and damage is refused, never read.
+/// </summary>
 public sealed class EphemeralSpoolTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("enamel-spool-tests").FullName;
-    private readonly EphemeralSpool spool = new();
+    private readonly EphemeralSpool spool = new(memoryBudget: 0); // every object to disk: the file format's tests
 
     private static byte[] Plain(int length)
     {
@@ -17,10 +20,12 @@ public sealed class EphemeralSpoolTests : IDisposable
         return bytes;
     }
 
-    private string Write(byte[] plain, int chunk = 7777)
+    private string Write(byte[] plain, int chunk = 7777) => Write(spool, plain, chunk);
+
+    private string Write(EphemeralSpool into, byte[] plain, int chunk = 7777)
     {
         var path = Path.Combine(dir, Guid.NewGuid().ToString("N"));
-        using (var s = spool.Create(path))
+        using (var s = into.Create(path))
             for (int i = 0; i < plain.Length; i += chunk) s.Write(plain, i, Math.Min(chunk, plain.Length - i));
         return path;
     }
@@ -79,6 +84,58 @@ public sealed class EphemeralSpoolTests : IDisposable
         var path = Write(Plain(1000));
         using var next = new EphemeralSpool();
         Assert.Throws<IOException>(() => ReadAll(next.OpenRead(path)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(65536)]
+    [InlineData(300_000)]
+    public void SmallObject_IsHeldInMemory_NothingWritten_ReadTwice_ThenRemoved(int length)
+    {
+        using var memory = new EphemeralSpool();
+        var plain = Plain(length);
+        var path = Write(memory, plain);
+        Assert.False(File.Exists(path));
+        Assert.Empty(Directory.GetFiles(dir));
+        Assert.Equal(1, memory.ObjectsInMemory);
+        Assert.Equal(plain, ReadAll(memory.OpenRead(path)));
+        Assert.Equal(plain, ReadAll(memory.OpenRead(path)));
+        memory.Delete(path);
+        Assert.Equal(0, memory.ObjectsInMemory);
+        Assert.Throws<FileNotFoundException>(() => memory.OpenRead(path));
+    }
+
+    [Theory]
+    [InlineData(200_000, 100_000, 1 << 20)]        // larger than the largest object held in memory
+    [InlineData(300_000, 1 << 20, 3 * 65536)]     // the budget runs out in the middle of the object
+    [InlineData(3 * 65536, 1 << 20, 2 * 65536)]   // spilled at a chunk boundary
+    public void LargeObject_OrBudgetSpent_GoesToTheEncryptedFile_Exactly(int length, int maxObject, long budget)
+    {
+        using var small = new EphemeralSpool(budget, maxObject);
+        var plain = Plain(length);
+        var path = Write(small, plain);
+        Assert.True(File.Exists(path));
+        Assert.Equal(0, small.ObjectsInMemory);
+        Assert.DoesNotContain("DOE^JANE", Encoding.Latin1.GetString(File.ReadAllBytes(path)), StringComparison.Ordinal);
+        Assert.Equal(plain, ReadAll(small.OpenRead(path)));
+        small.Delete(path);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void Budget_IsSharedByObjectsHeld_AndComesBackWhenOneIsRemoved()
+    {
+        using var small = new EphemeralSpool(memoryBudget: 2 * 65536, maxObjectInMemory: 1 << 20);
+        var first = Write(small, Plain(100_000));   // two chunks: the whole budget
+        var second = Write(small, Plain(10));       // no room: to disk
+        Assert.False(File.Exists(first));
+        Assert.True(File.Exists(second));
+        small.Delete(first);
+        var third = Write(small, Plain(10));
+        Assert.False(File.Exists(third));
+        Assert.Equal(Plain(10), ReadAll(small.OpenRead(third)));
+        Assert.Equal(Plain(10), ReadAll(small.OpenRead(second)));
     }
 
     private static byte[] Flip(byte[] bytes, int at)

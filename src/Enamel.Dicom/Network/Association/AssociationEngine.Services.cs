@@ -81,7 +81,7 @@ internal sealed partial class AssociationEngine
         }
         finally
         {
-            if (File.Exists(path)) File.Delete(path);
+            o.Spool.Delete(path);
         }
         if (!DimseStatus.IsFailure(status)) MarkProductive();
         NetworkLog.Stored(log, id, sopClass, status);

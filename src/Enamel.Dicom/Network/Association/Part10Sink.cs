@@ -26,12 +26,12 @@ internal static class Part10Sink
             file.Write(new byte[128]);
             file.Write("DICM"u8);
             new DicomWriter(file, DicomTransferSyntax.ExplicitVRLittleEndian).Write(meta);
-            return new SpoolSink(file, path);
+            return new SpoolSink(file, path, spool);
         }
         catch
         {
             file.Dispose();
-            File.Delete(path);
+            spool.Delete(path);
             throw;
         }
     }
@@ -42,16 +42,17 @@ internal static class Part10Sink
         if (sink is not SpoolSink spooled) { sink?.Dispose(); return; }
         try { spooled.Dispose(); } // a spool that seals on close may fail here (disk full): the file goes anyway
         catch (IOException) { }
-        try { File.Delete(spooled.Path); }
+        try { spooled.Spool.Delete(spooled.Path); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }
 }
 
 /// <summary>The write side of one spooled object: the spool's stream, and the file it goes to.</summary>
-internal sealed class SpoolSink(Stream inner, string path) : Stream
+internal sealed class SpoolSink(Stream inner, string path, IDicomSpool spool) : Stream
 {
     public string Path => path;
+    public IDicomSpool Spool => spool;
     public override bool CanRead => false;
     public override bool CanSeek => false;
     public override bool CanWrite => true;
