@@ -65,6 +65,20 @@ internal static class Bench
         await Task.Delay(3000);
         report.Add("idle RSS, freshly started", "MB", enamel.RssMb(), orthanc.RssMb(), "Enamel < 100 MB", enamel.RssMb() < 100);
 
+        Step($"STOW-RS of the {new FileInfo(large).Length / 1e9:0.00} GB multi-frame as the first request of the fresh servers (peak RSS since start)");
+        var peak = new Dictionary<string, double?>();
+        foreach (var s in servers)
+        {
+            if ((s == orthanc && o.SkipOrthancLarge) || o.OnlyQido) { peak[s.Name] = null; continue; }
+            var sw = Stopwatch.StartNew();
+            bool ok = await DicomWebLoad.StowFileAsync(s, large);
+            sw.Stop();
+            peak[s.Name] = s.PeakRssMb();
+            Console.WriteLine($"  {s.Name,-8} {(ok ? "stored" : "FAILED")} in {sw.Elapsed.TotalSeconds:0.0} s ({new FileInfo(large).Length / 1e6 / sw.Elapsed.TotalSeconds:0} MB/s); peak RSS {peak[s.Name]:0} MB");
+            if (!ok) report.Note($"{s.Name}: STOW of the large multi-frame failed");
+        }
+        report.Add("peak RSS ingesting a 1 GiB multi-frame (STOW)", "MB", peak["Enamel"], peak["Orthanc"], "Enamel < 200 MB", peak["Enamel"] < 200);
+
         // Warm-up, not measured: 60 intra-oral + 60 CT instances (JIT and tiered recompilation, connection pools, TLS sessions), a few queries, one association.
         Step("warm-up (not measured)");
         foreach (var s in servers)
@@ -77,42 +91,20 @@ internal static class Bench
         await Task.Delay(2000); // let background tier-1 compilation finish
         foreach (var s in servers) s.ResetPeak();
 
-        Step($"C-STORE intra-oral with dcmtk storescu, 1 association ({setC.Count} instances)");
-        var cs1 = await IngestAsync(servers, s => Task.FromResult(CStore(s, setC, 1, run)));
-        IngestRows(report, "C-STORE, 1 association", cs1, 2.5, null);
-        Step($"C-STORE intra-oral, 4 associations (4 storescu at once, {setD.Count / 4} instances each)");
-        var cs4 = await IngestAsync(servers, s => Task.FromResult(CStore(s, setD, 4, run)));
-        IngestRows(report, "C-STORE, 4 associations", cs4, null, fsync4);
-        Step("STOW-RS intra-oral, 1 instance per request, 1 client");
-        var st1 = await IngestAsync(servers, s => DicomWebLoad.StowFilesAsync(s, setA, 1));
-        IngestRows(report, "STOW-RS, 1 instance/request, 1 client", st1, 2.5, null);
-        Step("STOW-RS intra-oral, 1 instance per request, 4 clients");
-        var st4 = await IngestAsync(servers, s => DicomWebLoad.StowFilesAsync(s, setB, 4));
-        IngestRows(report, "STOW-RS, 1 instance/request, 4 clients", st4, null, fsync4);
-        Step("STOW-RS intra-oral, 25 instances per request, 1 client");
-        var st25 = await IngestAsync(servers, s => DicomWebLoad.StowGroupsAsync(s, setE, 25, 1));
-        IngestRows(report, "STOW-RS, 25 instances/request, 1 client", st25, null, null);
-        report.Add($"peak RSS ingesting the {o.IntraOral}-instance intra-oral sets", "MB", enamel.PeakRssMb(), orthanc.PeakRssMb(), "Enamel < 150 MB", enamel.PeakRssMb() < 150);
+        if (!o.OnlyQido) await IngestTestsAsync(o, servers, report, setA, setB, setC, setD, setE, mixed, fsync4, run);
 
-        if (o.Mixed)
+        if (!o.OnlyQido)
         {
-            Step($"STOW-RS of the whole mixed corpus ({mixed.Count} instances), 1 instance per request, 2 clients");
-            var mx = await IngestAsync(servers, s => DicomWebLoad.StowFilesAsync(s, mixed, 2));
-            report.Relative($"whole mixed corpus ({mixed.Count}), STOW-RS, 2 clients", "inst/s", mx["Enamel"].InstancesPerSecond, mx["Orthanc"].InstancesPerSecond, true, 2, ">= 2x Orthanc");
-            report.Add("  same, MB/s", "MB/s", mx["Enamel"].MBPerSecond, mx["Orthanc"].MBPerSecond);
-            report.Relative("  same, server CPU per instance", "ms", mx["Enamel"].CpuMsPerInstance, mx["Orthanc"].CpuMsPerInstance, false, 0.5, "<= 1/2 of Orthanc");
+            Step($"STOW-RS panoramic + CBCT ({cbct.Count} slices), 4 clients (for the retrieval tests)");
+            var cb = new Dictionary<string, DicomWebLoad.Ingest>();
+            foreach (var s in servers)
+            {
+                if (!await DicomWebLoad.StowFileAsync(s, pano)) report.Note($"{s.Name}: STOW of the panoramic failed");
+                cb[s.Name] = await DicomWebLoad.StowFilesAsync(s, cbct, 4);
+                Print(s.Name, cb[s.Name]);
+            }
+            report.Add($"STOW CBCT {cbct.Count} x 512x512 slices, 4 clients", "inst/s", cb["Enamel"].InstancesPerSecond, cb["Orthanc"].InstancesPerSecond);
         }
-
-        Step($"STOW-RS panoramic + CBCT ({cbct.Count} slices), 4 clients (for the retrieval tests)");
-        var cb = new Dictionary<string, DicomWebLoad.Ingest>();
-        foreach (var s in servers)
-        {
-            if (!await DicomWebLoad.StowFileAsync(s, pano)) report.Note($"{s.Name}: STOW of the panoramic failed");
-            cb[s.Name] = await DicomWebLoad.StowFilesAsync(s, cbct, 4);
-            Print(s.Name, cb[s.Name]);
-        }
-        report.Add($"STOW CBCT {cbct.Count} x 512x512 slices, 4 clients", "inst/s", cb["Enamel"].InstancesPerSecond, cb["Orthanc"].InstancesPerSecond);
-
         Step($"STOW-RS {o.QidoInstances} tiny instances for the QIDO index ({Corpus.TinyPerBatch} per request, 4 clients)");
         var ti = new Dictionary<string, DicomWebLoad.Ingest>();
         foreach (var s in servers)
@@ -124,26 +116,11 @@ internal static class Bench
 
         await Queries.QidoLoadAsync(o, servers, report);
         await Queries.QidoAsync(o, servers, report);
-        await Queries.RetrieveAsync(o, servers, setA, pano, cbct, report);
+        if (!o.OnlyQido) await Queries.RetrieveAsync(o, servers, setA, pano, cbct, report);
 
         Step("idle RSS after the load (5 s without requests)");
         await Task.Delay(5000);
         report.Add("idle RSS after the load", "MB", enamel.RssMb(), orthanc.RssMb(), "Enamel < 100 MB", enamel.RssMb() < 100);
-
-        Step($"STOW-RS of the {new FileInfo(large).Length / 1e9:0.00} GB multi-frame (peak RSS from here)");
-        var peak = new Dictionary<string, double?>();
-        foreach (var s in servers)
-        {
-            if (s == orthanc && o.SkipOrthancLarge) { peak[s.Name] = null; continue; }
-            s.ResetPeak();
-            var sw = Stopwatch.StartNew();
-            bool ok = await DicomWebLoad.StowFileAsync(s, large);
-            sw.Stop();
-            peak[s.Name] = s.PeakRssMb();
-            Console.WriteLine($"  {s.Name,-8} {(ok ? "stored" : "FAILED")} in {sw.Elapsed.TotalSeconds:0.0} s ({new FileInfo(large).Length / 1e6 / sw.Elapsed.TotalSeconds:0} MB/s); peak RSS {peak[s.Name]:0} MB");
-            if (!ok) report.Note($"{s.Name}: STOW of the large multi-frame failed");
-        }
-        report.Add("peak RSS ingesting a 1 GiB multi-frame (STOW)", "MB", peak["Enamel"], peak["Orthanc"], "Enamel < 200 MB", peak["Enamel"] < 200);
 
         report.Note($"{started:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores; load average {loadBefore} at the start, {MachineLimits.LoadAverage()} at the end (1/5/15 min); {total.Elapsed.TotalSeconds:0} s");
         report.Note($"Enamel over HTTPS (TLS), AES-256-GCM at rest, access policy and audit on every request; {OrthancVersion()} over plain HTTP, SQLite index, " +
@@ -177,6 +154,37 @@ internal static class Bench
     {
         try { return new FileInfo("/proc/self/ns/net").LinkTarget; }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    private static async Task IngestTestsAsync(BenchOptions o, ServerProcess[] servers, Report report, List<string> setA, List<string> setB, List<string> setC,
+        List<string> setD, List<string> setE, List<string> mixed, double fsync4, string run)
+    {
+        var (enamel, orthanc) = (servers[0], servers[1]);
+        Step($"C-STORE intra-oral with dcmtk storescu, 1 association ({setC.Count} instances)");
+        var cs1 = await IngestAsync(servers, s => Task.FromResult(CStore(s, setC, 1, run)));
+        IngestRows(report, "C-STORE, 1 association", cs1, 2.5, null);
+        Step($"C-STORE intra-oral, 4 associations (4 storescu at once, {setD.Count / 4} instances each)");
+        var cs4 = await IngestAsync(servers, s => Task.FromResult(CStore(s, setD, 4, run)));
+        IngestRows(report, "C-STORE, 4 associations", cs4, null, fsync4);
+        Step("STOW-RS intra-oral, 1 instance per request, 1 client");
+        var st1 = await IngestAsync(servers, s => DicomWebLoad.StowFilesAsync(s, setA, 1));
+        IngestRows(report, "STOW-RS, 1 instance/request, 1 client", st1, 2.5, null);
+        Step("STOW-RS intra-oral, 1 instance per request, 4 clients");
+        var st4 = await IngestAsync(servers, s => DicomWebLoad.StowFilesAsync(s, setB, 4));
+        IngestRows(report, "STOW-RS, 1 instance/request, 4 clients", st4, null, fsync4);
+        Step("STOW-RS intra-oral, 25 instances per request, 1 client");
+        var st25 = await IngestAsync(servers, s => DicomWebLoad.StowGroupsAsync(s, setE, 25, 1));
+        IngestRows(report, "STOW-RS, 25 instances/request, 1 client", st25, null, null);
+        report.Add($"peak RSS ingesting the {o.IntraOral}-instance intra-oral sets", "MB", enamel.PeakRssMb(), orthanc.PeakRssMb(), "Enamel < 150 MB", enamel.PeakRssMb() < 150);
+
+        if (o.Mixed)
+        {
+            Step($"STOW-RS of the whole mixed corpus ({mixed.Count} instances), 1 instance per request, 2 clients");
+            var mx = await IngestAsync(servers, s => DicomWebLoad.StowFilesAsync(s, mixed, 2));
+            report.Relative($"whole mixed corpus ({mixed.Count}), STOW-RS, 2 clients", "inst/s", mx["Enamel"].InstancesPerSecond, mx["Orthanc"].InstancesPerSecond, true, 2, ">= 2x Orthanc");
+            report.Add("  same, MB/s", "MB/s", mx["Enamel"].MBPerSecond, mx["Orthanc"].MBPerSecond);
+            report.Relative("  same, server CPU per instance", "ms", mx["Enamel"].CpuMsPerInstance, mx["Orthanc"].CpuMsPerInstance, false, 0.5, "<= 1/2 of Orthanc");
+        }
     }
 
     /// <summary>Runs one ingest on each server in turn, with the server's CPU time (user + system) around it.</summary>

@@ -21,6 +21,9 @@ internal sealed class BenchOptions
     public bool Quick { get; private set; }
     public bool Inside { get; private set; }
     public bool SkipOrthancLarge { get; private set; }
+
+    /// <summary>Only the QIDO index and the QIDO tests (for before/after comparisons of the query path).</summary>
+    public bool OnlyQido { get; private set; }
     public string Work { get; private set; } = "/tmp/enamel-bench-archive";
 
     /// <summary>Another build of Enamel to measure (e.g. the release before a change, built in a worktree): its enamel.dll.</summary>
@@ -46,6 +49,7 @@ internal sealed class BenchOptions
                     case "--skip-orthanc-1gb": o.SkipOrthancLarge = true; break;
                     case "--enamel-dll": o.EnamelDll = Path.GetFullPath(Next()); break;
                     case "--mixed": mixed = true; break;
+                    case "--only-qido": o.OnlyQido = true; break;
                     case "--no-mixed": mixed = false; break;
                     case "--mixed-count": o.MixedCount = int.Parse(Next(), CultureInfo.InvariantCulture); mixed ??= true; break;
                     case "--qido-seconds": o.QidoSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
