@@ -34,6 +34,7 @@ internal sealed class BenchOptions
         var o = new BenchOptions();
         int? intra = null, qido = null;
         bool? mixed = null;
+        int? qidoSeconds = null;
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -52,7 +53,7 @@ internal sealed class BenchOptions
                     case "--only-qido": o.OnlyQido = true; break;
                     case "--no-mixed": mixed = false; break;
                     case "--mixed-count": o.MixedCount = int.Parse(Next(), CultureInfo.InvariantCulture); mixed ??= true; break;
-                    case "--qido-seconds": o.QidoSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--qido-seconds": qidoSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     default: Console.Error.WriteLine($"E: unknown argument {args[i]}"); return null;
                 }
             }
@@ -77,6 +78,7 @@ internal sealed class BenchOptions
             o.SkipOrthancLarge = true;
         }
         if (mixed is { } m) o.Mixed = m;
+        if (qidoSeconds is { } qs) o.QidoSeconds = qs;
         if (intra is { } n) o.IntraOral = n;
         if (qido is { } q) o.QidoInstances = q;
         return o;

@@ -67,13 +67,14 @@ internal static class Queries
     {
         int studies = o.QidoInstances / Corpus.TinyPerStudy, patients = Math.Max(1, studies / Corpus.TinyStudiesPerPatient);
         Bench.Step($"QIDO-RS studies by PatientID under {connections} connections, {o.QidoSeconds} s per server ({patients} patients)");
-        var result = new Dictionary<string, (double Rps, double P50, double P99)>();
+        var result = new Dictionary<string, (double Rps, double P50, double P99, double CpuMs)>();
         foreach (var s in servers)
         {
             for (int i = 0; i < 20; i++) await DicomWebLoad.GetTextAsync(s, $"/studies?PatientID={Corpus.TinyPatientId(i % patients)}");
             var perConnection = Enumerable.Range(0, connections).Select(_ => new List<double>()).ToArray();
             int errors = 0, empty = 0;
             var deadline = TimeSpan.FromSeconds(o.QidoSeconds);
+            double cpu = s.CpuSeconds();
             var sw = System.Diagnostics.Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, connections).Select(c => Task.Run(async () =>
             {
@@ -88,15 +89,16 @@ internal static class Queries
             })));
             sw.Stop();
             var all = perConnection.SelectMany(l => l).ToList();
-            result[s.Name] = (all.Count / sw.Elapsed.TotalSeconds, DicomWebLoad.Percentile(all, 50), DicomWebLoad.Percentile(all, 99));
+            result[s.Name] = (all.Count / sw.Elapsed.TotalSeconds, DicomWebLoad.Percentile(all, 50), DicomWebLoad.Percentile(all, 99), (s.CpuSeconds() - cpu) * 1000 / all.Count);
             Console.WriteLine($"  {s.Name,-8} {all.Count} requests in {sw.Elapsed.TotalSeconds:0.0} s: {result[s.Name].Rps:0} req/s, p50 {result[s.Name].P50:0.00} ms, " +
-                $"p99 {result[s.Name].P99:0.00} ms{(errors + empty > 0 ? $"  ({errors} errors, {empty} empty answers)" : "")}");
+                $"p99 {result[s.Name].P99:0.00} ms, server CPU {result[s.Name].CpuMs:0.00} ms/request{(errors + empty > 0 ? $"  ({errors} errors, {empty} empty answers)" : "")}");
             if (errors + empty > 0) report.Note($"{s.Name}: QIDO under load: {errors} error statuses, {empty} answers without a study");
         }
         var (e, ot) = (result["Enamel"], result["Orthanc"]);
         report.Relative($"QIDO by PatientID, {connections} connections", "req/s", e.Rps, ot.Rps, true, 5, ">= 5x Orthanc");
         report.Relative($"QIDO by PatientID, {connections} connections, p99", "ms", e.P99, ot.P99, false, 0.2, "<= 1/5 of Orthanc");
         report.Add($"QIDO by PatientID, {connections} connections, p50", "ms", e.P50, ot.P50);
+        report.Add($"QIDO by PatientID, {connections} connections, server CPU", "ms/req", e.CpuMs, ot.CpuMs);
     }
 
     private const string DicomAccept = "multipart/related; type=\"application/dicom\"";
