@@ -29,7 +29,7 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
     {
         var entry = new PendingAppend(auditEvent);
         lock (queue) queue.Add(entry);
-        // Whoever holds the gate writes every queued entry, ours included if it arrived in time. The entry is written even
+        // Whoever holds the gate writes the queued entries, oldest first, up to its own. Each entry is written even
         // if our caller gives up meanwhile (one audit entry too many is fine, one too few is not), so the wait for the
         // gate is not cancelled by ct: a cancelled caller that left its entry queued could otherwise leave it unwritten.
         var gate = writer.WaitAsync(CancellationToken.None);
@@ -41,7 +41,7 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
         }
         try
         {
-            if (!entry.Done.Task.IsCompleted) await WriteQueuedAsync();
+            await WriteQueuedAsync(entry);
         }
         finally { writer.Release(); }
         return await entry.Done.Task.WaitAsync(ct);
@@ -66,9 +66,14 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
     /// <summary>Entries waiting for the next shared transaction (for tests and diagnostics).</summary>
     public int QueuedEntries { get { lock (queue) return queue.Count; } }
 
-    private async Task WriteQueuedAsync()
+    /// <summary>
+    /// Writes the queue's oldest entries in shared transactions until <paramref name="mine"/> is written, then hands the
+    /// gate on: entries queued later are written by their own callers (each waits for the gate), so no caller keeps
+    /// writing other callers' entries under a steady load while its own answer waits.
+    /// </summary>
+    private async Task WriteQueuedAsync(PendingAppend mine)
     {
-        while (true)
+        while (!mine.Done.Task.IsCompleted)
         {
             List<PendingAppend> batch;
             lock (queue)
