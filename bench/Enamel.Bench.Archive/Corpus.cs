@@ -84,14 +84,34 @@ internal static class Corpus
         return Directory.GetFiles(dir, "*.dcm").Order(StringComparer.Ordinal).ToList();
     }
 
-    public static string Panoramic(string dir)
+    public static string Panoramic(string dir) => Panoramic(dir, "pano.dcm", 0, Noise(2900 * 1400, 7));
+
+    /// <summary>
+    /// The whole mixed corpus: <paramref name="count"/> instances, 60 % intra-oral (3 MB), 2 % panoramic (8 MB) and the
+    /// rest CBCT slices (0.5 MB) in one series, ≈ 4.3 GB at 2,000; shuffled with a fixed seed so the kinds interleave.
+    /// </summary>
+    public static List<string> Mixed(string dir, int count)
     {
-        var path = Path.Combine(dir, "pano.dcm");
+        int io = count * 60 / 100, pano = Math.Max(1, count * 2 / 100), ct = Math.Max(0, count - io - pano);
+        var files = IntraOral(Path.Combine(dir, "io"), io, 6);
+        var panoDir = Path.Combine(dir, "pano");
+        var pixels = Noise(2900 * 1400, 8);
+        for (int i = 0; i < pano; i++) files.Add(Panoramic(panoDir, $"pano{i:D4}.dcm", i + 1, pixels));
+        if (ct > 0) files.AddRange(Cbct(Path.Combine(dir, "ct"), ct));
+        var rnd = new Random(42);
+        return [.. files.OrderBy(_ => rnd.Next())];
+    }
+
+    private static string Panoramic(string dir, string name, int index, byte[] pixels)
+    {
+        var path = Path.Combine(dir, name);
         if (File.Exists(path)) return path;
         Directory.CreateDirectory(dir);
         const int width = 2900, height = 1400;
-        var ds = Patient("PX0001", "PANORAMA^PAUL", "19700101");
-        StudyModule(ds, DicomImplementation.NewUid(), new DateOnly(2025, 3, 4), "PX0001", "Panoramic");
+        BitConverter.TryWriteBytes(pixels.AsSpan(0, 4), index);
+        var id = $"PX{index + 1:D4}";
+        var ds = Patient(id, "PANORAMA^PAUL", "19700101");
+        StudyModule(ds, DicomImplementation.NewUid(), new DateOnly(2025, 3, 4), id, "Panoramic");
         ds.SetString(DicomTags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.1.1");
         ds.SetString(DicomTags.SOPInstanceUID, DicomImplementation.NewUid());
         ds.SetString(DicomTags.SeriesInstanceUID, DicomImplementation.NewUid());
@@ -101,11 +121,13 @@ internal static class Corpus
         ds.SetString(DicomTags.ImageType, "ORIGINAL", "PRIMARY");
         ds.SetString(DicomTags.PresentationIntentType, "FOR PRESENTATION");
         ds.SetString(DicomTags.ImagerPixelSpacing, "0.1", "0.1");
-        Image(ds, width, height, Noise(width * height, 7));
+        Image(ds, width, height, pixels);
         ds.SetString(DicomTags.WindowCenter, "2048");
         ds.SetString(DicomTags.WindowWidth, "4096");
         ds.SetString(DicomTags.PresentationLUTShape, "IDENTITY");
-        DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
+        var tmp = path + ".tmp";
+        DicomFile.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(tmp);
+        File.Move(tmp, path);
         return path;
     }
 

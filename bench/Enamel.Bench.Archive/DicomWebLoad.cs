@@ -12,6 +12,7 @@ internal static class DicomWebLoad
         /// <summary>Server CPU seconds (user + system) spent during the ingest.</summary>
         public double ServerCpu { get; set; }
         public double CpuMsPerMB => ServerCpu * 1000 / (Bytes / 1e6);
+        public double CpuMsPerInstance => ServerCpu * 1000 / Instances;
         public double InstancesPerSecond => Instances / Elapsed.TotalSeconds;
         public double MBPerSecond => Bytes / 1e6 / Elapsed.TotalSeconds;
     }
@@ -19,6 +20,31 @@ internal static class DicomWebLoad
     /// <summary>STOWs each file as its own request (one instance per request, as a modality bridge would), with <paramref name="clients"/> concurrent clients.</summary>
     public static Task<Ingest> StowFilesAsync(ServerProcess server, IReadOnlyList<string> files, int clients) =>
         RunAsync(server, files, clients, f => StowFileAsync(server, f), f => new FileInfo(f).Length, 1);
+
+    /// <summary>STOWs the files <paramref name="perRequest"/> to a request (one multipart body each), with <paramref name="clients"/> concurrent clients.</summary>
+    public static Task<Ingest> StowGroupsAsync(ServerProcess server, IReadOnlyList<string> files, int perRequest, int clients)
+    {
+        var groups = files.Chunk(perRequest).Select(g => string.Join('\n', g)).ToList();
+        return RunAsync(server, groups, clients, async g =>
+        {
+            var streams = new List<Stream>();
+            try
+            {
+                var multipart = new MultipartContent("related", Corpus.Boundary);
+                multipart.Headers.ContentType!.Parameters.Add(new NameValueHeaderValue("type", "\"application/dicom\""));
+                foreach (var f in g.Split('\n'))
+                {
+                    var file = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                    streams.Add(file);
+                    var part = new StreamContent(file, 1 << 16);
+                    part.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
+                    multipart.Add(part);
+                }
+                return await PostAsync(server, multipart);
+            }
+            finally { foreach (var st in streams) await st.DisposeAsync(); }
+        }, g => g.Split('\n').Sum(f => new FileInfo(f).Length), 0, g => g.Split('\n').Length);
+    }
 
     /// <summary>STOWs ready-made multipart bodies of <paramref name="perBatch"/> instances each.</summary>
     public static Task<Ingest> StowBatchesAsync(ServerProcess server, IReadOnlyList<string> batches, int clients, int perBatch) =>
@@ -29,7 +55,8 @@ internal static class DicomWebLoad
             return await PostAsync(server, content);
         }, b => new FileInfo(b).Length, perBatch);
 
-    private static async Task<Ingest> RunAsync(ServerProcess server, IReadOnlyList<string> items, int clients, Func<string, Task<bool>> send, Func<string, long> size, int perItem)
+    private static async Task<Ingest> RunAsync(ServerProcess server, IReadOnlyList<string> items, int clients, Func<string, Task<bool>> send, Func<string, long> size, int perItem,
+        Func<string, int>? count = null)
     {
         int next = -1, failures = 0;
         long bytes = items.Sum(size);
@@ -42,7 +69,7 @@ internal static class DicomWebLoad
                 if (!await send(items[i])) Interlocked.Increment(ref failures);
         })));
         sw.Stop();
-        return new Ingest(items.Count * perItem, bytes, sw.Elapsed, failures) { ServerCpu = server.CpuSeconds() - cpu };
+        return new Ingest(count is null ? items.Count * perItem : items.Sum(count), bytes, sw.Elapsed, failures) { ServerCpu = server.CpuSeconds() - cpu };
     }
 
     public static async Task<bool> StowFileAsync(ServerProcess server, string path)

@@ -1,5 +1,5 @@
 // Enamel vs Orthanc archive benchmark, in one run (see bench/README.md):
-//   dotnet run -c Release --project bench/Enamel.Bench.Archive -- [--intraoral 500] [--qido-instances 100000] [--quick] [--work DIR]
+//   bench/run-vs-orthanc.sh [--quick] [options below]   (builds Release, then runs this program)
 // The outer process (root) installs Orthanc if missing, builds `enamel` in Release, then re-executes itself inside a
 // private network namespace (unshare --net, loopback only), where both servers and the load run on 127.0.0.1.
 using System.Diagnostics;
@@ -9,7 +9,7 @@ using Enamel.Bench.Archive;
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: Enamel.Bench.Archive [--intraoral N] [--qido-instances N] [--quick] [--work DIR] [--skip-orthanc-1gb] [--enamel-dll PATH]");
+    Console.Error.WriteLine("usage: Enamel.Bench.Archive [--quick] [--intraoral N] [--qido-instances N] [--qido-seconds N] [--mixed | --no-mixed] [--mixed-count N] [--work DIR] [--skip-orthanc-1gb] [--enamel-dll PATH]");
     return 2;
 }
 if (options.Inside) return await Bench.RunAsync(options);
@@ -26,9 +26,11 @@ if (!File.Exists("/usr/sbin/Orthanc") || !File.Exists("/usr/share/orthanc/plugin
 }
 var repo = BenchOptions.RepoRoot();
 Console.WriteLine("building enamel (Release)");
-if (Run("dotnet", "build", "-c", "Release", "-v", "q", "-nologo", Path.Combine(repo, "src", "Enamel.Cli")) != 0) return 1;
+if (options.EnamelDll is null && Run("dotnet", "build", "-c", "Release", "-v", "q", "-nologo", Path.Combine(repo, "src", "Enamel.Cli")) != 0) return 1;
 
 var self = typeof(Bench).Assembly.Location;
+// The inner run checks that it is in another network namespace than this one before starting Orthanc.
+Environment.SetEnvironmentVariable(Bench.OuterNamespaceVariable, Bench.NetworkNamespace() ?? "");
 var inner = new List<string> { "--net", "--", "bash", "-c", "ip link set lo up && exec dotnet \"$0\" --inside \"$@\"", self };
 inner.AddRange(args);
 return Run("unshare", [.. inner]);

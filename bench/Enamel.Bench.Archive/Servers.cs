@@ -111,6 +111,9 @@ internal sealed class ServerProcess(string name, Process process, string baseUrl
         File.WriteAllText(path, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
         var psi = new ProcessStartInfo("/usr/sbin/Orthanc") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(path);
+        // DCMTK (Orthanc's DICOM stack) sets TCP_NODELAY on its sockets only when this variable is set; without it every
+        // C-STORE response waits for Nagle and the peer's delayed ACK (~40 ms per instance): not a fair comparison.
+        psi.Environment["TCP_NODELAY"] = "1";
         var p = Start(psi, log);
         var http = new HttpClient(Handler()) { Timeout = TimeSpan.FromMinutes(10) };
         var s = new ServerProcess("Orthanc", p, $"http://127.0.0.1:{httpPort}/dicom-web", http, dicomPort, "ORTHANC");

@@ -20,13 +20,102 @@ public sealed class SqlAuditLog(SqlDialect dialect, AuditCheckpointSigner signer
 
     public int CheckpointInterval { get; init; } = 100;
 
+    /// <summary>
+    /// Appends one entry in its own transaction, answering only once that transaction has committed. Concurrent callers
+    /// share transactions (group commit): while one batch is being written, the entries that arrive queue up, and the next
+    /// writer appends all of them, in arrival order, in one transaction with one flush. Each caller still gets its record
+    /// only after the commit that holds it, so "audited before answered" holds; the chain is the same as with one
+    /// transaction per entry. If a shared batch fails, its entries are retried one transaction each, so one bad entry
+    /// fails only its own caller.
+    /// </summary>
     public async Task<AuditRecord> AppendAsync(AuditEvent auditEvent, CancellationToken ct)
+    {
+        var entry = new PendingAppend(auditEvent);
+        lock (queue) queue.Add(entry);
+        // Whoever holds the gate writes the queued entries, oldest first, up to its own. Each entry is written even
+        // if our caller gives up meanwhile (one audit entry too many is fine, one too few is not), so the wait for the
+        // gate is not cancelled by ct: a cancelled caller that left its entry queued could otherwise leave it unwritten.
+        var gate = writer.WaitAsync(CancellationToken.None);
+        if (await Task.WhenAny(gate, entry.Done.Task) != gate)
+        {
+            // Written by another caller's batch: answer now, and give the gate back as soon as it comes.
+            _ = gate.ContinueWith(_ => writer.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return await entry.Done.Task.WaitAsync(ct);
+        }
+        try
+        {
+            await WriteQueuedAsync(entry);
+        }
+        finally { writer.Release(); }
+        return await entry.Done.Task.WaitAsync(ct);
+    }
+
+    private sealed class PendingAppend(AuditEvent auditEvent)
+    {
+        public AuditEvent Event { get; } = auditEvent;
+        public TaskCompletionSource<AuditRecord> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private readonly List<PendingAppend> queue = [];
+    private readonly SemaphoreSlim writer = new(1, 1);
+
+    /// <summary>Most entries in one shared transaction (bounds how long the write lock is held).</summary>
+    public int MaxBatch { get; init; } = 256;
+
+    /// <summary>Batches written so far by <see cref="AppendAsync(AuditEvent, CancellationToken)"/> (for tests and diagnostics).</summary>
+    public long BatchesWritten => Interlocked.Read(ref batches);
+    private long batches;
+
+    /// <summary>Entries waiting for the next shared transaction (for tests and diagnostics).</summary>
+    public int QueuedEntries { get { lock (queue) return queue.Count; } }
+
+    /// <summary>
+    /// Writes the queue's oldest entries in shared transactions until <paramref name="mine"/> is written, then hands the
+    /// gate on: entries queued later are written by their own callers (each waits for the gate), so no caller keeps
+    /// writing other callers' entries under a steady load while its own answer waits.
+    /// </summary>
+    private async Task WriteQueuedAsync(PendingAppend mine)
+    {
+        while (!mine.Done.Task.IsCompleted)
+        {
+            List<PendingAppend> batch;
+            lock (queue)
+            {
+                if (queue.Count == 0) return;
+                int n = Math.Min(queue.Count, MaxBatch);
+                batch = queue.GetRange(0, n);
+                queue.RemoveRange(0, n);
+            }
+            // Not cancellable: other callers' entries are in this batch, and each is answered only after it commits.
+            try
+            {
+                var records = await WriteBatchAsync(batch.Select(p => p.Event), CancellationToken.None);
+                Interlocked.Increment(ref batches);
+                for (int i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(records[i]);
+            }
+            catch (Exception) when (batch.Count > 1)
+            {
+                foreach (var p in batch)
+                {
+                    try { p.Done.TrySetResult((await WriteBatchAsync([p.Event], CancellationToken.None))[0]); }
+                    catch (Exception ex) { p.Done.TrySetException(ex); }
+                }
+            }
+            catch (Exception ex)
+            {
+                batch[0].Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task<List<AuditRecord>> WriteBatchAsync(IEnumerable<AuditEvent> events, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await c.BeginAsync(ct);
-        var record = await AppendAsync(c, tx, auditEvent, ct);
+        var records = new List<AuditRecord>();
+        foreach (var e in events) records.Add(await AppendAsync(c, tx, e, ct));
         await tx.CommitAsync(ct);
-        return record;
+        return records;
     }
 
     /// <summary>Appends inside the caller's transaction, so a data change and its audit entry commit (or roll back) together.</summary>

@@ -45,12 +45,7 @@ internal sealed class SqlDb(SqlDialect dialect, SqlChange? change = null)
     {
         var c = dialect.CreateConnection();
         await c.OpenAsync(ct);
-        if (dialect.ConnectionSetup is { } setup)
-        {
-            await using var cmd = c.CreateCommand();
-            cmd.CommandText = setup;
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        await dialect.SetupAsync(c, ct);
         return c;
     }
 

@@ -21,6 +21,15 @@ public abstract class SqlDialect
     public abstract string TableExistsQuery { get; }
     /// <summary>Statements run on every new connection (pragmas).</summary>
     public virtual string? ConnectionSetup => null;
+
+    /// <summary>Runs <see cref="ConnectionSetup"/> on a just-opened connection (SQLite: once per underlying handle, not again when the pool hands it out).</summary>
+    public virtual async Task SetupAsync(DbConnection connection, CancellationToken ct)
+    {
+        if (ConnectionSetup is not { } setup) return;
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = setup;
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
     /// <summary>Run first in a migration's transaction so concurrent starts apply each migration once (null: the write transaction is the lock).</summary>
     public virtual string? MigrationLock => null;
 
@@ -51,9 +60,25 @@ public abstract class SqlDialect
         public override string TableExistsQuery => "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @table";
         public override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
             Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
-        // WAL: readers never block the writer; synchronous=FULL so a committed transaction survives power loss;
+        // busy_timeout first, so the statements after it wait for a lock instead of failing at once;
+        // WAL: readers never block the writer and the writer never blocks readers;
+        // synchronous=FULL: in WAL mode NORMAL skips the fsync of the WAL at each commit, so a transaction already
+        // acknowledged (an instance, its index row, its audit entry) could vanish on power loss. FULL keeps that promise;
+        // group commit (SqlAuditLog) shares the flush between concurrent requests instead;
         // secure_delete: freed pages are zeroed, so a value replaced by its sealed form leaves no copy in the file.
-        public override string ConnectionSetup => "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA secure_delete=ON;";
+        public override string ConnectionSetup => "PRAGMA busy_timeout=30000; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;";
+
+        // Pragmas belong to the SQLite handle, which the pool keeps open and hands out again: run them once per handle,
+        // not on every pooled open (five statements, one of them touching the database header, per store call).
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> prepared = new();
+
+        public override async Task SetupAsync(DbConnection connection, CancellationToken ct)
+        {
+            var handle = ((SqliteConnection)connection).Handle;
+            if (handle is not null && prepared.TryGetValue(handle, out _)) return;
+            await base.SetupAsync(connection, ct);
+            if (handle is not null) prepared.AddOrUpdate(handle, handle);
+        }
     }
 
     private sealed class PostgresDialect(string connectionString) : SqlDialect

@@ -358,6 +358,46 @@ public abstract class SecurityStoresContract : IDisposable
         Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), await log.ReadAsync(1, Ct).Select(r => r.Sequence).ToListAsync());
     }
 
+    [Fact]
+    public async Task Audit_ConcurrentStandaloneAppends_ShareTransactions_EachAnsweredWithItsCommittedEntry()
+    {
+        var (_, dialect) = await CreateAsync();
+        var log = new SqlAuditLog(dialect, signer, TimeProvider.System) { CheckpointInterval = 10 };
+        Task<AuditRecord[]> appends;
+        // Hold the chain's head (the row lock in PostgreSQL, the write lock in SQLite) so that the appends pile up.
+        await using (var c = dialect.CreateConnection())
+        {
+            await c.OpenAsync(Ct);
+            await using DbTransaction tx = await c.BeginTransactionAsync(Ct);
+            await using (var hold = c.CreateCommand())
+            {
+                hold.Transaction = tx;
+                hold.CommandText = "UPDATE audit_head SET seq = seq WHERE id = 1";
+                await hold.ExecuteNonQueryAsync(Ct);
+            }
+            appends = Task.WhenAll(Enumerable.Range(1, 40).Select(i => Task.Run(() => log.AppendAsync(Event(i), Ct))));
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (log.QueuedEntries < 30 && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(20, Ct);
+            Assert.True(log.QueuedEntries >= 30, $"only {log.QueuedEntries} appends queued behind the held head");
+            Assert.False(appends.IsCompleted); // nobody was answered before the commit that holds their entry
+            await tx.CommitAsync(Ct);
+        }
+        var records = await appends;
+        Assert.InRange(log.BatchesWritten, 1, 40 - 29); // the queued ones went in shared transactions
+        var stored = await log.ReadAsync(1, Ct).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), stored.Select(r => r.Sequence));
+        foreach (var r in records)
+        {
+            var s = stored[(int)r.Sequence - 1];
+            Assert.Equal(r.Event.Object.Text, s.Event.Object.Text); // each caller got the entry written for its own event
+            Assert.Equal(r.Hash, s.Hash);
+        }
+        Assert.Equal(40, records.Select(r => r.Event.Object.Text).Distinct().Count());
+        var v = await VerifyAsync(log);
+        Assert.True(v.Intact, v.Message);
+        Assert.Equal(40, v.EntriesChecked);
+    }
+
     public void Dispose() => Directory.Delete(root, recursive: true);
 }
 
