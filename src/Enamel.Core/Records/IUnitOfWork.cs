@@ -27,6 +27,7 @@ public interface IChangeScope : IAsyncDisposable
     IBreakGlassStore BreakGlass { get; }
     IStudyIndex Studies { get; }
     Patients.IPatientStore Patients { get; }
+    IRecordEntryStore Entries { get; }
 
     /// <summary>Checkpoint maintenance inside this change (master-key rotation re-signs them with its audit entry).</summary>
     IAuditCheckpoints Checkpoints { get; }

@@ -18,7 +18,27 @@ public readonly record struct RecordKind
     public static readonly RecordKind Series = new("series");
     public static readonly RecordKind Instance = new("instance");
 
-    public static IReadOnlyList<RecordKind> All { get; } = [Patient, Study, Series, Instance];
+    // The clinical record: entries kept by RecordEntries (Core/Records/RecordEntry.cs), one kind per body type.
+    public static readonly RecordKind Coverage = new("coverage");
+    public static readonly RecordKind LedgerLine = new("ledger-line");
+    public static readonly RecordKind Condition = new("condition");
+    public static readonly RecordKind Allergy = new("allergy");
+    public static readonly RecordKind Medication = new("medication");
+    public static readonly RecordKind PastProcedure = new("past-procedure");
+    public static readonly RecordKind Procedure = new("procedure");
+    public static readonly RecordKind Prescription = new("prescription");
+    public static readonly RecordKind Note = new("note");
+    public static readonly RecordKind LabCase = new("lab-case");
+    public static readonly RecordKind Referral = new("referral");
+    public static readonly RecordKind Document = new("document");
+
+    /// <summary>The kinds kept as clinical record entries (<see cref="IRecordEntryStore"/>), as opposed to imaging and the patient.</summary>
+    public static IReadOnlyList<RecordKind> Entries { get; } =
+        [Coverage, LedgerLine, Condition, Allergy, Medication, PastProcedure, Procedure, Prescription, Note, LabCase, Referral, Document];
+
+    public static IReadOnlyList<RecordKind> All { get; } = [Patient, Study, Series, Instance, .. Entries];
+
+    public bool IsEntry => Entries.Contains(this);
 
     public static bool TryParse(string? name, out RecordKind kind)
     {

@@ -87,6 +87,9 @@ public sealed class SqlChange : IChangeScope
     public Patients.SqlPatientStore Patients => patientStore ?? throw new InvalidOperationException("this unit of work has no patient store attached");
 
     Enamel.Core.Patients.IPatientStore IChangeScope.Patients => Patients;
+
+    // Placeholder until the SQL entry store lands (branch h-record): clinical record entries are not stored yet.
+    Enamel.Core.Records.IRecordEntryStore IChangeScope.Entries => throw new NotSupportedException("clinical record entries are not stored yet");
     IUserStore IChangeScope.Users => Users;
     ISessionStore IChangeScope.Sessions => Sessions;
     IApiTokenStore IChangeScope.Tokens => Tokens;

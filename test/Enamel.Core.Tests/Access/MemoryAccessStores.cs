@@ -83,6 +83,7 @@ public sealed class MemoryUnitOfWork(MemoryBreakGlassStore grants, MemoryAuditLo
         public IBreakGlassStore BreakGlass => this;
         public Enamel.Core.Studies.IStudyIndex Studies => throw new NotSupportedException();
         public Enamel.Core.Patients.IPatientStore Patients => throw new NotSupportedException();
+        public Enamel.Core.Records.IRecordEntryStore Entries => throw new NotSupportedException();
         public IAuditCheckpoints Checkpoints => throw new NotSupportedException();
 
         public Task<AuditRecord> AuditAsync(AuditEvent auditEvent, CancellationToken ct)
