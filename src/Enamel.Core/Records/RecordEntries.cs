@@ -171,7 +171,7 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
         if (query.Kinds.Count == 0 || query.Kinds.Any(k => !k.IsEntry)) return Fail<(IReadOnlyList<RecordEntry>, int)>(PatientOutcome.Invalid, "EntryKinds", "name the kinds of entry to search");
         if (query.DateFrom is { Length: > 0 } from && !EntryRules.IsDate(from, future: true) || query.DateTo is { Length: > 0 } to && !EntryRules.IsDate(to, future: true))
             return Fail<(IReadOnlyList<RecordEntry>, int)>(PatientOutcome.Invalid, "EntryDate", "date: expected yyyy, yyyy-MM or yyyy-MM-dd");
-        var reach = PatientReach.None;
+        PatientReach? reach = null;
         foreach (var category in query.Kinds.Select(CategoryOf).Distinct())
         {
             var read = new Operation(category, RecordAction.Read);
@@ -189,35 +189,38 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
                 categoryReach = search.Reach;
             }
             // Several categories: only patients every one of them reaches.
-            reach = reach == PatientReach.None && category == query.Kinds.Select(CategoryOf).First() ? categoryReach : Intersect(reach, categoryReach);
+            reach = reach is null ? categoryReach : Intersect(reach, categoryReach);
         }
-        var found = await store.FindAsync(query with { Reach = reach, Limit = Math.Clamp(query.Limit, 0, MaxResults), Skip = Math.Max(0, query.Skip) }, ct);
-        return PatientAnswer<(IReadOnlyList<RecordEntry>, int)>.Ok(found);
+        var found = await store.FindAsync(query with { Reach = reach ?? PatientReach.None, Limit = Math.Clamp(query.Limit, 0, MaxResults), Skip = Math.Max(0, query.Skip) }, ct);
+        if (!query.Kinds.Contains(RecordKind.Document)) return PatientAnswer<(IReadOnlyList<RecordEntry>, int)>.Ok(found);
+        // A document is read under the category it is filed in: leave out those the actor's roles may not read at all.
+        var capabilities = await policy.CapabilitiesAsync(actor, ct);
+        var visible = found.Entries.Where(e => e.Kind != RecordKind.Document || capabilities.Permits(new Operation(e.Body.Category, RecordAction.Read))).ToList();
+        return PatientAnswer<(IReadOnlyList<RecordEntry>, int)>.Ok((visible, found.Total - (found.Entries.Count - visible.Count)));
     }
 
     /// <summary>
     /// One patient's entries of the categories the actor may read, for "everything" views (FHIR Patient/$everything,
-    /// the chart): a category the actor may not read is left out (and named in the answer's message), not refused.
+    /// the chart): a category the actor may not read is left out (and named in the answer's message), not refused;
+    /// refused only when no category may be read. Each category is decided (and audited) on the patient.
     /// </summary>
     public async Task<PatientAnswer<IReadOnlyList<RecordEntry>>> EverythingAsync(Actor actor, long patientKey, Purpose purpose, CancellationToken ct)
     {
         var patient = await patients.GetAsync(patientKey, ct);
-        var readable = new List<RecordKind>();
+        var readable = new HashSet<RecordCategory>();
         var left = new List<RecordCategory>();
-        bool anyAllowed = false;
-        foreach (var group in RecordKind.Entries.Where(k => k != RecordKind.Document).GroupBy(CategoryOf))
+        // Every category of the patient's record a document can be filed under (the entry kinds' categories among them).
+        foreach (var category in Documents.Document.Categories)
         {
-            var decision = await policy.DecideAsync(actor, new Operation(group.Key, RecordAction.Read),
+            var decision = await policy.DecideAsync(actor, new Operation(category, RecordAction.Read),
                 patient is null ? ResourceScope.ForPatient(patientKey, "") : RegisterPatient.ScopeOf(patientKey, patient.Clinic), purpose, ct);
             if (patient is null || decision.IsOutOfReach) return PatientAnswer<IReadOnlyList<RecordEntry>>.Fail(PatientOutcome.NotFound, "no such patient within your reach");
-            if (decision.Allowed) { anyAllowed = true; readable.AddRange(group); } else left.Add(group.Key);
+            if (decision.Allowed) readable.Add(category); else left.Add(category);
         }
-        // Documents are filed under any category: read those whose category the actor reads.
-        var readableCategories = readable.Select(CategoryOf).ToHashSet();
-        if (!anyAllowed) return PatientAnswer<IReadOnlyList<RecordEntry>>.Fail(PatientOutcome.Denied, "no category of the clinical record may be read");
-        var (entries, _) = await store.FindAsync(new EntryQuery([.. readable, RecordKind.Document], PatientReach.OnePatient(patientKey))
-        { PatientKey = patientKey, Limit = int.MaxValue }, ct);
-        var visible = entries.Where(e => e.Kind != RecordKind.Document || readableCategories.Contains(e.Body.Category)).ToList();
+        var kinds = RecordKind.Entries.Where(k => k == RecordKind.Document || readable.Contains(CategoryOf(k))).ToList();
+        if (readable.Count == 0) return PatientAnswer<IReadOnlyList<RecordEntry>>.Fail(PatientOutcome.Denied, "no category of the patient's record may be read");
+        var (entries, _) = await store.FindAsync(new EntryQuery(kinds, PatientReach.OnePatient(patientKey)) { PatientKey = patientKey, Limit = int.MaxValue }, ct);
+        var visible = entries.Where(e => readable.Contains(e.Body.Category)).ToList();
         return PatientAnswer<IReadOnlyList<RecordEntry>>.Ok(visible, left.Count == 0 ? "" : "left out: " + string.Join(", ", left));
     }
 
@@ -269,8 +272,8 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
 
     private static PatientReach Intersect(PatientReach a, PatientReach b)
     {
-        // A patient is in both when both reach it: by clinic in both, or named in one and the other reaches its clinic or names it.
-        // Clinics in both stay clinics; a patient named by one side stays only if the other side names it too or reaches every clinic it could be in.
+        // Conservative: clinics both reach, and patients both name (a patient named by one side and reached by clinic on the
+        // other is left out; roles grant categories per clinic, so that case does not arise for staff).
         var clinics = a.Clinics.Intersect(b.Clinics).ToHashSet();
         var named = a.PatientKeys.Intersect(b.PatientKeys).ToHashSet();
         return new PatientReach(clinics, named);
