@@ -259,6 +259,19 @@ public abstract class RecordEntryContract() : ArchiveContract("enamel-entry-test
         Assert.Equal(1, (await again.Entries.FindAsync(new EntryQuery([RecordKind.Condition], both), Ct)).Total); // left out of searches
     }
 
+    [Fact]
+    public async Task OwnerResolvers_NameTheEntrysPatientClinicAndCategory()
+    {
+        var w = await OpenAsync();
+        var e = await w.Store.AddAsync(w.North, Diabetes(), new VersionNote("dr-n", "r"), Ct);
+        var owners = new RecordOwners(RecordKind.Entries.Select(k => new EntryOwnerResolver(k, w.Store, w.Archive.Patients)));
+        var owner = (await owners.ResolveAsync(RecordKind.Condition, e.Id, Ct))!;
+        Assert.Equal((w.North, "north", RecordCategory.MedicalHistory, $"condition {e.Id}"), (owner.Item.PatientKey, owner.Clinic, owner.Item.Category, owner.Item.ToString()));
+        foreach (var kind in RecordKind.Entries.Where(k => k != RecordKind.Condition)) Assert.Null(await owners.ResolveAsync(kind, e.Id, Ct));
+        Assert.Null(await owners.ResolveAsync(RecordKind.Condition, "0123456789abcdef0123456789abcdef", Ct));
+        Assert.Null(await owners.ResolveAsync(RecordKind.Condition, new string('a', 65), Ct));
+    }
+
     // ---- the verbs over it --------------------------------------------------------------------------------------------
 
     [Fact]
