@@ -88,11 +88,12 @@ internal static class EntriesApi
 
     private static async Task WriteJsonAsync(HttpContext http, int status, Action<Utf8JsonWriter> write)
     {
+        // Written to memory first: serializing a body flushes its writer synchronously, which the server's stream refuses.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer)) write(w);
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
-        await using var w = new Utf8JsonWriter(http.Response.Body);
-        write(w);
-        await w.FlushAsync(http.RequestAborted);
+        await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted);
     }
 
     /// <summary>A verb's answer: the entry (with its ETag) or the one mapping of the outcome to HTTP (<see cref="PatientsApi.StatusOf"/>).</summary>
@@ -322,6 +323,12 @@ internal static class EntriesApi
         if (!element.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String)
         {
             await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, $"body.kind: name the kind of entry ({string.Join(", ", RecordKind.Entries.Select(k => k.Name))})");
+            return null;
+        }
+        if (!RecordKind.TryParse(kind.GetString(), out var named) || !named.IsEntry)
+        {
+            await Problem.WriteAsync(http, StatusCodes.Status400BadRequest,
+                $"body.kind: '{Clip(kind.GetString() ?? "")}' is not a kind of entry ({string.Join(", ", RecordKind.Entries.Select(k => k.Name))})");
             return null;
         }
         try
