@@ -298,8 +298,9 @@ public static class EntryMapping
             {
                 Attachment = new F.Attachment
                 {
+                    // R4's unsignedInt: the Size property is R5's integer64, which Firely writes as a JSON string.
+                    SizeElement = b.Size <= int.MaxValue ? new F.UnsignedInt((int)b.Size) : null,
                     ContentType = b.ContentType,
-                    Size = b.Size <= int.MaxValue ? (int)b.Size : null,
                     Title = b.Title,
                     CreationElement = new F.FhirDateTime(b.On),
                 },

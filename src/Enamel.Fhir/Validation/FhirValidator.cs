@@ -56,23 +56,9 @@ public sealed class FhirValidator
     public IReadOnlyList<FhirIssue> Validate(Resource resource)
     {
         var outcome = validator.Validate(resource);
-        return [.. outcome.Issue.Where(i => !IsAttachmentSizeArtefact(i)).Select(i => new FhirIssue(i.Severity ?? OperationOutcome.IssueSeverity.Information,
+        return [.. outcome.Issue.Select(i => new FhirIssue(i.Severity ?? OperationOutcome.IssueSeverity.Information,
             i.Expression?.FirstOrDefault() ?? i.Location?.FirstOrDefault() ?? resource.TypeName,
             i.Details?.Text ?? i.Diagnostics ?? i.Code?.ToString() ?? ""))];
-    }
-
-    /// <summary>
-    /// Firely's SDK 6 models Attachment.size as integer64 for every FHIR version (R5's type); its validator then
-    /// compares that POCO type with R4's unsignedInt and reports a type error for any R4 attachment with a size
-    /// (firely-validator-api #326 is the related range-check bug). The value itself is checked by the serializer
-    /// (a non-negative integer), so this one issue, on an Attachment's size and naming exactly those two types, is dropped.
-    /// </summary>
-    private static bool IsAttachmentSizeArtefact(OperationOutcome.IssueComponent issue)
-    {
-        var where = issue.Expression?.FirstOrDefault() ?? issue.Location?.FirstOrDefault() ?? "";
-        var text = issue.Details?.Text ?? issue.Diagnostics ?? "";
-        return System.Text.RegularExpressions.Regex.IsMatch(where, @"\.size(\[0\])?$")
-            && text.Contains("(unsignedInt)", StringComparison.Ordinal) && text.Contains("(integer64)", StringComparison.Ordinal);
     }
 
     /// <summary>Only the errors (and fatal issues): what makes a resource invalid.</summary>

@@ -46,6 +46,7 @@ public static class RecordSamples
         ["note-min"] = new ClinicalNote("Examination", "Caries 16 MOD.", "2026-01-02"),
         ["note-signed"] = new ClinicalNote("Examination", "Caries 16 MOD.\n\nPlan: <resin> & review", "2026-01-02", "signed") { SignedBy = "u-3", SignedAt = Recorded },
         ["note-addendum"] = new ClinicalNote("Addendum", "Patient reports sensitivity.", "2026-01-03", "signed", "n0te1d") { SignedBy = "u-3", SignedAt = Recorded },
+        ["note-addendum-draft"] = new ClinicalNote("Addendum", "Sensitivity resolved.", "2026-01-04", "draft", "n0te1d"),
         ["document-min"] = new Document("Consent form", RecordCategory.TreatmentRecords, "2026-01-02", "application/pdf", "blob-1", 1234, Sha),
         ["document-full"] = new Document("Model of 36 preparation", RecordCategory.LabReports, "2026-01-02", "model/stl", "blob-2", 987654, Sha, "36", "lower jaw", "superseded"),
         ["document-body-part"] = new Document("Photo", RecordCategory.ClinicalNotes, "2026-01-02", "image/jpeg", "blob-3", 10, Sha, "", "upper lip"),
