@@ -1,0 +1,13 @@
+namespace Enamel.Fhir.Mapping;
+
+/// <summary>
+/// A resource a client sent that Enamel cannot take: <see cref="Element"/> names the element at fault as a FHIRPath-like
+/// path ("Procedure.bodySite[0].coding.code"), the message says what is wrong. The edge answers it with 422 and an
+/// OperationOutcome whose issue.expression is the element. Never carries the element's value beyond a clipped code.
+/// </summary>
+public sealed class FhirInputException(string element, string message) : Exception($"{element}: {message}")
+{
+    public string Element { get; } = element;
+
+    public string Reason { get; } = message;
+}
