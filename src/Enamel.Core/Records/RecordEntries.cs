@@ -29,6 +29,8 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
         {
             case ClinicalNote { IsSigned: true } or ClinicalNote { SignedBy.Length: > 0 }:
                 return Fail<RecordEntry>(PatientOutcome.Invalid, "NoteSignedBySign", "a note is recorded as a draft and signed with the sign action");
+            case Documents.Document:
+                return Fail<RecordEntry>(PatientOutcome.Invalid, "DocumentByUpload", "a document is filed by uploading its content");
             case LabCase l when l.Status != "draft" || l.Trail.Count > 0:
                 return Fail<RecordEntry>(PatientOutcome.Invalid, "TrailFromDraft", "a lab case starts as a draft; its trail moves with the advance action");
             case Referral r when r.Status != "draft" || r.Trail.Count > 0:
@@ -78,6 +80,8 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
                 return Fail<RecordEntry>(PatientOutcome.Conflict, "NoteLocked", "a signed note is locked: add an addendum instead");
             case (ClinicalNote old, ClinicalNote @new) when @new.IsSigned || @new.SignedBy.Length > 0 || @new.Appends != old.Appends:
                 return Fail<RecordEntry>(PatientOutcome.Invalid, "NoteSignedBySign", "a note is signed with the sign action, and what it appends does not change");
+            case (Documents.Document old, Documents.Document @new) when @new.BlobKey != old.BlobKey || @new.Size != old.Size || @new.Sha256 != old.Sha256 || @new.ContentType != old.ContentType:
+                return Fail<RecordEntry>(PatientOutcome.Invalid, "DocumentContentFixed", "a document's content does not change: file the new one as a new document");
             case (LabCase old, LabCase @new) when @new.Status != old.Status:
                 return Fail<RecordEntry>(PatientOutcome.Invalid, "TrailByAdvance", "a lab case's status moves with the advance action");
             case (Referral old, Referral @new) when @new.Status != old.Status:

@@ -387,39 +387,6 @@ public sealed class StoreInstance(IBlobStore blobs, IKeyring keyring, IStudyInde
             chunk *= 2;
         }
     }
-
-    /// <summary>
-    /// Counts every byte and hashes the content the way <paramref name="prefix"/> names: the dataset only (from
-    /// <paramref name="datasetOffset"/>) for <see cref="ContentHash.DatasetPrefix"/>, the whole file for "".
-    /// </summary>
-    private sealed class HashingStream(Stream inner, long datasetOffset, string prefix) : ForwardOnlyReadStream
-    {
-        private readonly long hashFrom = prefix.Length == 0 ? 0 : datasetOffset;
-        private readonly IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        public long BytesRead { get; private set; }
-        public string Hash() => prefix + Convert.ToHexStringLower(sha.GetHashAndReset());
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
-        {
-            int n = await inner.ReadAsync(buffer, ct);
-            Append(buffer.Span[..n]);
-            return n;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = inner.Read(buffer, offset, count);
-            Append(buffer.AsSpan(offset, n));
-            return n;
-        }
-
-        private void Append(ReadOnlySpan<byte> read)
-        {
-            long skip = Math.Clamp(hashFrom - BytesRead, 0, read.Length);
-            sha.AppendData(read[(int)skip..]);
-            BytesRead += read.Length;
-        }
-    }
 }
 
 /// <summary>

@@ -22,6 +22,9 @@ namespace Enamel.Server.Api;
 /// <c>"version"</c>, a reason and the body; <c>GET …/history</c> lists every version; <c>POST …/entered-in-error</c> with a
 /// reason withdraws it; <c>POST /api/entries/note/{id}/sign</c> signs a draft note; <c>POST /api/entries/{lab-case|referral}/{id}/advance</c>
 /// with <c>{"to": "sent", "remark": ""}</c> moves it along its trail.</item>
+/// <item><c>POST /api/patients/{patient}/documents?title=&amp;category=&amp;date=&amp;tooth=&amp;body-part=&amp;reason=</c> files a document: the
+/// request body is the content, its Content-Type the document's type (PDF, JPEG, PNG, TIFF, STL, text, DICOM);
+/// <c>GET /api/entries/document/{id}/content[?version=n]</c> returns it (as an attachment, never sniffed).</item>
 /// </list>
 /// One route per kind, so each declares the operation on its kind's category and names its item (the gate resolves the
 /// entry's patient and decides; the verb acts on that decision). The patient routes are decided as reaching the patient's
@@ -36,6 +39,8 @@ internal static class EntriesApi
     {
         app.MapGet("/api/patients/{patient:long}/entries", ListAsync).Requires(RecordCategory.Demographics, RecordAction.Read).Item(RecordKind.Patient, "patient");
         app.MapPost("/api/patients/{patient:long}/entries", RecordAsync).Requires(RecordCategory.Demographics, RecordAction.Read).Item(RecordKind.Patient, "patient");
+        app.MapPost("/api/patients/{patient:long}/documents", FileDocumentAsync).Requires(RecordCategory.Demographics, RecordAction.Read).Item(RecordKind.Patient, "patient");
+        app.MapGet("/api/entries/document/{id}/content", DocumentContentAsync).Requires(RecordCategory.Demographics, RecordAction.Read).Item(RecordKind.Document, "id");
         foreach (var kind in RecordKind.Entries)
         {
             var category = RecordEntries.CategoryOf(kind);
@@ -262,6 +267,69 @@ internal static class EntriesApi
         }
         await AnswerAsync(http, await verbs.AdvanceAsync(http.GetActor()!, kind, id, version, to, Text(request, "remark"), http.GetPurpose(), http.GetDecided(), http.RequestAborted));
     }
+
+    private static async Task FileDocumentAsync(HttpContext http, long patient, Enamel.Core.Documents.DocumentVerbs documents)
+    {
+        var q = http.Request.Query;
+        if (!Enum.TryParse<RecordCategory>(q["category"].ToString(), ignoreCase: true, out var category) || !Enum.IsDefined(category)
+            || int.TryParse(q["category"].ToString(), out _))
+        {
+            await Problem.WriteAsync(http, StatusCodes.Status400BadRequest,
+                $"category: one of {string.Join(", ", Enamel.Core.Documents.Document.Categories)}");
+            return;
+        }
+        var contentType = (http.Request.ContentType ?? "").Split(';')[0].Trim();
+        if (contentType.Length == 0)
+        {
+            await Problem.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, $"send the document with its Content-Type ({string.Join(", ", Enamel.Core.Documents.Document.ContentTypes)})");
+            return;
+        }
+        if (http.Request.ContentLength > Enamel.Core.Documents.Document.MaxSize)
+        {
+            await Problem.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, "a document is at most 512 MiB");
+            return;
+        }
+        var upload = new Enamel.Core.Documents.DocumentUpload(q["title"].ToString(), category, q["date"].ToString(), contentType, q["tooth"].ToString(), q["body-part"].ToString());
+        var answer = await documents.RecordAsync(http.GetActor()!, patient, upload, http.Request.Body, q["reason"].ToString(), http.GetPurpose(), http.RequestAborted);
+        if (answer.Done) http.Response.Headers.Location = $"/api/entries/document/{answer.Value!.Id}";
+        await AnswerAsync(http, answer, StatusCodes.Status201Created);
+    }
+
+    private static async Task DocumentContentAsync(HttpContext http, string id, Enamel.Core.Documents.DocumentVerbs documents)
+    {
+        int? version = null;
+        if (http.Request.Query["version"].ToString() is { Length: > 0 } v)
+        {
+            if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, "version: a version number (1, 2, …)");
+                return;
+            }
+            version = n;
+        }
+        var (answer, content) = await documents.OpenAsync(http.GetActor()!, id, version, http.GetPurpose(), http.GetDecided(), http.RequestAborted);
+        if (!answer.Done)
+        {
+            await Problem.WriteAsync(http, PatientsApi.StatusOf(answer.Outcome), answer.Message);
+            return;
+        }
+        await using (content)
+        {
+            var document = (Enamel.Core.Documents.Document)answer.Value!.Body;
+            http.Response.ContentType = document.ContentType;
+            http.Response.ContentLength = document.Size;
+            http.Response.Headers.ETag = answer.Value.ETag;
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"document-{answer.Value.Id}{Extension(document.ContentType)}\"";
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            await content!.CopyToAsync(http.Response.Body, http.RequestAborted);
+        }
+    }
+
+    private static string Extension(string contentType) => contentType switch
+    {
+        "application/pdf" => ".pdf", "image/jpeg" => ".jpg", "image/png" => ".png", "image/tiff" => ".tif",
+        "model/stl" or "application/sla" => ".stl", "text/plain" => ".txt", "application/dicom" => ".dcm", _ => "",
+    };
 
     // ---- reading requests ---------------------------------------------------------------------------------------------
 
