@@ -157,6 +157,19 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
         return old is null ? Fail<RecordEntry>(PatientOutcome.NotFound, "NoVersion", "no such version") : PatientAnswer<RecordEntry>.Ok(old);
     }
 
+    /// <summary>
+    /// The latest version taken out of the vault (a printed prescription, a downloaded report), decided as Export on the
+    /// entry's category, with the patient it belongs to (what the copy names).
+    /// </summary>
+    public async Task<PatientAnswer<(RecordEntry Entry, Patient Patient)>> ExportAsync(Actor actor, RecordKind kind, string id, Purpose purpose,
+        DecidedOperation? decided, CancellationToken ct)
+    {
+        var (refusal, current, _) = await DecideEntryAsync(actor, kind, id, RecordAction.Export, purpose, decided, ct);
+        if (refusal is not null) return PatientAnswer<(RecordEntry, Patient)>.Fail(refusal.Outcome, refusal.Message);
+        if (current!.Status == VersionStatus.EnteredInError) return Fail<(RecordEntry, Patient)>(PatientOutcome.Conflict, "EnteredInError", "the entry was marked entered-in-error");
+        return PatientAnswer<(RecordEntry, Patient)>.Ok((current, (await patients.GetAsync(current.PatientKey, ct))!));
+    }
+
     /// <summary>Every version of an entry, oldest first.</summary>
     public async Task<PatientAnswer<IReadOnlyList<RecordEntry>>> HistoryAsync(Actor actor, RecordKind kind, string id, Purpose purpose, DecidedOperation? decided, CancellationToken ct)
     {

@@ -25,6 +25,7 @@ namespace Enamel.Server.Api;
 /// <item><c>POST /api/patients/{patient}/documents?title=&amp;category=&amp;date=&amp;tooth=&amp;body-part=&amp;reason=</c> files a document: the
 /// request body is the content, its Content-Type the document's type (PDF, JPEG, PNG, TIFF, STL, text, DICOM);
 /// <c>GET /api/entries/document/{id}/content[?version=n]</c> returns it (as an attachment, never sniffed).</item>
+/// <item><c>GET /api/entries/prescription/{id}/pdf</c> prints a prescription (TreatmentRecords:Export), labelled in the request's language.</item>
 /// </list>
 /// One route per kind, so each declares the operation on its kind's category and names its item (the gate resolves the
 /// entry's patient and decides; the verb acts on that decision). The patient routes are decided as reaching the patient's
@@ -40,6 +41,7 @@ internal static class EntriesApi
         app.MapGet("/api/patients/{patient:long}/entries", ListAsync).Requires(RecordCategory.Demographics, RecordAction.Read).Item(RecordKind.Patient, "patient");
         app.MapPost("/api/patients/{patient:long}/entries", RecordAsync).Requires(RecordCategory.Demographics, RecordAction.Read).Item(RecordKind.Patient, "patient");
         app.MapPost("/api/patients/{patient:long}/documents", FileDocumentAsync).Requires(RecordCategory.Demographics, RecordAction.Read).Item(RecordKind.Patient, "patient");
+        app.MapGet("/api/entries/prescription/{id}/pdf", PrescriptionPdfAsync).Requires(RecordCategory.TreatmentRecords, RecordAction.Export).Item(RecordKind.Prescription, "id");
         app.MapGet("/api/entries/document/{id}/content", DocumentContentAsync).Requires(RecordCategory.Demographics, RecordAction.Read).Item(RecordKind.Document, "id");
         foreach (var kind in RecordKind.Entries)
         {
@@ -323,6 +325,24 @@ internal static class EntriesApi
             http.Response.Headers.XContentTypeOptions = "nosniff";
             await content!.CopyToAsync(http.Response.Body, http.RequestAborted);
         }
+    }
+
+    private static async Task PrescriptionPdfAsync(HttpContext http, string id, RecordEntries verbs, Enamel.Core.Accounts.IUserStore users)
+    {
+        var answer = await verbs.ExportAsync(http.GetActor()!, RecordKind.Prescription, id, http.GetPurpose(), http.GetDecided(), http.RequestAborted);
+        if (!answer.Done)
+        {
+            await Problem.WriteAsync(http, PatientsApi.StatusOf(answer.Outcome), answer.Message);
+            return;
+        }
+        var (entry, patient) = answer.Value;
+        var prescriber = ((Enamel.Core.Treatment.Prescription)entry.Body).Prescriber;
+        var name = (await users.FindByIdAsync(prescriber, http.RequestAborted))?.UserName ?? prescriber;
+        var pdf = PrescriptionPdf.Render(entry, patient, name, Enamel.Server.Web.Language.Choose(http.Request));
+        http.Response.ContentType = "application/pdf";
+        http.Response.Headers.ContentDisposition = $"inline; filename=\"prescription-{entry.Id[..8]}.pdf\"";
+        http.Response.Headers.CacheControl = "no-store";
+        await http.Response.Body.WriteAsync(pdf, http.RequestAborted);
     }
 
     private static string Extension(string contentType) => contentType switch
