@@ -36,6 +36,31 @@ public sealed class AccessPolicy(IRoleCatalog roles, IBreakGlassStore breakGlass
     }
 
     /// <summary>
+    /// Decides several operations on one resource (a view that shows each category of a record the actor may read) as
+    /// <see cref="DecideAsync(Actor, Operation, ResourceScope, Purpose, CancellationToken)"/> would one by one, allowed and
+    /// denied alike recorded, but with every entry appended in one change of <paramref name="changes"/> (one commit, not one
+    /// per category) before any decision is returned.
+    /// </summary>
+    public async Task<IReadOnlyList<Decision>> DecideEachAsync(Actor actor, IReadOnlyList<Operation> operations, ResourceScope resource, Purpose purpose,
+        Records.IUnitOfWork changes, CancellationToken ct)
+    {
+        var decisions = new List<Decision>(operations.Count);
+        var entries = new List<AuditEvent>(operations.Count);
+        foreach (var operation in operations)
+        {
+            var decision = await EvaluateAsync(actor, operation, resource, purpose, ct);
+            decisions.Add(decision);
+            entries.Add(Event(actor, decision.Role, operation, resource, decision.Allowed ? AuditOutcome.Success : AuditOutcome.Denied, purpose, decision.Rule));
+        }
+        await using (var change = await changes.BeginAsync(ct))
+        {
+            foreach (var entry in entries) await change.AuditAsync(entry, ct);
+            await change.CommitAsync(ct);
+        }
+        return decisions;
+    }
+
+    /// <summary>
     /// Decides as <see cref="DecideAsync(Actor, Operation, ResourceScope, Purpose, CancellationToken)"/> (audited the same
     /// way) and returns the decision in a form a verb accepts instead of deciding again (<see cref="DecidedOperation"/>).
     /// </summary>

@@ -226,14 +226,14 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
         var patient = await patients.GetAsync(patientKey, ct);
         var readable = new HashSet<RecordCategory>();
         var left = new List<RecordCategory>();
-        // Every category of the patient's record a document can be filed under (the entry kinds' categories among them).
-        foreach (var category in Documents.Document.Categories)
-        {
-            var decision = await policy.DecideAsync(actor, new Operation(category, RecordAction.Read),
-                patient is null ? ResourceScope.ForPatient(patientKey, "") : RegisterPatient.ScopeOf(patientKey, patient.Clinic), purpose, ct);
-            if (patient is null || decision.IsOutOfReach) return PatientAnswer<IReadOnlyList<RecordEntry>>.Fail(PatientOutcome.NotFound, "no such patient within your reach");
-            if (decision.Allowed) readable.Add(category); else left.Add(category);
-        }
+        // Every category of the patient's record a document can be filed under (the entry kinds' categories among them),
+        // decided together and recorded in one commit.
+        var categories = Documents.Document.Categories;
+        var decisions = await policy.DecideEachAsync(actor, [.. categories.Select(c => new Operation(c, RecordAction.Read))],
+            patient is null ? ResourceScope.ForPatient(patientKey, "") : RegisterPatient.ScopeOf(patientKey, patient.Clinic), purpose, changes, ct);
+        if (patient is null || decisions.Any(d => d.IsOutOfReach)) return PatientAnswer<IReadOnlyList<RecordEntry>>.Fail(PatientOutcome.NotFound, "no such patient within your reach");
+        for (int i = 0; i < categories.Length; i++)
+            if (decisions[i].Allowed) readable.Add(categories[i]); else left.Add(categories[i]);
         var kinds = RecordKind.Entries.Where(k => k == RecordKind.Document || readable.Contains(CategoryOf(k))).ToList();
         if (readable.Count == 0) return PatientAnswer<IReadOnlyList<RecordEntry>>.Fail(PatientOutcome.Denied, "no category of the patient's record may be read");
         var (entries, _) = await store.FindAsync(new EntryQuery(kinds, PatientReach.OnePatient(patientKey)) { PatientKey = patientKey, Limit = int.MaxValue }, ct);
