@@ -348,6 +348,7 @@ public static class EntryMapping
             Code = new F.CodeableConcept { Text = "Dental laboratory work" },
             Subject = PatientReference(e.PatientKey),
             AuthoredOnElement = new F.FhirDateTime((e.Created == default ? e.Recorded : e.Created).ToUniversalTime()),
+            Requester = UserReference(e.AuthorId),
             Performer = [new F.ResourceReference { Display = b.Lab }],
             Note = [new F.Annotation { Text = b.Specification }],
             SupportingInfo = [.. b.Attachments.Select(AttachmentReference)],
