@@ -61,6 +61,17 @@ public sealed class RecordValidationTests
             ProvenanceMapping.ToFhir(RecordSamples.Entry(RecordSamples.Bodies["lab-case-min"])).Target.Select(t => t.Reference));
     }
 
+    [Fact]
+    public void DiagnosticReport_OfALabCaseWithAReport_Validates_AndNoneWithout()
+    {
+        var report = EntryMapping.ToDiagnosticReport(RecordSamples.Entry(RecordSamples.Bodies["lab-case-full"]));
+        Assert.NotNull(report);
+        Assert.Equal("DocumentReference/r3p0rt", report!.PresentedForm[0].Url);
+        AssertValid(report, "diagnostic report");
+        AssertValid(EntryMapping.ToDiagnosticReport(RecordSamples.Withdrawn(RecordSamples.Bodies["lab-case-full"]))!, "withdrawn report");
+        Assert.Null(EntryMapping.ToDiagnosticReport(RecordSamples.Entry(RecordSamples.Bodies["lab-case-min"])));
+    }
+
     internal static void AssertValid(Resource resource, string what)
     {
         var issues = FhirValidator.Shared.Validate(resource);
