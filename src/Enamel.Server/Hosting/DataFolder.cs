@@ -6,6 +6,7 @@ using Enamel.Core.Audit;
 using Enamel.Core.Blobs;
 using Enamel.Storage.Blobs;
 using Enamel.Storage.Sql.Patients;
+using Enamel.Storage.Sql.Records;
 using Enamel.Storage.Keys;
 using Enamel.Storage.Sql;
 
@@ -25,9 +26,10 @@ public sealed class DataFolder
     private readonly Lazy<X509Certificate2> certificate;
 
     private DataFolder(string root, MasterKeyFile master, FileKeyring keyring, IBlobStore blobs, SqlStudyIndex index, Lazy<X509Certificate2> certificate,
-        SqlSecurityStores security, AuditCheckpointSigner auditSigner, SecretProtector secrets, SqlPatientStore patients)
+        SqlSecurityStores security, AuditCheckpointSigner auditSigner, SecretProtector secrets, SqlPatientStore patients, SqlRecordEntryStore entries)
     {
         Patients = patients;
+        Entries = entries;
         Security = security;
         AuditSigner = auditSigner;
         Secrets = secrets;
@@ -49,6 +51,9 @@ public sealed class DataFolder
 
     /// <summary>Patient records (sealed demographics, identifiers, blind indexes), in the same database as the index.</summary>
     internal SqlPatientStore Patients { get; }
+
+    /// <summary>The clinical record's entries (sealed bodies, code tokens), in the same database as the index.</summary>
+    internal SqlRecordEntryStore Entries { get; }
 
     /// <summary>The TLS certificate (loaded, or generated on first use by <c>serve</c>; commands never ask for it).</summary>
     public X509Certificate2 Certificate => certificate.Value;
@@ -109,8 +114,8 @@ public sealed class DataFolder
         if (create) _ = certificate.Value;
         var masterKeys = master.Versions.ToDictionary(v => v, master.Get);
         var auditSigner = new AuditCheckpointSigner(masterKeys);
-        var (index, security, patients) = await SqlArchive.OpenAsync(dialect, keyring, auditSigner, time, options.Clinic, ct);
-        return new DataFolder(root, master, keyring, blobs, index, certificate, security, auditSigner, new SecretProtector(masterKeys), patients);
+        var (index, security, patients, entries) = await SqlArchive.OpenAsync(dialect, keyring, auditSigner, time, options.Clinic, ct);
+        return new DataFolder(root, master, keyring, blobs, index, certificate, security, auditSigner, new SecretProtector(masterKeys), patients, entries);
     }
 
     private static async Task<IBlobStore> BlobStoreFor(BlobOptions blobs, string root, FileKeyring keyring, bool create, CancellationToken ct)

@@ -41,6 +41,7 @@ public static class EnamelServices
         services.AddSingleton(folder);
         services.AddSingleton<IStudyIndex>(folder.Index);
         services.AddSingleton<IPatientStore>(folder.Patients);
+        services.AddSingleton<IRecordEntryStore>(folder.Entries);
         services.AddSingleton<IBlobStore>(folder.Blobs);
         services.AddSingleton<IKeyring>(folder.Keyring);
         services.AddSingleton<IMasterKeyVault>(sp => new MasterKeyVault(folder.Master, folder.Keyring, sp.GetRequiredService<TimeProvider>()));

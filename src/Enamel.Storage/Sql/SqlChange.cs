@@ -20,6 +20,9 @@ public sealed class SqlUnitOfWork(SqlDialect dialect, AuditCheckpointSigner sign
     /// <summary>The patient store (its sealer and blind index) a change's patient writes go through; attached when the archive opens.</summary>
     internal Patients.SqlPatientStore? PatientStore { get; set; }
 
+    /// <summary>The clinical record's entry store (its sealer and blind index) a change's entry writes go through; attached when the archive opens.</summary>
+    internal Records.SqlRecordEntryStore? EntryStore { get; set; }
+
     async Task<IChangeScope> IUnitOfWork.BeginAsync(CancellationToken ct) => await BeginAsync(ct);
 
     /// <summary>A change with the concrete stores (for Storage-level writes such as custom roles).</summary>
@@ -29,7 +32,7 @@ public sealed class SqlUnitOfWork(SqlDialect dialect, AuditCheckpointSigner sign
         try
         {
             var tx = await dialect.BeginWriteAsync(c, ct);
-            return new SqlChange(dialect, c, tx, new SqlAuditLog(dialect, signer, time) { CheckpointInterval = CheckpointInterval }, time, PatientStore);
+            return new SqlChange(dialect, c, tx, new SqlAuditLog(dialect, signer, time) { CheckpointInterval = CheckpointInterval }, time, PatientStore, EntryStore);
         }
         catch
         {
@@ -49,9 +52,10 @@ public sealed class SqlChange : IChangeScope
     private bool committed;
 
     internal SqlChange(SqlDialect dialect, DbConnection connection, DbTransaction transaction, SqlAuditLog audit, TimeProvider time,
-        Patients.SqlPatientStore? patients = null)
+        Patients.SqlPatientStore? patients = null, Records.SqlRecordEntryStore? entries = null)
     {
         patientStore = patients?.In(this);
+        entryStore = entries?.In(this);
         this.connection = connection;
         Transaction = transaction;
         this.audit = audit;
@@ -88,8 +92,12 @@ public sealed class SqlChange : IChangeScope
 
     Enamel.Core.Patients.IPatientStore IChangeScope.Patients => Patients;
 
-    // Placeholder until the SQL entry store lands (branch h-record): clinical record entries are not stored yet.
-    Enamel.Core.Records.IRecordEntryStore IChangeScope.Entries => throw new NotSupportedException("clinical record entries are not stored yet");
+    private readonly Records.SqlRecordEntryStore? entryStore;
+
+    /// <summary>The clinical record's entries inside this change (each version, its tokens and its record_versions row commit with the change).</summary>
+    public Records.SqlRecordEntryStore Entries => entryStore ?? throw new InvalidOperationException("this unit of work has no entry store attached");
+
+    IRecordEntryStore IChangeScope.Entries => Entries;
     IUserStore IChangeScope.Users => Users;
     ISessionStore IChangeScope.Sessions => Sessions;
     IApiTokenStore IChangeScope.Tokens => Tokens;

@@ -11,6 +11,7 @@ public static class Migrations
         new M0001_Baseline(),
         new M0002_Patients(),
         new M0003_RecordVersions(),
+        new M0004_RecordEntries(),
     ];
 
     /// <summary>The schema version this code writes and understands.</summary>

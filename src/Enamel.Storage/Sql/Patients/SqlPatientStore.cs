@@ -248,6 +248,8 @@ public sealed class SqlPatientStore : IPatientStore
         await InsertTokensAsync(c, tx, survivor, absorbed.Identifiers.SelectMany(i => PatientTokens.IdentifierSearch(Blind, i)), ct);
         await SqlDb.ExecuteAsync(c, tx, "UPDATE studies SET patient_pk = @s WHERE patient_pk = @m", ct, ("@s", survivor), ("@m", merged));
         await SqlDb.ExecuteAsync(c, tx, "UPDATE review_flags SET patient_pk = @s WHERE patient_pk = @m", ct, ("@s", survivor), ("@m", merged));
+        // The clinical record's entries follow, sealed again under the survivor's key.
+        await Records.SqlRecordEntryStore.MoveAsync(c, tx, sealer, absorbed.DataKey, kept.DataKey, merged, survivor, ct);
         await SqlDb.ExecuteAsync(c, tx,
             "INSERT INTO dependants (user_id, patient_key) SELECT user_id, @s FROM dependants WHERE patient_key = @m ON CONFLICT DO NOTHING", ct, ("@s", survivor), ("@m", merged));
         await SqlDb.ExecuteAsync(c, tx, "DELETE FROM dependants WHERE patient_key = @m", ct, ("@m", merged));
