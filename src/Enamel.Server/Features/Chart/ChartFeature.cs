@@ -22,8 +22,9 @@ namespace Enamel.Server.Features.Chart;
 /// <see cref="RecordEntries"/>. GET /patients/{key}/chart (the sections the signed-in roles read, the odontogram, the
 /// allergy alerts), and per kind of entry /patients/{key}/chart/{kind}/new (record), /{id} (read, with every version),
 /// /{id}/edit (revise), /{id}/error (entered-in-error), /note/{id}/sign and /{lab-case|referral}/{id}/advance.
-/// Each route's gate decides the kind's category and action on the patient; each verb decides again on the entry itself
-/// (and an entry of another patient than the route's is not found). What a page offers comes from
+/// The gate decides the kind's category and action: on the patient for the chart and the forms that record, on the entry
+/// itself (its owner resolver) for the routes naming one, whose verbs act on that decision; an entry of another patient
+/// than the route's is not found. What a page offers comes from
 /// <see cref="AccessPolicy.CapabilitiesAsync"/>; opening it is still decided per request.
 /// </summary>
 internal static class ChartFeature
@@ -54,19 +55,19 @@ internal static class ChartFeature
             app.MapPost(at + "/new", (HttpContext http, long patient, WebPages web) => AddAsync(http, patient, f, web))
                 .Requires(f.Category, RecordAction.Create).Item(RecordKind.Patient, "patient").AsPage();
             app.MapGet(at + "/{id}", (HttpContext http, long patient, string id, WebPages web) => EntryAsync(http, patient, f, id, web))
-                .Requires(f.Category, RecordAction.Read).Item(RecordKind.Patient, "patient").AsPage();
+                .Requires(f.Category, RecordAction.Read).Item(f.Kind, "id").AsPage();
             app.MapGet(at + "/{id}/edit", (HttpContext http, long patient, string id, WebPages web) => EditAsync(http, patient, f, id, web))
-                .Requires(f.Category, RecordAction.Amend).Item(RecordKind.Patient, "patient").AsPage();
+                .Requires(f.Category, RecordAction.Amend).Item(f.Kind, "id").AsPage();
             app.MapPost(at + "/{id}/edit", (HttpContext http, long patient, string id, WebPages web) => ReviseAsync(http, patient, f, id, web))
-                .Requires(f.Category, RecordAction.Amend).Item(RecordKind.Patient, "patient").AsPage();
+                .Requires(f.Category, RecordAction.Amend).Item(f.Kind, "id").AsPage();
             app.MapPost(at + "/{id}/error", (HttpContext http, long patient, string id, WebPages web) => EnteredInErrorAsync(http, patient, f, id, web))
-                .Requires(f.Category, RecordAction.Amend).Item(RecordKind.Patient, "patient").AsPage();
+                .Requires(f.Category, RecordAction.Amend).Item(f.Kind, "id").AsPage();
             if (f.Kind == RecordKind.Note)
                 app.MapPost(at + "/{id}/sign", (HttpContext http, long patient, string id, WebPages web) => SignAsync(http, patient, id, web))
-                    .Requires(f.Category, RecordAction.Amend).Item(RecordKind.Patient, "patient").AsPage();
+                    .Requires(f.Category, RecordAction.Amend).Item(f.Kind, "id").AsPage();
             if (f.Kind == RecordKind.LabCase || f.Kind == RecordKind.Referral)
                 app.MapPost(at + "/{id}/advance", (HttpContext http, long patient, string id, WebPages web) => AdvanceAsync(http, patient, f, id, web))
-                    .Requires(f.Category, RecordAction.Amend).Item(RecordKind.Patient, "patient").AsPage();
+                    .Requires(f.Category, RecordAction.Amend).Item(f.Kind, "id").AsPage();
         }
         return app;
     }
@@ -141,7 +142,7 @@ internal static class ChartFeature
         var tooth = http.Request.Query["tooth"].ToString();
         if (!Core.Treatment.Teeth.IsTooth(tooth)) tooth = "";
         var names = await NamesAsync(web, entries.SelectMany(PeopleOf), http.RequestAborted);
-        var notice = http.Request.Query["done"].ToString() is { Length: > 0 } done && done.All(char.IsAsciiLetterLower) ? new Message("Chart.Done." + done) : null;
+        var notice = Notice(http);
         return WebPage.Render<ChartView>(new ChartView.Content(head!, entries, readable, creatable, tooth, names, notice), session);
     }
 
@@ -197,9 +198,7 @@ internal static class ChartFeature
     {
         var (session, redirect) = await web.RequireSessionAsync(http, EntryPath(patient, form.Kind, id));
         if (session is null) return redirect!;
-        var done = http.Request.Query["done"].ToString();
-        var notice = done is { Length: > 0 } && done.All(char.IsAsciiLetterLower) ? new Message("Chart.Done." + done) : null;
-        return await EntryPageAsync(http, session, web, patient, form.Kind, id, null, null, StatusCodes.Status200OK, notice);
+        return await EntryPageAsync(http, session, web, patient, form.Kind, id, null, null, StatusCodes.Status200OK, Notice(http));
     }
 
     /// <summary>An entry's page: the current version, its signature or trail, what the actor may do next, and every version.</summary>
@@ -210,10 +209,10 @@ internal static class ChartFeature
         if (refusal is not null) return refusal;
         var actor = ActorOf(http, session);
         var entries = Entries(http);
-        var history = await entries.HistoryAsync(actor, kind, id, http.GetPurpose(), null, http.RequestAborted);
+        var history = await entries.HistoryAsync(actor, kind, id, http.GetPurpose(), http.GetDecided(), http.RequestAborted);
         if (!history.Done || history.Value!.Count == 0) return await RefusalAsync(http, history.Outcome == PatientOutcome.Done ? PatientOutcome.NotFound : history.Outcome);
         var versions = history.Value;
-        var current = await entries.ReadAsync(actor, kind, id, null, http.GetPurpose(), null, http.RequestAborted);
+        var current = await entries.ReadAsync(actor, kind, id, null, http.GetPurpose(), http.GetDecided(), http.RequestAborted);
         if (!current.Done) return await RefusalAsync(http, current.Outcome);
         if (current.Value!.PatientKey != patient) return await RefusalAsync(http, PatientOutcome.NotFound); // another patient's entry: not found here
         IReadOnlyList<RecordEntry> addenda = [];
@@ -265,7 +264,7 @@ internal static class ChartFeature
             return FormPage(session, head!, form, values, path, current.Value, new FormError(new Message("Chart.Changed"), null, null), StatusCodes.Status409Conflict);
         var (body, problem) = form.Build(values, current.Value.Body, actor.UserId);
         if (problem is not null) return FormPage(session, head!, form, values, path, current.Value, Problem(problem), StatusCodes.Status400BadRequest);
-        var answer = await entries.ReviseAsync(actor, form.Kind, id, version, body, values.Of("reason"), http.GetPurpose(), null, http.RequestAborted);
+        var answer = await entries.ReviseAsync(actor, form.Kind, id, version, body, values.Of("reason"), http.GetPurpose(), http.GetDecided(), http.RequestAborted);
         return answer.Outcome switch
         {
             PatientOutcome.Done => WebPage.SeeOther(EntryPath(patient, form.Kind, id) + "?done=revised"),
@@ -280,7 +279,7 @@ internal static class ChartFeature
         var post = await web.SignedInPostAsync(http, EntryPath(patient, RecordKind.Note, id));
         if (post.Refusal is { } refused) return refused;
         return await ActAsync(http, post, web, patient, ChartForms.Note, id, "signed", (entries, actor, version) =>
-            entries.SignNoteAsync(actor, id, version, http.GetPurpose(), null, http.RequestAborted));
+            entries.SignNoteAsync(actor, id, version, http.GetPurpose(), http.GetDecided(), http.RequestAborted));
     }
 
     private static async Task<IResult> AdvanceAsync(HttpContext http, long patient, EntryForm form, string id, WebPages web)
@@ -290,7 +289,7 @@ internal static class ChartFeature
         var to = post.Form["to"].ToString();
         var remark = post.Form["remark"].ToString();
         return await ActAsync(http, post, web, patient, form, id, "advanced", (entries, actor, version) =>
-            entries.AdvanceAsync(actor, form.Kind, id, version, to, remark, http.GetPurpose(), null, http.RequestAborted));
+            entries.AdvanceAsync(actor, form.Kind, id, version, to, remark, http.GetPurpose(), http.GetDecided(), http.RequestAborted));
     }
 
     private static async Task<IResult> EnteredInErrorAsync(HttpContext http, long patient, EntryForm form, string id, WebPages web)
@@ -299,7 +298,7 @@ internal static class ChartFeature
         if (post.Refusal is { } refused) return refused;
         var reason = post.Form["reason"].ToString();
         return await ActAsync(http, post, web, patient, form, id, "withdrawn", (entries, actor, _) =>
-            entries.MarkEnteredInErrorAsync(actor, form.Kind, id, reason, http.GetPurpose(), null, http.RequestAborted));
+            entries.MarkEnteredInErrorAsync(actor, form.Kind, id, reason, http.GetPurpose(), http.GetDecided(), http.RequestAborted));
     }
 
     /// <summary>
@@ -326,6 +325,12 @@ internal static class ChartFeature
             _ => await RefusalAsync(http, answer.Outcome),
         };
     }
+
+    private static readonly string[] Dones = ["recorded", "revised", "signed", "advanced", "withdrawn", "addendum"];
+
+    /// <summary>What the redirect after a change says was done (?done=…), when it is one of ours.</summary>
+    private static Message? Notice(HttpContext http) =>
+        http.Request.Query["done"].ToString() is var done && Dones.Contains(done) ? new Message("Chart.Done." + done) : null;
 
     // ---- forms and refusals ---------------------------------------------------------------------------------------------
 
