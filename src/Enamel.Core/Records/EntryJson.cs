@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Enamel.Core.Records;
 
@@ -21,10 +22,19 @@ public static class EntryJson
             RespectRequiredConstructorParameters = true,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             MaxDepth = 16,
+            // Computed properties (Kind, Category, State, Date, Codes, IsSigned, IsEmpty …) are not data: neither written nor read.
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DropComputed } },
         };
         o.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
-        o.MakeReadOnly(populateMissingResolver: true);
+        o.MakeReadOnly();
         return o;
+    }
+
+    private static void DropComputed(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object) return;
+        for (int i = info.Properties.Count - 1; i >= 0; i--)
+            if (info.Properties[i].Set is null && info.Properties[i].AssociatedParameter is null) info.Properties.RemoveAt(i);
     }
 
     public static string Serialize(EntryBody body) => JsonSerializer.Serialize(body, Options);
