@@ -252,10 +252,10 @@ public sealed partial class ChartPagesTests(WebServerFixture server) : IClassFix
         Assert.Equal(["85", "84"], teeth.Skip(26).Take(2));
         Assert.Equal(["48", "47"], teeth.Skip(36).Take(2));
         Assert.Equal("38", teeth[^1]);
-        Assert.Contains("<span class=\"fdi\">16</span><span class=\"marks\" aria-hidden=\"true\">P</span><span class=\"visually-hidden\">: planned</span>", chart, StringComparison.Ordinal);
-        Assert.Contains("<span class=\"fdi\">36</span><span class=\"marks\" aria-hidden=\"true\">C</span><span class=\"visually-hidden\">: completed</span>", chart, StringComparison.Ordinal);
-        Assert.Contains("<span class=\"fdi\">85</span><span class=\"marks\" aria-hidden=\"true\">E</span><span class=\"visually-hidden\">: existing</span>", chart, StringComparison.Ordinal);
-        Assert.Contains("<span class=\"fdi\">11</span><span class=\"marks\" aria-hidden=\"true\"></span><span class=\"visually-hidden\">: nothing recorded</span>", chart, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"visually-hidden\">Tooth 16: planned</span><span class=\"fdi\" aria-hidden=\"true\">16</span><span class=\"marks\" aria-hidden=\"true\">P</span>", chart, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"visually-hidden\">Tooth 36: completed</span><span class=\"fdi\" aria-hidden=\"true\">36</span><span class=\"marks\" aria-hidden=\"true\">C</span>", chart, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"visually-hidden\">Tooth 85: existing</span><span class=\"fdi\" aria-hidden=\"true\">85</span><span class=\"marks\" aria-hidden=\"true\">E</span>", chart, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"visually-hidden\">Tooth 11: nothing recorded</span><span class=\"fdi\" aria-hidden=\"true\">11</span><span class=\"marks\" aria-hidden=\"true\"></span>", chart, StringComparison.Ordinal);
 
         var (_, tooth36) = await dentist.GetAsync(Chart(patient) + "?tooth=36");
         Assert.Contains("Procedures on tooth 36", tooth36, StringComparison.Ordinal);
