@@ -85,6 +85,7 @@ public static class EnamelServer
         Api.BreakGlassApi.MapBreakGlassApi(app);
         Features.Patients.PatientsApi.MapPatientsApi(app);
         Api.RecordsApi.MapRecordsApi(app);
+        Api.EntriesApi.MapEntriesApi(app);
         app.MapWebPages();
         // Every item an endpoint names has an owner resolver for its kind: fail at start, not on the first request.
         Access.AccessGate.CheckItems(((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints), app.Services.GetRequiredService<Enamel.Core.Records.RecordOwners>());

@@ -239,6 +239,8 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
         using var ct = DicomFile.Open(ServerFixture.Sample("CT_small.dcm"));
         var series = ct.Dataset.GetString(DicomTags.SeriesInstanceUID)!;
         var instance = ct.Dataset.GetString(DicomTags.SOPInstanceUID)!;
+        // One clinical record entry of every kind for the CT patient: the entry routes (/api/entries/KIND/{id}/…) name them.
+        var entries = await Records.EntrySamples.StoreAllAsync(server.Services, patientKey!.Value);
         var list = new List<(string, string, EndpointAccess?)>();
         foreach (var e in Endpoints())
         {
@@ -250,7 +252,7 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
                 : pattern.StartsWith("/api/records/series/", StringComparison.Ordinal) ? series
                 : pattern.StartsWith("/api/records/instance/", StringComparison.Ordinal) ? instance
                 : pattern.StartsWith("/api/records/patient/", StringComparison.Ordinal) ? patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                : "0000";
+                : entries.FirstOrDefault(e => pattern.StartsWith($"/api/entries/{e.Key.Name}/", StringComparison.Ordinal)).Value ?? "0000";
             var path = pattern.Replace("{study}", CtStudy).Replace("{series}", series).Replace("{instance}", instance).Replace("{frames}", "1")
                 .Replace("{frame:int}", "1").Replace("{**path}", "7FE00010").Replace("{id}", id).Replace("{patient:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.DoesNotContain("{", path);

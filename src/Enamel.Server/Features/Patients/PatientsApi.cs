@@ -181,16 +181,18 @@ internal static class PatientsApi
     /// <summary>The one mapping of a verb's outcome to HTTP.</summary>
     private static Task WriteAsync<T, TOut>(HttpContext http, PatientAnswer<T> answer, Func<T, TOut> project, int success = StatusCodes.Status200OK)
     {
-        if (!answer.Done)
-            return Problem.WriteAsync(http, answer.Outcome switch
-            {
-                PatientOutcome.Invalid => StatusCodes.Status400BadRequest,
-                PatientOutcome.Denied => StatusCodes.Status403Forbidden,
-                PatientOutcome.NotFound => StatusCodes.Status404NotFound,
-                PatientOutcome.Conflict => StatusCodes.Status409Conflict,
-                _ => StatusCodes.Status500InternalServerError,
-            }, answer.Message);
+        if (!answer.Done) return Problem.WriteAsync(http, StatusOf(answer.Outcome), answer.Message);
         http.Response.StatusCode = success;
         return http.Response.WriteAsJsonAsync(project(answer.Value!), Json, http.RequestAborted);
     }
+
+    /// <summary>The one mapping of a patient or record verb's refusal to an HTTP status (the entries API uses it too).</summary>
+    internal static int StatusOf(PatientOutcome outcome) => outcome switch
+    {
+        PatientOutcome.Invalid => StatusCodes.Status400BadRequest,
+        PatientOutcome.Denied => StatusCodes.Status403Forbidden,
+        PatientOutcome.NotFound => StatusCodes.Status404NotFound,
+        PatientOutcome.Conflict => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status500InternalServerError,
+    };
 }
