@@ -232,6 +232,32 @@ public sealed partial class ChartPagesTests(WebServerFixture server) : IClassFix
         Assert.DoesNotContain("href=\"" + note + "\"", (await dentist.GetAsync(Chart(patient))).Body, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The role table lets a hygienist write notes (ClinicalNotes: RC) but not amend them, and signing is an amendment:
+    /// the page offers a hygienist no sign button, and a forged sign is refused by the gate; a stale sign is a conflict.
+    /// </summary>
+    [Fact]
+    public async Task AHygienist_RecordsADraftNote_ButSigningIsADentists()
+    {
+        long patient = await PatientAsync();
+        using var hygienist = await SignedInAsync(RoleTable.Hygienist);
+        var note = await RecordOkAsync(hygienist, patient, "note", ("title", "Scaling"), ("text", "Full-mouth scaling."), ("date", "2026-03-01"));
+        var (_, page) = await hygienist.GetAsync(note);
+        Assert.Contains("Full-mouth scaling.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"sign\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"revise\"", page, StringComparison.Ordinal);
+        var (forged, _) = await hygienist.SubmitAsync(note, note + "/sign", ("version", "1"));
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+
+        using var dentist = await SignedInAsync(RoleTable.Dentist);
+        var (stale, stalePage) = await dentist.SubmitAsync(note, note + "/sign", ("version", "7"));
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Contains("the entry changed since you opened it", stalePage, StringComparison.Ordinal);
+        var (signed, _) = await dentist.SubmitAsync(note, note + "/sign", ("version", "1"));
+        WebClient.AssertSeeOther(signed, note + "?done=signed");
+        Assert.Contains("id=\"signature\"", (await hygienist.GetAsync(note)).Body, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("<tr[^>]*>\\s*<td>[0-9]+</td>")]
     private static partial Regex VersionRow();
 
