@@ -44,6 +44,11 @@ public sealed class RecordsEntriesTests : IDisposable
         Assert.Equal(2, Enamel.Run("records", "entries", "show", "condition", condition, "--history", "--data", data, "--as", "dr-main").StdOut
             .Split('\n').Count(l => l.StartsWith("condition ", StringComparison.Ordinal)));
 
+        // The record kernel's history sees the entry's versions too (their reasons stay sealed with the entry).
+        var kernel = Enamel.Run("records", "history", "condition", condition, "--data", data, "--as", "dr-main");
+        Assert.True(kernel.ExitCode == 0, kernel.StdErr);
+        Assert.Equal(["1\tsuperseded", "2\tcurrent"], kernel.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1..].Select(l => string.Join('\t', l.Split('\t')[..2])));
+
         // The receptionist: no notes, no medical history; listing everything leaves them out.
         Assert.Equal(ExitCodes.NotAuthorized, Enamel.Run("records", "entries", "show", "note", note, "--data", data, "--as", "front").ExitCode);
         Assert.Equal(ExitCodes.NotAuthorized, Enamel.Run("records", "entries", "list", patient.ToString(System.Globalization.CultureInfo.InvariantCulture), "--kind", "condition", "--data", data, "--as", "front").ExitCode);
