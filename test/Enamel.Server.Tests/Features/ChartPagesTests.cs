@@ -69,7 +69,7 @@ public sealed partial class ChartPagesTests(WebServerFixture server) : IClassFix
         await RecordOkAsync(dentist, patient, "allergy", ("substance", "Latex"), ("allergy-type", "allergy"), ("allergy-category", "environment"),
             ("criticality", "low"), ("clinical-status", "active"));
 
-        foreach (var screen in new[] { Chart(patient), allergy, $"{Chart(patient)}/procedure/new", $"{Chart(patient)}/note/new" })
+        foreach (var screen in new[] { Chart(patient), allergy, $"{Chart(patient)}/procedure/new", $"{Chart(patient)}/note/new", $"/patients/{patient}" })
         {
             var (response, page) = await dentist.GetAsync(screen);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -81,6 +81,15 @@ public sealed partial class ChartPagesTests(WebServerFixture server) : IClassFix
         var (_, chart) = await dentist.GetAsync(Chart(patient));
         Assert.Contains("Latex", chart, StringComparison.Ordinal); // listed in the medical history all the same
         Assert.Contains($"href=\"{allergy}\"", chart, StringComparison.Ordinal);
+
+        // A receptionist reads no medical history: their screens carry no alert (and name no allergy).
+        using var desk = await SignedInAsync(RoleTable.Receptionist);
+        foreach (var screen in new[] { Chart(patient), $"/patients/{patient}" })
+            Assert.DoesNotContain("Penicillin", (await desk.GetAsync(screen)).Body, StringComparison.Ordinal);
+
+        // A long note in Chinese (20,000 characters, far beyond the usual 64 KiB form once URL-encoded) is recorded.
+        var longNote = await RecordOkAsync(dentist, patient, "note", ("title", "長"), ("text", new string('齲', 20_000)), ("date", "2026-03-01"));
+        Assert.Contains(new string('齲', 20_000), (await dentist.GetAsync(longNote)).Body, StringComparison.Ordinal);
 
         // In Chinese too.
         var (_, zh) = await dentist.GetAsync(Chart(patient), r => r.Headers.Add("Accept-Language", "zh-HK"));

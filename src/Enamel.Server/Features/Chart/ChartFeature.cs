@@ -72,6 +72,12 @@ internal static class ChartFeature
         return app;
     }
 
+    /// <summary>
+    /// A chart form's body cap: a note or a specification holds up to 20,000 characters, which URL-encoded (Chinese: 9
+    /// bytes a character) is far more than the pages' usual 64 KiB.
+    /// </summary>
+    public const long MaxFormBytes = 256 * 1024;
+
     // ---- what every chart page needs ------------------------------------------------------------------------------------
 
     private static Actor ActorOf(HttpContext http, WebSession session) => http.GetActor() ?? session.User.ToActor(WebSession.Source(http));
@@ -90,14 +96,19 @@ internal static class ChartFeature
         var answer = await find.GetAsync(actor, patientKey, http.GetPurpose(), http.GetDecided(), http.RequestAborted);
         if (!answer.Done) return (await RefusalAsync(http, answer.Outcome), null, Capabilities.None);
         var capabilities = await policy.CapabilitiesAsync(actor, http.RequestAborted);
-        IReadOnlyList<RecordEntry> alerts = [];
-        if (May(capabilities, RecordCategory.MedicalHistory, RecordAction.Read))
-        {
-            var found = await Entries(http).FindAsync(actor, new EntryQuery([RecordKind.Allergy], PatientReach.None) { PatientKey = patientKey, Limit = RecordEntries.MaxResults },
-                http.GetPurpose(), http.RequestAborted);
-            if (found.Done) alerts = Alerts(found.Value.Entries);
-        }
-        return (null, new ChartHead(answer.Value!, alerts), capabilities);
+        return (null, new ChartHead(answer.Value!, await AlertsAsync(http, actor, patientKey, capabilities)), capabilities);
+    }
+
+    /// <summary>
+    /// The patient's allergy alerts, for a clinical screen: read (and decided, and audited) as the patient's allergies
+    /// when the actor's roles read the medical history; none otherwise.
+    /// </summary>
+    public static async Task<IReadOnlyList<RecordEntry>> AlertsAsync(HttpContext http, Actor actor, long patientKey, Capabilities capabilities)
+    {
+        if (!May(capabilities, RecordCategory.MedicalHistory, RecordAction.Read)) return [];
+        var found = await Entries(http).FindAsync(actor, new EntryQuery([RecordKind.Allergy], PatientReach.None) { PatientKey = patientKey, Limit = RecordEntries.MaxResults },
+            http.GetPurpose(), http.RequestAborted);
+        return found.Done ? Alerts(found.Value.Entries) : [];
     }
 
     /// <summary>The entries that are alerts on every clinical screen: active allergies of high criticality, not entered in error.</summary>
@@ -170,7 +181,7 @@ internal static class ChartFeature
     private static async Task<IResult> AddAsync(HttpContext http, long patient, EntryForm form, WebPages web)
     {
         var path = NewPath(patient, form);
-        var post = await web.SignedInPostAsync(http, path);
+        var post = await web.SignedInPostAsync(http, path, MaxFormBytes);
         if (post.Refusal is { } refused) return refused;
         var session = post.Session;
         var (refusal, head, _) = await HeadAsync(http, session, patient);
@@ -250,7 +261,7 @@ internal static class ChartFeature
     private static async Task<IResult> ReviseAsync(HttpContext http, long patient, EntryForm form, string id, WebPages web)
     {
         var path = EntryPath(patient, form.Kind, id) + "/edit";
-        var post = await web.SignedInPostAsync(http, path);
+        var post = await web.SignedInPostAsync(http, path, MaxFormBytes);
         if (post.Refusal is { } refused) return refused;
         var session = post.Session;
         var (refusal, head, _) = await HeadAsync(http, session, patient);
@@ -276,7 +287,7 @@ internal static class ChartFeature
 
     private static async Task<IResult> SignAsync(HttpContext http, long patient, string id, WebPages web)
     {
-        var post = await web.SignedInPostAsync(http, EntryPath(patient, RecordKind.Note, id));
+        var post = await web.SignedInPostAsync(http, EntryPath(patient, RecordKind.Note, id), MaxFormBytes);
         if (post.Refusal is { } refused) return refused;
         return await ActAsync(http, post, web, patient, ChartForms.Note, id, "signed", (entries, actor, version) =>
             entries.SignNoteAsync(actor, id, version, http.GetPurpose(), http.GetDecided(), http.RequestAborted));
@@ -284,7 +295,7 @@ internal static class ChartFeature
 
     private static async Task<IResult> AdvanceAsync(HttpContext http, long patient, EntryForm form, string id, WebPages web)
     {
-        var post = await web.SignedInPostAsync(http, EntryPath(patient, form.Kind, id));
+        var post = await web.SignedInPostAsync(http, EntryPath(patient, form.Kind, id), MaxFormBytes);
         if (post.Refusal is { } refused) return refused;
         var to = post.Form["to"].ToString();
         var remark = post.Form["remark"].ToString();
@@ -294,7 +305,7 @@ internal static class ChartFeature
 
     private static async Task<IResult> EnteredInErrorAsync(HttpContext http, long patient, EntryForm form, string id, WebPages web)
     {
-        var post = await web.SignedInPostAsync(http, EntryPath(patient, form.Kind, id));
+        var post = await web.SignedInPostAsync(http, EntryPath(patient, form.Kind, id), MaxFormBytes);
         if (post.Refusal is { } refused) return refused;
         var reason = post.Form["reason"].ToString();
         return await ActAsync(http, post, web, patient, form, id, "withdrawn", (entries, actor, _) =>
