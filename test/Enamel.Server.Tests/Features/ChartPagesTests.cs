@@ -239,6 +239,9 @@ public sealed partial class ChartPagesTests(WebServerFixture server) : IClassFix
         Assert.Contains("wrong patient", marked, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"mark-error\"", marked, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"" + note + "\"", (await dentist.GetAsync(Chart(patient))).Body, StringComparison.Ordinal);
+        var (_, withWithdrawn) = await dentist.GetAsync(Chart(patient) + "?withdrawn=1");
+        Assert.Contains("href=\"" + note + "\"", withWithdrawn, StringComparison.Ordinal); // kept, and shown as such on request
+        Assert.Contains("<strong class=\"withdrawn-mark\"> — Entered in error.</strong>", withWithdrawn, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -146,15 +146,30 @@ internal static class ChartFeature
         if (session is null) return redirect!;
         var (refusal, head, capabilities) = await HeadAsync(http, session, patient);
         if (refusal is not null) return refusal;
-        var everything = await Entries(http).EverythingAsync(ActorOf(http, session), patient, http.GetPurpose(), http.RequestAborted);
-        var entries = everything.Value ?? [];
+        var actor = ActorOf(http, session);
         var readable = ChartForms.Sections.Select(s => s.Category).Where(c => May(capabilities, c, RecordAction.Read)).ToHashSet();
+        IReadOnlyList<RecordEntry>? entries = null;
+        bool withdrawn = http.Request.Query["withdrawn"].ToString() == "1";
+        if (withdrawn && readable.Count > 0)
+        {
+            // With the entries marked entered in error (kept, readable, shown as such): one search over the kinds the roles read.
+            var kinds = ChartForms.Sections.Where(s => readable.Contains(s.Category)).SelectMany(s => s.Kinds).ToList();
+            var found = await Entries(http).FindAsync(actor, new EntryQuery(kinds, PatientReach.None)
+                { PatientKey = patient, IncludeEnteredInError = true, Limit = RecordEntries.MaxResults }, http.GetPurpose(), http.RequestAborted);
+            if (found.Done) entries = found.Value.Entries;
+        }
+        if (entries is null)
+        {
+            var everything = await Entries(http).EverythingAsync(actor, patient, http.GetPurpose(), http.RequestAborted);
+            entries = everything.Value ?? [];
+            withdrawn = false;
+        }
         var creatable = ChartForms.All.Where(f => May(capabilities, f.Category, RecordAction.Create)).Select(f => f.Kind).ToHashSet();
         var tooth = http.Request.Query["tooth"].ToString();
         if (!Core.Treatment.Teeth.IsTooth(tooth)) tooth = "";
         var names = await NamesAsync(web, entries.SelectMany(PeopleOf), http.RequestAborted);
         var notice = Notice(http);
-        return WebPage.Render<ChartView>(new ChartView.Content(head!, entries, readable, creatable, tooth, names, notice), session);
+        return WebPage.Render<ChartView>(new ChartView.Content(head!, entries, readable, creatable, tooth, names, notice, withdrawn), session);
     }
 
     // ---- recording ------------------------------------------------------------------------------------------------------
