@@ -26,6 +26,9 @@ internal static class CommandPolicy
         ["patients merge"] = Op(RecordCategory.Demographics, RecordAction.Amend),
         // Imaging is the only kind with recorded versions yet; decided again for the item's patient, as Read on its category.
         ["records history"] = Op(RecordCategory.Imaging, RecordAction.Read),
+        // Reaching the group's patients; each verb then decides the entry's category for its patient (as the JSON API does).
+        ["records entries list"] = Op(RecordCategory.Demographics, RecordAction.Read),
+        ["records entries show"] = Op(RecordCategory.Demographics, RecordAction.Read),
         // Creates the data folder (the only command besides serve that may), then is decided in it like any other.
         ["init"] = Op(RecordCategory.Settings, RecordAction.Create),
         ["users add"] = Op(RecordCategory.Settings, RecordAction.Create),

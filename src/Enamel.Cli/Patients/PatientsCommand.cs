@@ -182,7 +182,7 @@ internal static class PatientsCommand
     }
 
     /// <summary>One mapping of a verb's outcome to stderr and an exit code.</summary>
-    private static int Fail(PatientOutcome outcome, string message)
+    internal static int Fail(PatientOutcome outcome, string message)
     {
         Console.Error.WriteLine($"E: {message}");
         return outcome switch

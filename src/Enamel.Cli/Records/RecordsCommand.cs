@@ -6,10 +6,13 @@ using Enamel.Core.Records;
 
 namespace Enamel.Cli.Records;
 
-/// <summary>`enamel records history KIND ID`: every version of one item (author, time, reason, status), as the JSON API lists it.</summary>
+/// <summary>
+/// `enamel records history KIND ID`: every version of one item (author, time, reason, status), as the JSON API lists it;
+/// `enamel records entries …` (<see cref="EntriesCommand"/>): the clinical record's entries.
+/// </summary>
 internal static class RecordsCommand
 {
-    public static Command Create() => new("records", "Versions of stored items (nothing is overwritten or deleted)") { History() };
+    public static Command Create() => new("records", "Versions of stored items (nothing is overwritten or deleted) and the clinical record's entries") { History(), EntriesCommand.Create() };
 
     private static Command History()
     {

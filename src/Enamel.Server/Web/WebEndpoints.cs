@@ -4,6 +4,7 @@ using Enamel.Core.Accounts;
 using Enamel.Server.Access;
 using Enamel.Server.Features.Accounts;
 using Enamel.Server.Features.Home;
+using Enamel.Server.Features.Chart;
 using Enamel.Server.Features.Patients;
 using Enamel.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -36,6 +37,7 @@ internal static class WebEndpoints
         services.AddNavEntry(new NavEntry(AccountPage.Path, "Nav.Account", 90));
         services.AddHome();
         services.AddPatientPages();
+        services.AddChartPages();
         return services;
     }
 
@@ -68,6 +70,7 @@ internal static class WebEndpoints
         app.MapPost("/account/tokens/revoke", TokenEndpoints.RevokeAsync).SignedIn();
         app.MapHome();
         app.MapPatientPages();
+        app.MapChartPages();
         return app;
     }
 

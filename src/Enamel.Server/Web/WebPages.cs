@@ -33,10 +33,16 @@ internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signI
     public const int MaxPasswordLength = 1000;
     public const int MinPasswordLength = 12;
 
-    /// <summary>The posted form, or null when the request is not a form post (bodies are capped at 64 KiB here).</summary>
-    public static async Task<IFormCollection?> ReadFormAsync(HttpContext http)
+    /// <summary>The cap on a form post's body, unless the page asks for more (<see cref="ReadFormAsync"/>).</summary>
+    public const long MaxFormBytes = 64 * 1024;
+
+    /// <summary>
+    /// The posted form, or null when the request is not a form post (bodies are capped at <paramref name="maxBytes"/>,
+    /// 64 KiB unless a page with long texts — a clinical note — asks for more).
+    /// </summary>
+    public static async Task<IFormCollection?> ReadFormAsync(HttpContext http, long maxBytes = MaxFormBytes)
     {
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = 64 * 1024;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes;
         if (!http.Request.HasFormContentType) return null;
         try
         {
@@ -55,9 +61,9 @@ internal sealed class WebPages(IUserStore users, Sessions sessions, SignIn signI
     /// <paramref name="returnPath"/>) and a valid CSRF token for it (else 403). <see cref="SignedInPost.Refusal"/> is the
     /// answer to send when any of them is missing.
     /// </summary>
-    public async Task<SignedInPost> SignedInPostAsync(HttpContext http, string returnPath)
+    public async Task<SignedInPost> SignedInPostAsync(HttpContext http, string returnPath, long maxBytes = MaxFormBytes)
     {
-        if (await ReadFormAsync(http) is not { } form) return SignedInPost.Refused(BadForm());
+        if (await ReadFormAsync(http, maxBytes) is not { } form) return SignedInPost.Refused(BadForm());
         var (session, redirect) = await RequireSessionAsync(http, returnPath);
         if (session is null) return SignedInPost.Refused(redirect!);
         if (!csrf.IsValid(http, form, session.CsrfBinding)) return SignedInPost.Refused(Csrf.Refused());

@@ -55,6 +55,8 @@ public sealed class CommandPolicyTests : IDisposable
         "tokens revoke" => ["tokens", "revoke", "0000000000000000"],
         "audit export" => ["audit", "export", "--from", "999999999"],
         "records history" => ["records", "history", "instance", "9.9.9.9"],
+        "records entries list" => ["records", "entries", "list", "999999"],
+        "records entries show" => ["records", "entries", "show", "condition", "0123456789abcdef0123456789abcdef"],
         "patients add" => ["patients", "add", "--family", "Chan", "--given", "Tai Man", "--chart", $"CLI-{tag}"],
         "patients show" => ["patients", "show", "999999"],
         "patients search" => ["patients", "search", "chan"],

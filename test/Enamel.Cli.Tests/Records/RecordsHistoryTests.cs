@@ -44,7 +44,8 @@ public sealed class RecordsHistoryTests : IDisposable
         // Like every data-folder command, it is decided first for the group's clinic (Enamel:Clinic): not a member, refused.
         Assert.Equal(ExitCodes.NotAuthorized, History("dr-north").ExitCode);
         Assert.Equal(ExitCodes.NotAuthorized, History("front").ExitCode); // no imaging read
-        Assert.Equal(ExitCodes.Usage, History("dr-main", kind: "note").ExitCode);
+        Assert.Equal(ExitCodes.Usage, History("dr-main", kind: "x-ray").ExitCode);
+        Assert.Equal(ExitCodes.Invalid, History("dr-main", kind: "note").ExitCode); // a kind with history, but no such note
 
         var trail = new List<AuditRecord>();
         await foreach (var r in folder.Security.Audit.ReadAsync(0, default)) trail.Add(r);

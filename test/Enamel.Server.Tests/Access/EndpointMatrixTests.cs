@@ -252,7 +252,8 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
                 : pattern.StartsWith("/api/records/series/", StringComparison.Ordinal) ? series
                 : pattern.StartsWith("/api/records/instance/", StringComparison.Ordinal) ? instance
                 : pattern.StartsWith("/api/records/patient/", StringComparison.Ordinal) ? patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                : entries.FirstOrDefault(e => pattern.StartsWith($"/api/entries/{e.Key.Name}/", StringComparison.Ordinal)).Value ?? "0000";
+                : entries.FirstOrDefault(e => pattern.StartsWith($"/api/entries/{e.Key.Name}/", StringComparison.Ordinal)
+                    || pattern.StartsWith($"/patients/{{patient:long}}/chart/{e.Key.Name}/", StringComparison.Ordinal)).Value ?? "0000"; // the chart pages (Features/Chart) too
             var path = pattern.Replace("{study}", CtStudy).Replace("{series}", series).Replace("{instance}", instance).Replace("{frames}", "1")
                 .Replace("{frame:int}", "1").Replace("{**path}", "7FE00010").Replace("{id}", id).Replace("{patient:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.DoesNotContain("{", path);

@@ -321,6 +321,21 @@ public abstract class RecordEntryContract() : ArchiveContract("enamel-entry-test
     }
 
     [Fact]
+    public async Task ConcurrentRevisionsOfOneVersion_ExactlyOneWins()
+    {
+        var w = await OpenAsync();
+        var e = (await w.Verbs.AddAsync(Dentist, w.Main, Diabetes(), "", Purpose.Treatment, null, Ct)).Value!;
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() =>
+            w.Verbs.ReviseAsync(Dentist, RecordKind.Condition, e.Id, 1, Diabetes(note: $"writer {i}"), $"writer {i}", Purpose.Treatment, null, Ct))));
+        Assert.Single(answers, a => a.Done);
+        Assert.All(answers.Where(a => !a.Done), a => Assert.Equal(PatientOutcome.Conflict, a.Outcome));
+        Assert.Equal([1, 2], (await w.Store.VersionsAsync(RecordKind.Condition, e.Id, Ct)).Select(v => v.Version));
+        Assert.Equal(2, (await new SqlRecordHistory(w.Archive.Index.Dialect).ReadAsync(e.Ref, Ct)).Count);
+        var audit = await w.Archive.Security.Audit.QueryAsync(new AuditQuery { PatientKey = w.Main, Limit = 1000 }, Ct);
+        Assert.Single(audit, r => r.Event.Detail == "entry-revised version 2");
+    }
+
+    [Fact]
     public async Task LabCase_MovesAlongItsTrailInOrder()
     {
         var w = await OpenAsync();

@@ -148,7 +148,8 @@ internal static class PatientsFeature
         var capabilities = await policy.CapabilitiesAsync(actor, http.RequestAborted);
         bool mayAmend = answer.Value!.Status != PatientStatus.Merged && capabilities.Permits(Amend, RoleReach.ClinicPatients);
         var notice = http.Request.Query["done"].ToString() == "amended" ? new Message("Patients.Amended") : null;
-        return WebPage.Render<PatientRecordView>(new PatientRecordView.Content(answer.Value, versions, authors, mayAmend, notice), session);
+        var alerts = await Chart.ChartFeature.AlertsAsync(http, actor, patient, capabilities); // the allergy alert heads this screen too
+        return WebPage.Render<PatientRecordView>(new PatientRecordView.Content(answer.Value, versions, authors, mayAmend, notice, alerts), session);
     }
 
     // ---- amendment ----------------------------------------------------------------------------------------------------
