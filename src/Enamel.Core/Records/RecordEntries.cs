@@ -66,7 +66,7 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
         if (body.Kind != kind) return Fail<RecordEntry>(PatientOutcome.Invalid, "EntryKind", $"the entry is a {kind}, not a {body.Kind}");
         if (string.IsNullOrWhiteSpace(reason)) return Fail<RecordEntry>(PatientOutcome.Invalid, "AmendReason", "a reason for the change is required");
         if (body.Check() is { } problem) return PatientAnswer<RecordEntry>.Fail(PatientOutcome.Invalid, problem);
-        var (refusal, current, clinic) = await DecideEntryAsync(actor, kind, id, RecordAction.Amend, purpose, decided, ct);
+        var (refusal, current, clinic) = await DecideEntryAsync(actor, kind, id, await ChangeActionAsync(actor, kind, id, ct), purpose, decided, ct);
         if (refusal is not null) return refusal;
         if (body.Category != current!.Body.Category)
         {
@@ -96,11 +96,15 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
         return await WriteVersionAsync(actor, current, clinic, expectedVersion, body, reason.Trim(), purpose, $"entry-revised version {expectedVersion + 1}", ct);
     }
 
-    /// <summary>Signs a draft note: a new version, status signed, with the signer and time; locked from then on. Only a clinician signs.</summary>
+    /// <summary>
+    /// Signs a draft note: a new version, status signed, with the signer and time; locked from then on. Only a clinician
+    /// signs: the note's author completes their own draft (decided as ClinicalNotes:Create, which a hygienist holds);
+    /// signing someone else's draft is an amendment (ClinicalNotes:Amend, a dentist's).
+    /// </summary>
     public async Task<PatientAnswer<RecordEntry>> SignNoteAsync(Actor actor, string id, int expectedVersion, Purpose purpose, DecidedOperation? decided, CancellationToken ct)
     {
         if (!actor.Roles.Any(Clinicians.Contains)) return Fail<RecordEntry>(PatientOutcome.Denied, "SignClinician", "only a dentist or hygienist signs clinical notes");
-        var (refusal, current, clinic) = await DecideEntryAsync(actor, RecordKind.Note, id, RecordAction.Amend, purpose, decided, ct);
+        var (refusal, current, clinic) = await DecideEntryAsync(actor, RecordKind.Note, id, await ChangeActionAsync(actor, RecordKind.Note, id, ct), purpose, decided, ct);
         if (refusal is not null) return refusal;
         if (current!.Status == VersionStatus.EnteredInError) return Fail<RecordEntry>(PatientOutcome.Conflict, "EnteredInError", "the note was marked entered-in-error");
         var note = (ClinicalNote)current.Body;
@@ -266,6 +270,19 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
             await change.CommitAsync(ct);
         }
         return PatientAnswer<RecordEntry>.Ok(written);
+    }
+
+    /// <summary>
+    /// The action a change to an entry is decided as: writing one's own draft note (revising it, signing it) is part of
+    /// creating it (Create); every other change to an entry is an amendment (Amend).
+    /// </summary>
+    public async Task<RecordAction> ChangeActionAsync(Actor actor, RecordKind kind, string id, CancellationToken ct)
+    {
+        if (kind != RecordKind.Note || id.Length is 0 or > 64) return RecordAction.Amend;
+        var current = await store.GetAsync(kind, id, ct);
+        if (current is not { Body: ClinicalNote { IsSigned: false }, Status: not VersionStatus.EnteredInError }) return RecordAction.Amend;
+        var first = current.Version == 1 ? current : await store.GetVersionAsync(kind, id, 1, ct);
+        return first?.AuthorId == actor.UserId ? RecordAction.Create : RecordAction.Amend;
     }
 
     /// <summary>Decides <paramref name="action"/> on an entry's category and its patient; unknown and out of reach answer alike.</summary>

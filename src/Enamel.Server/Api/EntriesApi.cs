@@ -48,13 +48,16 @@ internal static class EntriesApi
             var category = RecordEntries.CategoryOf(kind);
             var path = $"/api/entries/{kind.Name}/{{id}}";
             app.MapGet(path, (HttpContext http, string id, RecordEntries verbs) => ReadAsync(http, kind, id, verbs)).Requires(category, RecordAction.Read).Item(kind, "id");
-            app.MapPut(path, (HttpContext http, string id, RecordEntries verbs) => ReviseAsync(http, kind, id, verbs)).Requires(category, RecordAction.Amend).Item(kind, "id");
+            // A note's author revises and signs their own draft as part of creating it (a hygienist may); the verb decides an
+            // amendment for anyone else's note. Every other change is an amendment at the gate already.
+            var change = kind == RecordKind.Note ? RecordAction.Create : RecordAction.Amend;
+            app.MapPut(path, (HttpContext http, string id, RecordEntries verbs) => ReviseAsync(http, kind, id, verbs)).Requires(category, change).Item(kind, "id");
             app.MapGet(path + "/history", (HttpContext http, string id, RecordEntries verbs) => HistoryAsync(http, kind, id, verbs))
                 .Requires(category, RecordAction.Read).Item(kind, "id");
             app.MapPost(path + "/entered-in-error", (HttpContext http, string id, RecordEntries verbs) => EnteredInErrorAsync(http, kind, id, verbs))
                 .Requires(category, RecordAction.Amend).Item(kind, "id");
             if (kind == RecordKind.Note)
-                app.MapPost(path + "/sign", (HttpContext http, string id, RecordEntries verbs) => SignAsync(http, id, verbs)).Requires(category, RecordAction.Amend).Item(kind, "id");
+                app.MapPost(path + "/sign", (HttpContext http, string id, RecordEntries verbs) => SignAsync(http, id, verbs)).Requires(category, change).Item(kind, "id");
             if (kind == RecordKind.LabCase || kind == RecordKind.Referral)
                 app.MapPost(path + "/advance", (HttpContext http, string id, RecordEntries verbs) => AdvanceAsync(http, kind, id, verbs))
                     .Requires(category, RecordAction.Amend).Item(kind, "id");

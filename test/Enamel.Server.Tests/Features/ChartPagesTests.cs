@@ -245,29 +245,37 @@ public sealed partial class ChartPagesTests(WebServerFixture server) : IClassFix
     }
 
     /// <summary>
-    /// The role table lets a hygienist write notes (ClinicalNotes: RC) but not amend them, and signing is an amendment:
-    /// the page offers a hygienist no sign button, and a forged sign is refused by the gate; a stale sign is a conflict.
+    /// The role table lets a hygienist write notes (ClinicalNotes: RC) but not amend them: a hygienist revises and signs
+    /// their own draft (as its creator), but the page offers no sign or revise on a dentist's draft and a forged sign is
+    /// refused; a stale sign is a conflict.
     /// </summary>
     [Fact]
-    public async Task AHygienist_RecordsADraftNote_ButSigningIsADentists()
+    public async Task AHygienist_SignsTheirOwnDraft_ButNotADentists()
     {
         long patient = await PatientAsync();
         using var hygienist = await SignedInAsync(RoleTable.Hygienist);
-        var note = await RecordOkAsync(hygienist, patient, "note", ("title", "Scaling"), ("text", "Full-mouth scaling."), ("date", "2026-03-01"));
-        var (_, page) = await hygienist.GetAsync(note);
+        using var dentist = await SignedInAsync(RoleTable.Dentist);
+        var own = await RecordOkAsync(hygienist, patient, "note", ("title", "Scaling"), ("text", "Full-mouth scaling."), ("date", "2026-03-01"));
+        var (_, page) = await hygienist.GetAsync(own);
         Assert.Contains("Full-mouth scaling.", page, StringComparison.Ordinal);
-        Assert.DoesNotContain("id=\"sign\"", page, StringComparison.Ordinal);
-        Assert.DoesNotContain("id=\"revise\"", page, StringComparison.Ordinal);
-        var (forged, _) = await hygienist.SubmitAsync(note, note + "/sign", ("version", "1"));
+        Assert.Contains("id=\"sign\"", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"revise\"", page, StringComparison.Ordinal);
+        var (signedOwn, _) = await hygienist.SubmitAsync(own, own + "/sign", ("version", "1"));
+        WebClient.AssertSeeOther(signedOwn, own + "?done=signed");
+
+        var theirs = await RecordOkAsync(dentist, patient, "note", ("title", "Exam"), ("text", "Caries 36 D."), ("date", "2026-03-01"));
+        var (_, theirsPage) = await hygienist.GetAsync(theirs);
+        Assert.DoesNotContain("id=\"sign\"", theirsPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"revise\"", theirsPage, StringComparison.Ordinal);
+        var (forged, _) = await hygienist.SubmitAsync(theirs, theirs + "/sign", ("version", "1"));
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
 
-        using var dentist = await SignedInAsync(RoleTable.Dentist);
-        var (stale, stalePage) = await dentist.SubmitAsync(note, note + "/sign", ("version", "7"));
+        var (stale, stalePage) = await dentist.SubmitAsync(theirs, theirs + "/sign", ("version", "7"));
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
         Assert.Contains("the entry changed since you opened it", stalePage, StringComparison.Ordinal);
-        var (signed, _) = await dentist.SubmitAsync(note, note + "/sign", ("version", "1"));
-        WebClient.AssertSeeOther(signed, note + "?done=signed");
-        Assert.Contains("id=\"signature\"", (await hygienist.GetAsync(note)).Body, StringComparison.Ordinal);
+        var (signed, _) = await dentist.SubmitAsync(theirs, theirs + "/sign", ("version", "1"));
+        WebClient.AssertSeeOther(signed, theirs + "?done=signed");
+        Assert.Contains("id=\"signature\"", (await hygienist.GetAsync(theirs)).Body, StringComparison.Ordinal);
     }
 
     [GeneratedRegex("<tr[^>]*>\\s*<td>[0-9]+</td>")]

@@ -278,8 +278,16 @@ public abstract class RecordEntryContract() : ArchiveContract("enamel-entry-test
     public async Task Note_DraftRevised_SignedByAClinicianOnly_ThenLocked()
     {
         var w = await OpenAsync();
-        var draft = (await w.Verbs.AddAsync(Hygienist, w.Main, Note(), "", Purpose.Treatment, null, Ct)).Value!;
-        // The default role table lets a hygienist write notes (RC) but not amend them: revising and signing are the dentist's.
+        // A hygienist (ClinicalNotes: Read, Create) writes, revises and signs their own draft as its creator …
+        var own = (await w.Verbs.AddAsync(Hygienist, w.Main, Note(), "", Purpose.Treatment, null, Ct)).Value!;
+        var ownRevised = await w.Verbs.ReviseAsync(Hygienist, RecordKind.Note, own.Id, 1, Note("Scaling, 4 quadrants."), "typo", Purpose.Treatment, null, Ct);
+        Assert.True(ownRevised.Done, ownRevised.Message);
+        var ownSigned = await w.Verbs.SignNoteAsync(Hygienist, own.Id, 2, Purpose.Treatment, null, Ct);
+        Assert.True(ownSigned.Done, ownSigned.Message);
+        Assert.Equal("hy-1", Assert.IsType<ClinicalNote>(ownSigned.Value!.Body).SignedBy);
+
+        // … but changing or signing a dentist's draft is an amendment, which the role table gives dentists only.
+        var draft = (await w.Verbs.AddAsync(Dentist, w.Main, Note(), "", Purpose.Treatment, null, Ct)).Value!;
         Assert.Equal(PatientOutcome.Denied, (await w.Verbs.ReviseAsync(Hygienist, RecordKind.Note, draft.Id, 1, Note("x"), "typo", Purpose.Treatment, null, Ct)).Outcome);
         var revised = await w.Verbs.ReviseAsync(Dentist, RecordKind.Note, draft.Id, 1, Note("Caries on 36 distal and 37 mesial."), "typo", Purpose.Treatment, null, Ct);
         Assert.True(revised.Done, revised.Message);

@@ -56,15 +56,17 @@ internal static class ChartFeature
                 .Requires(f.Category, RecordAction.Create).Item(RecordKind.Patient, "patient").AsPage();
             app.MapGet(at + "/{id}", (HttpContext http, long patient, string id, WebPages web) => EntryAsync(http, patient, f, id, web))
                 .Requires(f.Category, RecordAction.Read).Item(f.Kind, "id").AsPage();
+            // A note's author revises and signs their own draft as part of creating it (RecordEntries.ChangeActionAsync).
+            var change = f.Kind == RecordKind.Note ? RecordAction.Create : RecordAction.Amend;
             app.MapGet(at + "/{id}/edit", (HttpContext http, long patient, string id, WebPages web) => EditAsync(http, patient, f, id, web))
-                .Requires(f.Category, RecordAction.Amend).Item(f.Kind, "id").AsPage();
+                .Requires(f.Category, change).Item(f.Kind, "id").AsPage();
             app.MapPost(at + "/{id}/edit", (HttpContext http, long patient, string id, WebPages web) => ReviseAsync(http, patient, f, id, web))
-                .Requires(f.Category, RecordAction.Amend).Item(f.Kind, "id").AsPage();
+                .Requires(f.Category, change).Item(f.Kind, "id").AsPage();
             app.MapPost(at + "/{id}/error", (HttpContext http, long patient, string id, WebPages web) => EnteredInErrorAsync(http, patient, f, id, web))
                 .Requires(f.Category, RecordAction.Amend).Item(f.Kind, "id").AsPage();
             if (f.Kind == RecordKind.Note)
                 app.MapPost(at + "/{id}/sign", (HttpContext http, long patient, string id, WebPages web) => SignAsync(http, patient, id, web))
-                    .Requires(f.Category, RecordAction.Amend).Item(f.Kind, "id").AsPage();
+                    .Requires(f.Category, change).Item(f.Kind, "id").AsPage();
             if (f.Kind == RecordKind.LabCase || f.Kind == RecordKind.Referral)
                 app.MapPost(at + "/{id}/advance", (HttpContext http, long patient, string id, WebPages web) => AdvanceAsync(http, patient, f, id, web))
                     .Requires(f.Category, RecordAction.Amend).Item(f.Kind, "id").AsPage();
@@ -251,9 +253,11 @@ internal static class ChartFeature
         var names = await NamesAsync(web, versions.Concat(addenda).Append(current.Value).SelectMany(PeopleOf), http.RequestAborted);
         var form = ChartForms.Of(kind)!;
         var category = current.Value.Body.Category;
+        var changeAs = await entries.ChangeActionAsync(actor, kind, id, http.RequestAborted);
         var may = new EntryView.Permits(
             Amend: May(capabilities, category, RecordAction.Amend),
-            Sign: actor.Roles.Any(RecordEntries.Clinicians.Contains) && May(capabilities, category, RecordAction.Amend),
+            Revise: May(capabilities, category, changeAs),
+            Sign: actor.Roles.Any(RecordEntries.Clinicians.Contains) && May(capabilities, category, changeAs),
             Addendum: May(capabilities, RecordCategory.ClinicalNotes, RecordAction.Create));
         return WebPage.Render<EntryView>(new EntryView.Content(head!, form, current.Value, versions, addenda, names, may, error, typed ?? new FormValues(), notice),
             session, status, EntryPath(patient, kind, id));
