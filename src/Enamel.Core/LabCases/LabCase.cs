@@ -17,9 +17,7 @@ public sealed record LabCase(string Lab, string Specification, string Shade, IRe
     public static readonly string[] States = ["draft", "sent", "received", "returned", "checked", "cancelled"];
 
     /// <summary>The order a case moves in; "cancelled" is reachable from any state before "checked".</summary>
-    public static bool CanMove(string from, string to) =>
-        to == "cancelled" ? from is not ("checked" or "cancelled")
-            : Array.IndexOf(States, to) == Array.IndexOf(States, from) + 1 && to != "cancelled";
+    public static bool CanMove(string from, string to) => Workflow.CanMove(States, from, to);
 
     public IReadOnlyList<StatusStep> Trail { get; init; } = [];
 

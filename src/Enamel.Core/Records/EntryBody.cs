@@ -125,4 +125,18 @@ public static class EntryRules
 }
 
 /// <summary>One step of a workflow (a lab case, a referral): the state reached, when, by whom, with an optional remark.</summary>
+public static class Workflow
+{
+    /// <summary>
+    /// Whether a workflow whose <paramref name="states"/> run in order and end with "cancelled" may move from
+    /// <paramref name="from"/> to <paramref name="to"/>: one step forward, or cancelled from any state before the last one.
+    /// </summary>
+    public static bool CanMove(string[] states, string from, string to)
+    {
+        var last = states[^2]; // the state before "cancelled"
+        return to == "cancelled" ? from != last && from != "cancelled"
+            : to != "cancelled" && Array.IndexOf(states, to) == Array.IndexOf(states, from) + 1;
+    }
+}
+
 public sealed record StatusStep(string State, DateTimeOffset Time, string By, string Remark = "");

@@ -14,9 +14,7 @@ public sealed record Referral(string To, string Specialty, string Summary, IRead
 {
     public static readonly string[] States = ["draft", "sent", "accepted", "seen", "report-received", "cancelled"];
 
-    public static bool CanMove(string from, string to) =>
-        to == "cancelled" ? from is not ("report-received" or "cancelled")
-            : Array.IndexOf(States, to) == Array.IndexOf(States, from) + 1 && to != "cancelled";
+    public static bool CanMove(string from, string to) => Workflow.CanMove(States, from, to);
 
     public IReadOnlyList<StatusStep> Trail { get; init; } = [];
 

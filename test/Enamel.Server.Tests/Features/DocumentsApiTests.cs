@@ -15,31 +15,8 @@ namespace Enamel.Server.Tests.Features;
 /// </summary>
 public class DocumentsApiTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private static readonly string[] All = [.. Enamel.Core.Access.Operation.All.Select(o => o.ToString())];
-
-    private async Task<HttpClient> ClientAsync(string role)
-    {
-        var token = await server.CreateTokenAsync(role, $"{role}-{Guid.NewGuid():N}"[..24], All, "main");
-        var client = server.AnonymousClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    private async Task<long> PatientAsync(HttpClient desk)
-    {
-        var created = await desk.PostAsJsonAsync("/api/patients", new
-        {
-            clinic = "main",
-            demographics = new { name = new { family = "Lam", given = "Wing" }, birthDate = "1985-07-04", sex = "M" },
-            identifiers = new object[] { new { type = "chartNumber", value = "DOC-" + Guid.NewGuid().ToString("N")[..8] } },
-            reason = "first visit",
-        });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (await JsonAsync(created)).GetProperty("key").GetInt64();
-    }
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    private static Task<long> PatientAsync(HttpClient desk) =>
+        RecordClients.RegisterPatientAsync(desk, new { family = "Lam", given = "Wing" }, "1985-07-04", "M", "DOC-");
 
     private static ByteArrayContent Content(byte[] bytes, string type)
     {
@@ -51,20 +28,20 @@ public class DocumentsApiTests(ServerFixture server) : IClassFixture<ServerFixtu
     private static byte[] Pdf(string marker) => Encoding.ASCII.GetBytes($"%PDF-1.4\n% {marker}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
     private static async Task<int> DocumentCountAsync(HttpClient client, long patient) =>
-        (await JsonAsync(await client.GetAsync($"/api/patients/{patient}/entries?kind=document"))).GetProperty("total").GetInt32();
+        (await RecordClients.JsonAsync(await client.GetAsync($"/api/patients/{patient}/entries?kind=document"))).GetProperty("total").GetInt32();
 
     [Fact]
     public async Task Dentist_FilesAPdf_AndReadsTheSameBytes_NothingInTheClear()
     {
-        using var desk = await ClientAsync("receptionist");
-        using var dentist = await ClientAsync("dentist");
+        using var desk = await server.ClientAsync("receptionist");
+        using var dentist = await server.ClientAsync("dentist");
         long patient = await PatientAsync(desk);
         var marker = "ENAMEL-DOC-" + Guid.NewGuid().ToString("N");
         var pdf = Pdf(marker);
 
         var filed = await dentist.PostAsync($"/api/patients/{patient}/documents?title=Referral%20letter&category=ClinicalNotes&date=2026-02-01&tooth=36&reason=scanned", Content(pdf, "application/pdf"));
         Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
-        var entry = await JsonAsync(filed);
+        var entry = await RecordClients.JsonAsync(filed);
         var id = entry.GetProperty("id").GetString()!;
         var body = entry.GetProperty("body");
         Assert.Equal(("document", "ClinicalNotes", pdf.Length, "36"), (body.GetProperty("kind").GetString(), entry.GetProperty("category").GetString(),
@@ -100,8 +77,8 @@ public class DocumentsApiTests(ServerFixture server) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Receptionist_FilesAConsentForm_ButCannotOpenAClinicalDocument()
     {
-        using var desk = await ClientAsync("receptionist");
-        using var dentist = await ClientAsync("dentist");
+        using var desk = await server.ClientAsync("receptionist");
+        using var dentist = await server.ClientAsync("dentist");
         long patient = await PatientAsync(desk);
         var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3 };
         var consent = await desk.PostAsync($"/api/patients/{patient}/documents?title=Consent&category=Demographics&date=2026-02-01", Content(png, "image/png"));
@@ -109,13 +86,13 @@ public class DocumentsApiTests(ServerFixture server) : IClassFixture<ServerFixtu
 
         var clinical = await dentist.PostAsync($"/api/patients/{patient}/documents?title=Photo&category=ClinicalNotes&date=2026-02-01", Content(png, "image/png"));
         Assert.Equal(HttpStatusCode.Created, clinical.StatusCode);
-        var clinicalId = (await JsonAsync(clinical)).GetProperty("id").GetString();
+        var clinicalId = (await RecordClients.JsonAsync(clinical)).GetProperty("id").GetString();
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.GetAsync($"/api/entries/document/{clinicalId}/content")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.GetAsync($"/api/entries/document/{clinicalId}")).StatusCode);
         // Filing under a category the role does not write is refused too.
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.PostAsync($"/api/patients/{patient}/documents?title=Note&category=ClinicalNotes&date=2026-02-01", Content(png, "image/png"))).StatusCode);
         // The receptionist's list holds the consent form only.
-        var listed = (await JsonAsync(await desk.GetAsync($"/api/patients/{patient}/entries?kind=document"))).GetProperty("entries").EnumerateArray()
+        var listed = (await RecordClients.JsonAsync(await desk.GetAsync($"/api/patients/{patient}/entries?kind=document"))).GetProperty("entries").EnumerateArray()
             .Select(e => e.GetProperty("body").GetProperty("title").GetString()).ToList();
         Assert.Equal(["Consent"], listed);
     }
@@ -123,8 +100,8 @@ public class DocumentsApiTests(ServerFixture server) : IClassFixture<ServerFixtu
     [Fact]
     public async Task BadUploads_AreRefused_WithNothingStored()
     {
-        using var desk = await ClientAsync("receptionist");
-        using var dentist = await ClientAsync("dentist");
+        using var desk = await server.ClientAsync("receptionist");
+        using var dentist = await server.ClientAsync("dentist");
         long patient = await PatientAsync(desk);
         var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1 };
         string Url(string category = "ClinicalNotes", string date = "2026-02-01", string title = "Scan") =>

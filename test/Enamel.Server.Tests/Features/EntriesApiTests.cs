@@ -14,19 +14,9 @@ namespace Enamel.Server.Tests.Features;
 /// </summary>
 public class EntriesApiTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private static readonly string[] All = [.. Enamel.Core.Access.Operation.All.Select(o => o.ToString())];
-
-    private async Task<HttpClient> ClientAsync(string role, string clinic = "main")
-    {
-        var token = await server.CreateTokenAsync(role, $"{role}-{Guid.NewGuid():N}"[..24], All, clinic);
-        var client = server.AnonymousClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
     private async Task<long> PatientAsync()
     {
-        using var desk = await ClientAsync("receptionist");
+        using var desk = await server.ClientAsync("receptionist");
         var created = await desk.PostAsJsonAsync("/api/patients", new
         {
             clinic = "main",
@@ -35,11 +25,8 @@ public class EntriesApiTests(ServerFixture server) : IClassFixture<ServerFixture
             reason = "first visit",
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (await JsonAsync(created)).GetProperty("key").GetInt64();
+        return (await RecordClients.JsonAsync(created)).GetProperty("key").GetInt64();
     }
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     private static object Condition(string status = "active") => new
     {
@@ -58,10 +45,10 @@ public class EntriesApiTests(ServerFixture server) : IClassFixture<ServerFixture
     public async Task Dentist_RecordsACondition_RevisesIt_ReadsItsHistory()
     {
         long patient = await PatientAsync();
-        using var dentist = await ClientAsync("dentist");
+        using var dentist = await server.ClientAsync("dentist");
         var created = await dentist.PostAsJsonAsync($"/api/patients/{patient}/entries", new { reason = "first visit", body = Condition() });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var entry = await JsonAsync(created);
+        var entry = await RecordClients.JsonAsync(created);
         var id = entry.GetProperty("id").GetString()!;
         Assert.Matches("^[0-9a-f]{32}$", id);
         Assert.Equal($"/api/entries/condition/{id}", created.Headers.Location!.OriginalString);
@@ -80,21 +67,21 @@ public class EntriesApiTests(ServerFixture server) : IClassFixture<ServerFixture
         Assert.Equal(HttpStatusCode.PreconditionRequired, (await dentist.PutAsJsonAsync($"/api/entries/condition/{id}", new { reason = "x", body = Condition() })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await dentist.PutAsJsonAsync($"/api/entries/condition/{id}", new { version = 2, body = Condition() })).StatusCode); // no reason
 
-        var history = await JsonAsync(await dentist.GetAsync($"/api/entries/condition/{id}/history"));
+        var history = await RecordClients.JsonAsync(await dentist.GetAsync($"/api/entries/condition/{id}/history"));
         var versions = history.GetProperty("versions").EnumerateArray().ToList();
         Assert.Equal([(1, "superseded", "active", "first visit"), (2, "current", "resolved", "HbA1c normal")],
             versions.Select(v => (v.GetProperty("version").GetInt32(), v.GetProperty("status").GetString(), v.GetProperty("body").GetProperty("clinicalStatus").GetString(), v.GetProperty("reason").GetString())));
         var v1 = await dentist.GetAsync($"/api/entries/condition/{id}?version=1");
-        Assert.Equal("active", (await JsonAsync(v1)).GetProperty("body").GetProperty("clinicalStatus").GetString());
+        Assert.Equal("active", (await RecordClients.JsonAsync(v1)).GetProperty("body").GetProperty("clinicalStatus").GetString());
 
-        var list = await JsonAsync(await dentist.GetAsync($"/api/patients/{patient}/entries?kind=condition&state=resolved&code=44054006"));
+        var list = await RecordClients.JsonAsync(await dentist.GetAsync($"/api/patients/{patient}/entries?kind=condition&state=resolved&code=44054006"));
         Assert.Equal(1, list.GetProperty("total").GetInt32());
         Assert.Equal(id, list.GetProperty("entries")[0].GetProperty("id").GetString());
 
         var withdrawn = await dentist.PostAsJsonAsync($"/api/entries/condition/{id}/entered-in-error", new { reason = "wrong patient" });
         Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
-        Assert.Equal("entered-in-error", (await JsonAsync(withdrawn)).GetProperty("status").GetString());
-        Assert.Equal(0, (await JsonAsync(await dentist.GetAsync($"/api/patients/{patient}/entries?kind=condition"))).GetProperty("total").GetInt32());
+        Assert.Equal("entered-in-error", (await RecordClients.JsonAsync(withdrawn)).GetProperty("status").GetString());
+        Assert.Equal(0, (await RecordClients.JsonAsync(await dentist.GetAsync($"/api/patients/{patient}/entries?kind=condition"))).GetProperty("total").GetInt32());
         Assert.Equal(HttpStatusCode.Conflict, (await dentist.PostAsJsonAsync($"/api/entries/condition/{id}/entered-in-error", new { reason = "again" })).StatusCode);
 
         // Each write was audited in its change, naming the entry.
@@ -107,30 +94,30 @@ public class EntriesApiTests(ServerFixture server) : IClassFixture<ServerFixture
     public async Task Receptionist_CannotReadANote_DentistSignsIt_ThenItIsLocked()
     {
         long patient = await PatientAsync();
-        using var dentist = await ClientAsync("dentist");
-        using var desk = await ClientAsync("receptionist");
+        using var dentist = await server.ClientAsync("dentist");
+        using var desk = await server.ClientAsync("receptionist");
         var created = await dentist.PostAsJsonAsync($"/api/patients/{patient}/entries?kind=note", new { body = Note() });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var id = (await JsonAsync(created)).GetProperty("id").GetString()!;
+        var id = (await RecordClients.JsonAsync(created)).GetProperty("id").GetString()!;
 
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.GetAsync($"/api/entries/note/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.GetAsync($"/api/entries/note/{id}/history")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.GetAsync($"/api/patients/{patient}/entries?kind=note")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.PostAsJsonAsync($"/api/patients/{patient}/entries", new { body = Note() })).StatusCode);
         // Listing everything leaves the notes out (and says so).
-        var everything = await JsonAsync(await desk.GetAsync($"/api/patients/{patient}/entries"));
+        var everything = await RecordClients.JsonAsync(await desk.GetAsync($"/api/patients/{patient}/entries"));
         Assert.Equal(0, everything.GetProperty("total").GetInt32());
         Assert.Contains("ClinicalNotes", everything.GetProperty("note").GetString(), StringComparison.Ordinal);
-        Assert.Equal(1, (await JsonAsync(await dentist.GetAsync($"/api/patients/{patient}/entries"))).GetProperty("total").GetInt32());
+        Assert.Equal(1, (await RecordClients.JsonAsync(await dentist.GetAsync($"/api/patients/{patient}/entries"))).GetProperty("total").GetInt32());
 
         var sign = new HttpRequestMessage(HttpMethod.Post, $"/api/entries/note/{id}/sign");
         sign.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\"", isWeak: true));
         var signed = await dentist.SendAsync(sign);
         Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
-        Assert.Equal("signed", (await JsonAsync(signed)).GetProperty("body").GetProperty("status").GetString());
+        Assert.Equal("signed", (await RecordClients.JsonAsync(signed)).GetProperty("body").GetProperty("status").GetString());
         var locked = await dentist.PutAsJsonAsync($"/api/entries/note/{id}", new { version = 2, reason = "rewrite", body = Note("rewritten") });
         Assert.Equal(HttpStatusCode.Conflict, locked.StatusCode);
-        Assert.Contains("addendum", (await JsonAsync(locked)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("addendum", (await RecordClients.JsonAsync(locked)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         var addendum = await dentist.PostAsJsonAsync($"/api/patients/{patient}/entries", new { body = new { kind = "note", title = "Addendum", text = "37 too.", on = "2026-01-11", appends = id } });
         Assert.Equal(HttpStatusCode.Created, addendum.StatusCode);
     }
@@ -139,9 +126,9 @@ public class EntriesApiTests(ServerFixture server) : IClassFixture<ServerFixture
     public async Task AnotherClinicsDentist_FindsNothing()
     {
         long patient = await PatientAsync();
-        using var dentist = await ClientAsync("dentist");
-        using var north = await ClientAsync("dentist", "north");
-        var id = (await JsonAsync(await dentist.PostAsJsonAsync($"/api/patients/{patient}/entries", new { body = Condition() }))).GetProperty("id").GetString()!;
+        using var dentist = await server.ClientAsync("dentist");
+        using var north = await server.ClientAsync("dentist", "north");
+        var id = (await RecordClients.JsonAsync(await dentist.PostAsJsonAsync($"/api/patients/{patient}/entries", new { body = Condition() }))).GetProperty("id").GetString()!;
         Assert.Equal(HttpStatusCode.NotFound, (await north.GetAsync($"/api/entries/condition/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await north.GetAsync($"/api/patients/{patient}/entries?kind=condition")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await north.PostAsJsonAsync($"/api/patients/{patient}/entries", new { body = Condition() })).StatusCode);
@@ -153,7 +140,7 @@ public class EntriesApiTests(ServerFixture server) : IClassFixture<ServerFixture
     public async Task BadJson_Is400WithAClearMessage_AndNothingIsStored()
     {
         long patient = await PatientAsync();
-        using var dentist = await ClientAsync("dentist");
+        using var dentist = await server.ClientAsync("dentist");
         var url = $"/api/patients/{patient}/entries";
 
         async Task<string> Refused(HttpContent content, HttpStatusCode expected = HttpStatusCode.BadRequest)
@@ -161,7 +148,7 @@ public class EntriesApiTests(ServerFixture server) : IClassFixture<ServerFixture
             var response = await dentist.PostAsync(url, content);
             Assert.Equal(expected, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-            return (await JsonAsync(response)).GetProperty("detail").GetString()!;
+            return (await RecordClients.JsonAsync(response)).GetProperty("detail").GetString()!;
         }
 
         Assert.Contains("not JSON", await Refused(Raw("{\"body\": {\"kind\": \"condition\",")), StringComparison.Ordinal);
@@ -173,11 +160,11 @@ public class EntriesApiTests(ServerFixture server) : IClassFixture<ServerFixture
         Assert.Contains("colour", await Refused(Raw("""{"body": {"kind": "condition", "code": {"system": "http://snomed.info/sct", "code": "1"}, "clinicalStatus": "active", "onset": "", "recorded": "", "colour": "red"}}""")), StringComparison.Ordinal);
         Assert.Contains("clinical status", await Refused(JsonContent.Create(new { body = Condition("cured") })), StringComparison.Ordinal);
         Assert.Contains("onset", await Refused(JsonContent.Create(new { body = new { kind = "condition", code = new { system = "http://snomed.info/sct", code = "1" }, clinicalStatus = "active", onset = "2019-13", recorded = "" } })), StringComparison.Ordinal);
-        Assert.Contains("query names", await dentist.PostAsJsonAsync(url + "?kind=allergy", new { body = Condition() }).ContinueWith(async t => (await JsonAsync(await t)).GetProperty("detail").GetString()!).Unwrap(), StringComparison.Ordinal);
+        Assert.Contains("query names", await dentist.PostAsJsonAsync(url + "?kind=allergy", new { body = Condition() }).ContinueWith(async t => (await RecordClients.JsonAsync(await t)).GetProperty("detail").GetString()!).Unwrap(), StringComparison.Ordinal);
         await Refused(Raw("{\"body\": {}}", "text/plain"), HttpStatusCode.UnsupportedMediaType);
         await Refused(Raw("{\"body\": \"" + new string('x', 300 * 1024) + "\"}"), HttpStatusCode.RequestEntityTooLarge);
 
-        Assert.Equal(0, (await JsonAsync(await dentist.GetAsync(url))).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await RecordClients.JsonAsync(await dentist.GetAsync(url))).GetProperty("total").GetInt32());
         var audit = await server.Folder.Security.Audit.QueryAsync(new AuditQuery { PatientKey = patient, Limit = 1000 }, default);
         Assert.DoesNotContain(audit, r => r.Event.Detail.StartsWith("entry-", StringComparison.Ordinal));
     }

@@ -12,19 +12,6 @@ namespace Enamel.Server.Tests.Features;
 /// </summary>
 public class PrescriptionPdfTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private static readonly string[] All = [.. Enamel.Core.Access.Operation.All.Select(o => o.ToString())];
-
-    private async Task<HttpClient> ClientAsync(string role)
-    {
-        var token = await server.CreateTokenAsync(role, $"{role}-{Guid.NewGuid():N}"[..24], All, "main");
-        var client = server.AnonymousClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-
     private static string TextOf(byte[] pdf)
     {
         var file = Path.Combine(Path.GetTempPath(), $"rx-{Guid.NewGuid():N}.pdf");
@@ -43,17 +30,9 @@ public class PrescriptionPdfTests(ServerFixture server) : IClassFixture<ServerFi
     [Fact]
     public async Task Dentist_PrintsAPrescription_GhostscriptReadsIt_InTheRequestsLanguage()
     {
-        using var desk = await ClientAsync("receptionist");
-        using var dentist = await ClientAsync("dentist");
-        var created = await desk.PostAsJsonAsync("/api/patients", new
-        {
-            clinic = "main",
-            demographics = new { name = new { family = "Chan", given = "Tai Man", ideographic = new { family = "陳", given = "大文" } }, birthDate = "1980-02-29", sex = "M" },
-            identifiers = new object[] { new { type = "chartNumber", value = "RX-" + Guid.NewGuid().ToString("N")[..8] } },
-            reason = "first visit",
-        });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        long patient = (await JsonAsync(created)).GetProperty("key").GetInt64();
+        using var desk = await server.ClientAsync("receptionist");
+        using var dentist = await server.ClientAsync("dentist");
+        long patient = await RecordClients.RegisterPatientAsync(desk, new { family = "Chan", given = "Tai Man", ideographic = new { family = "陳", given = "大文" } }, "1980-02-29", "M", "RX-");
         var rx = await dentist.PostAsJsonAsync($"/api/patients/{patient}/entries", new
         {
             reason = "after extraction of 38",
@@ -66,7 +45,7 @@ public class PrescriptionPdfTests(ServerFixture server) : IClassFixture<ServerFi
             },
         });
         Assert.Equal(HttpStatusCode.Created, rx.StatusCode);
-        var id = (await JsonAsync(rx)).GetProperty("id").GetString();
+        var id = (await RecordClients.JsonAsync(rx)).GetProperty("id").GetString();
 
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/entries/prescription/{id}/pdf");
         request.Headers.AcceptLanguage.ParseAdd("zh-HK");
@@ -87,17 +66,10 @@ public class PrescriptionPdfTests(ServerFixture server) : IClassFixture<ServerFi
     [Fact]
     public async Task OnlyAnExportingRole_Prints_AndAWithdrawnPrescriptionDoesNot()
     {
-        using var desk = await ClientAsync("receptionist");
-        using var dentist = await ClientAsync("dentist");
-        using var billing = await ClientAsync("billing");
-        var created = await desk.PostAsJsonAsync("/api/patients", new
-        {
-            clinic = "main",
-            demographics = new { name = new { family = "Wong", given = "Mei" }, birthDate = "1975-01-01", sex = "F" },
-            identifiers = new object[] { new { type = "chartNumber", value = "RX-" + Guid.NewGuid().ToString("N")[..8] } },
-            reason = "first visit",
-        });
-        long patient = (await JsonAsync(created)).GetProperty("key").GetInt64();
+        using var desk = await server.ClientAsync("receptionist");
+        using var dentist = await server.ClientAsync("dentist");
+        using var billing = await server.ClientAsync("billing");
+        long patient = await RecordClients.RegisterPatientAsync(desk, new { family = "Wong", given = "Mei" }, "1975-01-01", "F", "RX-");
         var rx = await dentist.PostAsJsonAsync($"/api/patients/{patient}/entries", new
         {
             reason = "pain",
@@ -109,7 +81,7 @@ public class PrescriptionPdfTests(ServerFixture server) : IClassFixture<ServerFi
             },
         });
         Assert.Equal(HttpStatusCode.Created, rx.StatusCode);
-        var id = (await JsonAsync(rx)).GetProperty("id").GetString();
+        var id = (await RecordClients.JsonAsync(rx)).GetProperty("id").GetString();
         Assert.Equal(HttpStatusCode.Forbidden, (await desk.GetAsync($"/api/entries/prescription/{id}/pdf")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await billing.GetAsync($"/api/entries/prescription/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await billing.GetAsync($"/api/entries/prescription/{id}/pdf")).StatusCode);
