@@ -36,6 +36,9 @@ public sealed class ImagingStudyMappingTests
         R((DicomTags.SeriesInstanceUID, SeriesB), (DicomTags.SOPInstanceUID, SeriesB + ".1"), (DicomTags.SOPClassUID, Ct), (DicomTags.InstanceNumber, ""), (DicomTags.NumberOfFrames, "300")),
     ];
 
+    /// <summary>The full study (two series, three instances) as the mapping writes it.</summary>
+    internal static ImagingStudy Full() => ImagingStudyMapping.ToFhir(RecordSamples.PatientKey, FullStudy(), FullSeries(), FullInstances(), TimeSpan.FromHours(8));
+
     [Fact]
     public void Minimal_StudyAlone_Validates()
     {

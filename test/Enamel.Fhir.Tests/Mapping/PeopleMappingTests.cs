@@ -11,11 +11,11 @@ public sealed class PeopleMappingTests
     private const string GuardianId = "0123456789abcdef0123456789abcdef";
     private const string DentistId = "fedcba9876543210fedcba9876543210";
 
-    private static User Guardian(string displayName = "Chan Siu Ming", bool disabled = false) =>
+    internal static User Guardian(string displayName = "Chan Siu Ming", bool disabled = false) =>
         new(GuardianId, "chan.guardian", displayName, ["patient"], new HashSet<string> { "CLINIC-A" }, RecordSamples.Created)
         { Dependants = new HashSet<long> { RecordSamples.PatientKey }, Disabled = disabled };
 
-    private static User Dentist(string displayName = "Dr Wong Ka Ming") =>
+    internal static User Dentist(string displayName = "Dr Wong Ka Ming") =>
         new(DentistId, "kmwong", displayName, ["dentist"], new HashSet<string> { "CLINIC-A" }, RecordSamples.Created);
 
     [Fact]
