@@ -34,9 +34,10 @@ public static class ImagingStudyMapping
 
     /// <summary>
     /// The archive's DICOMweb service as an Endpoint: connectionType dicom-wado-rs, payload DICOM (application/dicom),
-    /// address <paramref name="serverBase"/> + /dicom-web (the server's base, not the FHIR base).
+    /// address <paramref name="serverBase"/> + /dicom-web (the server's base, not the FHIR base). <paramref name="operatorDisplay"/>:
+    /// who runs the server, as managingOrganization's display (one server may hold several clinics, so no clinic is named by default).
     /// </summary>
-    public static F.Endpoint Endpoint(string serverBase, string? clinicDisplay = null)
+    public static F.Endpoint Endpoint(string serverBase, string? operatorDisplay = null)
     {
         if (!Uri.TryCreate(serverBase, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttps && baseUri.Scheme != Uri.UriSchemeHttp))
             throw new ArgumentException("the server base must be an absolute http(s) URL", nameof(serverBase));
@@ -50,7 +51,7 @@ public static class ImagingStudyMapping
             PayloadMimeType = ["application/dicom"],
             Address = serverBase.TrimEnd('/') + DicomWebPath,
         };
-        if (clinicDisplay is { Length: > 0 }) e.ManagingOrganization = new F.ResourceReference { Display = clinicDisplay };
+        if (operatorDisplay is { Length: > 0 }) e.ManagingOrganization = new F.ResourceReference { Display = operatorDisplay };
         return e;
     }
 

@@ -74,6 +74,21 @@ public sealed class ImagingStudyMappingTests
         Assert.Null(Assert.Single(b.Instance).Number);
     }
 
+    [Theory]
+    [InlineData("IO")]
+    [InlineData("PX")]
+    [InlineData("OT")]
+    [InlineData("SEG")]
+    public void DentalAndOtherModalities_Validate(string modality)
+    {
+        var s = ImagingStudyMapping.ToFhir(RecordSamples.PatientKey, R((DicomTags.StudyInstanceUID, Study), (DicomTags.ModalitiesInStudy, modality)),
+            [R((DicomTags.SeriesInstanceUID, SeriesA), (DicomTags.Modality, modality))],
+            [R((DicomTags.SeriesInstanceUID, SeriesA), (DicomTags.SOPInstanceUID, SeriesA + ".1"), (DicomTags.SOPClassUID, DxForPresentation))]);
+        RecordValidationTests.AssertValid(s, modality);
+        Assert.Equal(modality, Assert.Single(s.Modality).Code);
+        Assert.Equal((1, 1), (s.NumberOfSeries, s.NumberOfInstances));
+    }
+
     [Fact]
     public void Started_WithoutAKnownOffset_IsTheDateAlone()
     {
@@ -94,7 +109,7 @@ public sealed class ImagingStudyMappingTests
     [Fact]
     public void Endpoint_IsDicomWadoRsAtTheServersDicomWebBase_AndValidates()
     {
-        var e = ImagingStudyMapping.Endpoint("https://clinic.example/", "CLINIC-A");
+        var e = ImagingStudyMapping.Endpoint("https://clinic.example/", "Harbour Dental Group");
         RecordValidationTests.AssertValid(e, "endpoint");
         RecordValidationTests.AssertValid(ImagingStudyMapping.Endpoint("https://clinic.example"), "minimal endpoint");
         Assert.Equal("https://clinic.example/dicom-web", e.Address);
