@@ -81,4 +81,34 @@ public static class FhirSupport
         new("Provenance", [F.CapabilityStatement.TypeRestfulInteraction.Read, F.CapabilityStatement.TypeRestfulInteraction.SearchType],
             [.. Common, Ref("target", "Provenance-target"), Ref("patient", "Provenance-patient"), Date("recorded", "Provenance-recorded"), Ref("agent", "Provenance-agent")]),
     ];
+
+    private static readonly F.CapabilityStatement.TypeRestfulInteraction[] ReadSearch =
+        [F.CapabilityStatement.TypeRestfulInteraction.Read, F.CapabilityStatement.TypeRestfulInteraction.SearchType];
+
+    /// <summary>
+    /// Types Enamel maps (<see cref="ImagingStudyMapping"/>, <see cref="PeopleMapping"/>, <see cref="EntryMapping.ToDiagnosticReport"/>)
+    /// but the endpoint does not serve yet: read and search as they would be offered. Kept apart from <see cref="Resources"/>,
+    /// which the endpoint routes from and the CapabilityStatement is built from, so the statement does not claim them; a type
+    /// moves into <see cref="Resources"/> when its routes exist. Search parameters are only those the mapping gives values to.
+    /// </summary>
+    public static IReadOnlyList<ResourceSupport> MappedNotServed { get; } =
+    [
+        new("ImagingStudy", ReadSearch,
+            [.. Common, Ref("patient", "clinical-patient"), Date("started", "ImagingStudy-started"), Token("modality", "ImagingStudy-modality"),
+                Token("identifier", "clinical-identifier"), Ref("endpoint", "ImagingStudy-endpoint")])
+        { Includes = ["ImagingStudy:patient"] },
+        new("Endpoint", ReadSearch, [.. Common, Token("status", "Endpoint-status"), Token("connection-type", "Endpoint-connection-type")]),
+        new("RelatedPerson", ReadSearch,
+            [.. Common, Ref("patient", "RelatedPerson-patient"), Token("identifier", "RelatedPerson-identifier"), Str("name", "RelatedPerson-name"),
+                Token("relationship", "RelatedPerson-relationship"), Token("active", "RelatedPerson-active")])
+        { Includes = ["RelatedPerson:patient"] },
+        new("Practitioner", ReadSearch,
+            [.. Common, Token("identifier", "Practitioner-identifier"), Str("name", "Practitioner-name"), Token("active", "Practitioner-active")]),
+        new("Organization", ReadSearch,
+            [.. Common, Token("identifier", "Organization-identifier"), Str("name", "Organization-name"), Token("active", "Organization-active")]),
+        new("DiagnosticReport", ReadSearch,
+            [.. Common, Ref("patient", "clinical-patient"), Token("status", "DiagnosticReport-status"), Ref("based-on", "DiagnosticReport-based-on"),
+                Date("issued", "DiagnosticReport-issued")])
+        { Includes = ["DiagnosticReport:patient"] },
+    ];
 }

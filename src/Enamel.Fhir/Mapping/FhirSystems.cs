@@ -35,6 +35,12 @@ public static class FhirSystems
     /// <summary>Enamel's user accounts (authors, providers, prescribers, signers): referenced by identifier, not as resources.</summary>
     public const string User = "urn:enamel:user";
 
+    /// <summary>Enamel's clinics by clinic code (Organization.identifier, Endpoint.managingOrganization).</summary>
+    public const string Clinic = "urn:enamel:clinic";
+
+    /// <summary>HL7 v3 RoleCode: a RelatedPerson's relationship to the patient (GUARD, PRN …).</summary>
+    public const string V3RoleCode = "http://terminology.hl7.org/CodeSystem/v3-RoleCode";
+
     /// <summary>DICOM UIDs (attached images), written as urn:oid: values.</summary>
     public const string DicomUid = "urn:dicom:uid";
 

@@ -23,12 +23,26 @@ public sealed class CapabilityStatementTests
         Assert.DoesNotContain(Statement.Rest[0].Resource, r => r.Type == "ChargeItem");
     }
 
+    /// <summary>The statement as it would read were the mapped-but-not-served types served: checked as strictly.</summary>
+    private static readonly CapabilityStatement WithMapped = CapabilityStatementBuilder.Build("https://clinic.example/fhir", "1.0.0", RecordSamples.Recorded,
+        [.. FhirSupport.Resources, .. FhirSupport.MappedNotServed]);
+
+    [Fact]
+    public void MappedNotServed_IsApartFromTheServedTypes_AndReadSearchOnly()
+    {
+        Assert.Equal(["DiagnosticReport", "Endpoint", "ImagingStudy", "Organization", "Practitioner", "RelatedPerson"], FhirSupport.MappedNotServed.Select(r => r.Type).Order());
+        Assert.Empty(FhirSupport.MappedNotServed.Select(r => r.Type).Intersect(FhirSupport.Resources.Select(r => r.Type)));
+        Assert.DoesNotContain(Statement.Rest[0].Resource, r => FhirSupport.MappedNotServed.Any(m => m.Type == r.Type));
+        Assert.All(FhirSupport.MappedNotServed, r => Assert.Equal([CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.SearchType], r.Interactions));
+        RecordValidationTests.AssertValid(WithMapped, "capabilities with the mapped types");
+    }
+
     [Fact]
     public async System.Threading.Tasks.Task SearchParams_EachIsDefinedForItsTypeWithItsType()
     {
         var core = new CachedResolver(ZipSource.CreateValidationSource());
         var ours = EnamelDefinitions.All().OfType<SearchParameter>().ToDictionary(s => s.Url!);
-        foreach (var resource in Statement.Rest[0].Resource)
+        foreach (var resource in WithMapped.Rest[0].Resource)
             foreach (var p in resource.SearchParam)
             {
                 var def = ours.GetValueOrDefault(p.Definition ?? "") ?? await core.ResolveByCanonicalUriAsync(p.Definition) as SearchParameter;
