@@ -75,6 +75,47 @@ public static class FhirBundles
     public static F.Bundle EntryHistory(string baseUrl, IReadOnlyList<RecordEntry> versionsOldestFirst, bool task = false) =>
         History(baseUrl, [.. versionsOldestFirst.Select(v => task ? EntryMapping.ToTask(v) : EntryMapping.ToResource(v))]);
 
+    /// <summary>
+    /// Composition/$document: a document Bundle of the note and its patient (the Composition first, as bdl-11 asks);
+    /// its identifier is stable per note version (a name-based urn:uuid), its timestamp the version's time.
+    /// </summary>
+    public static F.Bundle Document(string baseUrl, F.Composition composition, F.Patient patient)
+    {
+        var root = baseUrl.TrimEnd('/');
+        return new F.Bundle
+        {
+            Type = F.Bundle.BundleType.Document,
+            Identifier = new F.Identifier("urn:ietf:rfc:3986", NameUuid($"enamel-document/{composition.Id}/{composition.Meta?.VersionId}")),
+            Timestamp = composition.Meta?.LastUpdated ?? DateTimeOffset.UtcNow,
+            Entry =
+            [
+                new F.Bundle.EntryComponent { FullUrl = $"{root}/Composition/{composition.Id}", Resource = composition },
+                new F.Bundle.EntryComponent { FullUrl = $"{root}/Patient/{patient.Id}", Resource = patient },
+            ],
+        };
+    }
+
+    /// <summary>Patient/$everything: a searchset of the patient and the entries the caller may read (the policy chose them).</summary>
+    public static F.Bundle Everything(string baseUrl, F.Patient patient, IReadOnlyList<F.Resource> resources)
+    {
+        var root = baseUrl.TrimEnd('/');
+        var bundle = new F.Bundle { Type = F.Bundle.BundleType.Searchset, Total = resources.Count + 1 };
+        bundle.Link.Add(new F.Bundle.LinkComponent { RelationElement = new F.FhirString("self"), Url = $"{root}/Patient/{patient.Id}/$everything" });
+        bundle.Entry.Add(Entry(root, patient, F.Bundle.SearchEntryMode.Match));
+        foreach (var r in resources) bundle.Entry.Add(Entry(root, r, F.Bundle.SearchEntryMode.Match));
+        return bundle;
+    }
+
+    /// <summary>RFC 9562 §5.5 (name-based, SHA-1).</summary>
+    private static string NameUuid(string name)
+    {
+        Span<byte> hash = stackalloc byte[20];
+        System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(name), hash);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return "urn:uuid:" + new Guid(hash[..16], bigEndian: true).ToString("D");
+    }
+
     private static F.Bundle.EntryComponent Entry(string root, F.Resource r, F.Bundle.SearchEntryMode mode) => new()
     {
         FullUrl = $"{root}/{r.TypeName}/{r.Id}",

@@ -60,4 +60,40 @@ public sealed class FhirBundlesTests
         var lab = RecordSamples.Entry(RecordSamples.Bodies["lab-case-full"]);
         RecordValidationTests.AssertValid(FhirBundles.EntryHistory(Base, [lab], task: true), "task history");
     }
+
+    [Fact]
+    public void Document_SignedNoteAndPatient_IsAValidDocumentBundle()
+    {
+        var note = (Composition)EntryMapping.ToResource(RecordSamples.Entry(RecordSamples.Bodies["note-signed"]));
+        var b = FhirBundles.Document(Base, note, PatientMapping.ToFhir(RecordSamples.MinimalPatient()));
+        Assert.Equal(Bundle.BundleType.Document, b.Type);
+        Assert.IsType<Composition>(b.Entry[0].Resource);
+        Assert.Equal(b.Identifier!.Value, FhirBundles.Document(Base, note, PatientMapping.ToFhir(RecordSamples.MinimalPatient())).Identifier!.Value);
+        RecordValidationTests.AssertValid(b, "document");
+    }
+
+    [Fact]
+    public void Everything_PatientAndEntries_IsValid()
+    {
+        var entries = RecordSamples.Bodies.Values.Where(v => EntryMapping.IsMapped(v.Kind))
+            .SelectMany((v, i) => EntryMapping.ToFhir(RecordSamples.Entry(v, id: $"e{i}"))).ToList();
+        var b = FhirBundles.Everything(Base, PatientMapping.ToFhir(RecordSamples.FullPatient()), entries);
+        Assert.Equal(entries.Count + 1, b.Total);
+        RecordValidationTests.AssertValid(b, "everything");
+    }
+
+    [Fact]
+    public void Outcomes_FromARefusalAndFromValidatorIssues_AreValidAndNameTheElement()
+    {
+        var e = Assert.Throws<FhirInputException>(() => EntryParsing.ToEntry(EntryParsing.ParseJson(
+            """{"resourceType":"Procedure","status":"in-progress","subject":{"reference":"Patient/1"},"code":{"text":"x"}}""")));
+        var outcome = FhirOutcomes.Invalid(e);
+        Assert.Equal("Procedure.status", outcome.Issue[0].Expression.Single());
+        RecordValidationTests.AssertValid(outcome, "outcome");
+        var bad = (Procedure)EntryMapping.ToResource(RecordSamples.Entry(RecordSamples.Bodies["procedure-min"]));
+        bad.Subject = null!;
+        var fromValidator = FhirOutcomes.Invalid(Validation.FhirValidator.Shared.Errors(bad));
+        Assert.NotEmpty(fromValidator.Issue);
+        RecordValidationTests.AssertValid(fromValidator, "validator outcome");
+    }
 }
