@@ -140,8 +140,9 @@ internal static class FhirEntries
         if (query.Kinds.Count > 0)
         {
             var found = await Service<RecordEntries>(http).FindAsync(actor, query, purpose, ct);
-            if (!found.Done) { await FhirHttp.RefusedAsync(http, found); return; }
-            (matches, total) = found.Value;
+            // A patient that does not exist or is beyond reach: nothing matches (as a search naming no patient would show).
+            if (!found.Done && found.Outcome != PatientOutcome.NotFound) { await FhirHttp.RefusedAsync(http, found); return; }
+            if (found.Done) (matches, total) = found.Value;
         }
         var included = new List<F.Resource>();
         if (include.Length > 0)
@@ -224,13 +225,7 @@ internal static class FhirEntries
             await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, $"the body is a {resource.TypeName}, the URL names {type}", "resourceType");
             return null;
         }
-        var errors = Validator.Errors(resource);
-        if (errors.Count > 0)
-        {
-            await FhirHttp.OutcomeAsync(http, StatusCodes.Status422UnprocessableEntity, FhirOutcomes.Invalid(errors));
-            return null;
-        }
-        return resource;
+        return await FhirHttp.ValidateAsync(http, resource) ? resource : null;
     }
 
     /// <summary>The entry a resource describes, or null with 422 naming the element.</summary>

@@ -164,6 +164,23 @@ internal static class FhirHttp
         }
     }
 
+    /// <summary>
+    /// Firely's validator on an incoming resource: true when it finds no error; otherwise false with 422 and an
+    /// OperationOutcome of the errors, each naming its element from the resource type ("Condition.subject", where the
+    /// validator writes "$this.subject").
+    /// </summary>
+    public static async Task<bool> ValidateAsync(HttpContext http, F.Resource resource)
+    {
+        var errors = Enamel.Fhir.Validation.FhirValidator.Shared.Errors(resource);
+        if (errors.Count == 0) return true;
+        var named = errors.Select(e => e with
+        {
+            Element = e.Element == "$this" ? resource.TypeName : e.Element.StartsWith("$this.", StringComparison.Ordinal) ? resource.TypeName + e.Element[5..] : e.Element,
+        }).ToList();
+        await OutcomeAsync(http, StatusCodes.Status422UnprocessableEntity, FhirOutcomes.Invalid(named));
+        return false;
+    }
+
     /// <summary>The version an update names: If-Match W/"n" (or "n"), else meta.versionId; null with the refusal written.</summary>
     public static async Task<(int Version, bool FromHeader)?> VersionAsync(HttpContext http, F.Resource resource)
     {

@@ -111,9 +111,7 @@ internal static class FhirPatients
             await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, $"the body is a {resource.TypeName}, the URL names Patient", "resourceType");
             return null;
         }
-        var errors = Validator.Errors(resource);
-        if (errors.Count > 0) { await FhirHttp.OutcomeAsync(http, StatusCodes.Status422UnprocessableEntity, FhirOutcomes.Invalid(errors)); return null; }
-        return resource;
+        return await FhirHttp.ValidateAsync(http, resource) ? resource : null;
     }
 
     /// <summary>POST /fhir/Patient: registered in the caller's clinic (its only one, else the server's).</summary>
