@@ -348,6 +348,7 @@ public static class EntryMapping
             Code = new F.CodeableConcept { Text = "Dental laboratory work" },
             Subject = PatientReference(e.PatientKey),
             AuthoredOnElement = new F.FhirDateTime((e.Created == default ? e.Recorded : e.Created).ToUniversalTime()),
+            Requester = UserReference(e.AuthorId),
             Performer = [new F.ResourceReference { Display = b.Lab }],
             Note = [new F.Annotation { Text = b.Specification }],
             SupportingInfo = [.. b.Attachments.Select(AttachmentReference)],
@@ -433,6 +434,29 @@ public static class EntryMapping
             }];
         Stamp(t, entry);
         return t;
+    }
+
+    /// <summary>
+    /// A lab case's report as a DiagnosticReport (null while the lab has sent none): same id as the case, based on its
+    /// ServiceRequest, the lab as performer; the report itself is the document entry, named by presentedForm.url
+    /// (DocumentReference/{id}: R4's DiagnosticReport has no reference to a DocumentReference).
+    /// </summary>
+    public static F.DiagnosticReport? ToDiagnosticReport(RecordEntry entry)
+    {
+        if (entry.Body is not Labs.LabCase { Report.Length: > 0 } lab) return null;
+        var r = new F.DiagnosticReport
+        {
+            Status = Withdrawn(entry) ? F.DiagnosticReport.DiagnosticReportStatus.EnteredInError
+                : lab.Status == "cancelled" ? F.DiagnosticReport.DiagnosticReportStatus.Cancelled : F.DiagnosticReport.DiagnosticReportStatus.Final,
+            BasedOn = [new F.ResourceReference($"ServiceRequest/{entry.Id}")],
+            Code = new F.CodeableConcept { Text = "Dental laboratory report" },
+            Subject = PatientReference(entry.PatientKey),
+            Issued = entry.Recorded.ToUniversalTime(),
+            Performer = [new F.ResourceReference { Display = lab.Lab }],
+            PresentedForm = [new F.Attachment { Url = $"DocumentReference/{lab.Report}", Title = "Lab report" }],
+        };
+        Stamp(r, entry);
+        return r;
     }
 
     // ---- shared ----

@@ -25,8 +25,21 @@ public static class ProvenanceMapping
             Agent = [Agent(version.AuthorId, "author", "Author")],
         };
         if (version.Reason.Length > 0) p.Reason = [new F.CodeableConcept { Text = version.Reason }];
+        // A signed note is locked: the version that holds the signature is the signing. Its Provenance carries it
+        // (ASTM E1762 signature type: the author's, or an addendum's), as the Composition's attester does.
+        if (version.Body is Core.Notes.ClinicalNote { IsSigned: true, SignedAt: { } at } note)
+            p.Signature = [new F.Signature
+            {
+                Type = [note.Appends.Length > 0
+                    ? new F.Coding(SignatureType, "1.2.840.10065.1.12.1.15", "Addendum Signature")
+                    : new F.Coding(SignatureType, "1.2.840.10065.1.12.1.1", "Author's Signature")],
+                When = at.ToUniversalTime(),
+                Who = EntryMapping.UserReference(note.SignedBy),
+            }];
         return p;
     }
+
+    private const string SignatureType = "urn:iso-astm:E1762-95:2013";
 
     /// <summary>The Provenance of an entered-in-error mark, or null when the entry is not marked.</summary>
     public static F.Provenance? Withdrawal(RecordEntry latest)

@@ -57,4 +57,14 @@ public sealed class CapabilityStatementTests
         Assert.True(Statement.Rest[0].Resource.Single(r => r.Type == "Patient").ConditionalCreate);
         Assert.Contains(Statement.Rest[0].Resource.Single(r => r.Type == "Patient").Operation, o => o.Name == "everything");
     }
+
+    [Fact]
+    public void BodySite_ExpressionOnAProcedure_SelectsTheToothWithBothCodings()
+    {
+        var procedure = EntryMapping.ToResource(RecordSamples.Entry(RecordSamples.Bodies["procedure-full"]));
+        var nodes = new Hl7.FhirPath.FhirPathCompilerCache().Select(procedure.ToPocoNode(ModelInfo.ModelInspector),
+            EnamelDefinitions.BodySiteSearchParameter().Expression!, null).ToList();
+        var site = Assert.IsType<CodeableConcept>(Assert.Single(nodes).Poco);
+        Assert.Equal([(FhirSystems.Fdi, "16"), (FhirSystems.Snomed, "865995000")], site.Coding.Select(c => (c.System, c.Code)));
+    }
 }

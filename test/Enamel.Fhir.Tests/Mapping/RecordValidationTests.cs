@@ -47,6 +47,31 @@ public sealed class RecordValidationTests
         foreach (var r in EnamelDefinitions.All()) AssertValid(r, r.TypeName);
     }
 
+    [Fact]
+    public void Provenance_OfASignedNote_CarriesTheSignature_AndTargetsTheVersion()
+    {
+        var p = ProvenanceMapping.ToFhir(RecordSamples.Entry(RecordSamples.Bodies["note-addendum"], version: 2));
+        Assert.Equal("Composition/e7k2m9q4/_history/2", p.Target.Single().Reference);
+        Assert.Equal("UPDATE", p.Activity!.Coding[0].Code);
+        var signature = Assert.Single(p.Signature);
+        Assert.Equal("1.2.840.10065.1.12.1.15", signature.Type[0].Code);
+        Assert.Equal("u-3", Assert.IsType<ResourceReference>(signature.Who).Identifier!.Value);
+        Assert.Empty(ProvenanceMapping.ToFhir(RecordSamples.Entry(RecordSamples.Bodies["note-min"])).Signature);
+        Assert.Equal(["ServiceRequest/e7k2m9q4/_history/1", "Task/e7k2m9q4/_history/1"],
+            ProvenanceMapping.ToFhir(RecordSamples.Entry(RecordSamples.Bodies["lab-case-min"])).Target.Select(t => t.Reference));
+    }
+
+    [Fact]
+    public void DiagnosticReport_OfALabCaseWithAReport_Validates_AndNoneWithout()
+    {
+        var report = EntryMapping.ToDiagnosticReport(RecordSamples.Entry(RecordSamples.Bodies["lab-case-full"]));
+        Assert.NotNull(report);
+        Assert.Equal("DocumentReference/r3p0rt", report!.PresentedForm[0].Url);
+        AssertValid(report, "diagnostic report");
+        AssertValid(EntryMapping.ToDiagnosticReport(RecordSamples.Withdrawn(RecordSamples.Bodies["lab-case-full"]))!, "withdrawn report");
+        Assert.Null(EntryMapping.ToDiagnosticReport(RecordSamples.Entry(RecordSamples.Bodies["lab-case-min"])));
+    }
+
     internal static void AssertValid(Resource resource, string what)
     {
         var issues = FhirValidator.Shared.Validate(resource);
