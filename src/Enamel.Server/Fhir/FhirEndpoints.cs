@@ -112,7 +112,10 @@ internal static class FhirEndpoints
     private static Task Metadata(HttpContext http)
     {
         var version = typeof(FhirEndpoints).Assembly.GetName().Version?.ToString() ?? "0";
-        return FhirHttp.WriteAsync(http, StatusCodes.Status200OK, CapabilityStatementBuilder.Build(BaseOf(http), version, Started, Served()));
+        var statement = CapabilityStatementBuilder.Build(BaseOf(http), version, Started, Served());
+        // Batch and transaction Bundles are not served yet: the statement does not claim them.
+        statement.Rest[0].Interaction.Clear();
+        return FhirHttp.WriteAsync(http, StatusCodes.Status200OK, statement);
     }
 
     /// <summary><see cref="FhirSupport.Resources"/> trimmed to what these routes serve: the statement claims nothing more.</summary>
@@ -128,7 +131,7 @@ internal static class FhirEndpoints
             var names = r.Type == "Patient" ? PatientSearch : r.Type == "Provenance" ? ["target"] : r.Type == "Task" ? ["patient", "_lastUpdated"] : EntrySearch;
             var search = r.Search.Where(s => names.Contains(s.Name) && !(s.Name == "category" && r.Type is not ("Condition" or "Procedure" or "ServiceRequest"))).ToList();
             var operations = r.Operations;
-            list.Add(r with { Interactions = interactions, Search = search, ConditionalCreate = false, Operations = operations, Includes = r.Type is "Provenance" or "Patient" ? [] : r.Includes });
+            list.Add(r with { Interactions = interactions, Search = search, ConditionalCreate = r.Type == "Patient", Operations = operations, Includes = r.Type is "Provenance" or "Patient" ? [] : r.Includes });
         }
         return list;
     }

@@ -123,6 +123,7 @@ internal static class FhirHttp
             return null;
         }
         // Not JSON (XML) at all: a malformed request (400). Well-formed but not a resource Enamel reads: 422 naming the element.
+        string typeName = "resource";
         if (!xml)
         {
             try
@@ -133,6 +134,8 @@ internal static class FhirHttp
                     await OutcomeAsync(http, StatusCodes.Status400BadRequest, "the request must be a JSON object (a FHIR resource)");
                     return null;
                 }
+                if (doc.RootElement.TryGetProperty("resourceType", out var rt) && rt.ValueKind == JsonValueKind.String && rt.GetString() is { Length: > 0 and <= 64 } named
+                    && named.All(char.IsAsciiLetter)) typeName = named;
             }
             catch (JsonException e)
             {
@@ -145,7 +148,8 @@ internal static class FhirHttp
             try
             {
                 using var reader = XmlReader.Create(new StringReader(text), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
-                while (reader.Read()) { }
+                while (reader.Read())
+                    if (reader.NodeType == XmlNodeType.Element && reader.Depth == 0 && reader.LocalName.Length <= 64) typeName = reader.LocalName;
             }
             catch (XmlException e)
             {
@@ -159,7 +163,9 @@ internal static class FhirHttp
         }
         catch (FhirInputException e)
         {
-            await OutcomeAsync(http, StatusCodes.Status422UnprocessableEntity, FhirOutcomes.Invalid(e));
+            // Firely's strict parser checks cardinality too, naming the root "$this": name it by the resource type.
+            var named = new FhirInputException(e.Element.Replace("$this", typeName, StringComparison.Ordinal), e.Reason.Replace("$this", typeName, StringComparison.Ordinal));
+            await OutcomeAsync(http, StatusCodes.Status422UnprocessableEntity, FhirOutcomes.Invalid(named));
             return null;
         }
     }
@@ -175,7 +181,7 @@ internal static class FhirHttp
         if (errors.Count == 0) return true;
         var named = errors.Select(e => e with
         {
-            Element = e.Element == "$this" ? resource.TypeName : e.Element.StartsWith("$this.", StringComparison.Ordinal) ? resource.TypeName + e.Element[5..] : e.Element,
+            Element = e.Element.Trim().Replace("$this", resource.TypeName, StringComparison.Ordinal),
         }).ToList();
         await OutcomeAsync(http, StatusCodes.Status422UnprocessableEntity, FhirOutcomes.Invalid(named));
         return false;

@@ -120,6 +120,32 @@ internal static class FhirPatients
         if (await IncomingAsync(http) is not { } resource) return;
         if (await ParseAsync(http, resource) is not { } parsed) return;
         var (actor, purpose, ct) = Caller(http);
+        // Conditional create (If-None-Exist: identifier=[system|]value): one match within reach is answered, not duplicated.
+        if (http.Request.Headers["If-None-Exist"].ToString() is { Length: > 0 } condition)
+        {
+            var criteria = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(condition.StartsWith('?') ? condition : "?" + condition);
+            if (criteria.Count != 1 || !criteria.TryGetValue("identifier", out var wanted) || wanted.Count != 1 || wanted[0] is not { Length: > 0 } idText)
+            {
+                await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, "If-None-Exist: identifier=[system|]value");
+                return;
+            }
+            var system = idText.Contains('|', StringComparison.Ordinal) ? idText[..idText.LastIndexOf('|')] : null;
+            var value = idText.Contains('|', StringComparison.Ordinal) ? idText[(idText.LastIndexOf('|') + 1)..] : idText;
+            var found = await Service<FindPatients>(http).SearchAsync(actor, value, purpose, FindPatients.MaxResults, ct);
+            if (!found.Done) { await FhirHttp.RefusedAsync(http, found); return; }
+            var matches = found.Value!.Where(p => p.Status != PatientStatus.Merged && p.Identifiers.Any(i => i.Value == value && (system is null or "" || PatientMapping.SystemOf(i.Type) == system))).ToList();
+            if (matches.Count > 1)
+            {
+                await FhirHttp.OutcomeAsync(http, StatusCodes.Status412PreconditionFailed, "If-None-Exist: more than one patient has this identifier");
+                return;
+            }
+            if (matches.Count == 1)
+            {
+                http.Response.Headers.Location = $"{BaseOf(http)}/Patient/{matches[0].Key}/_history/{matches[0].Version}";
+                await FhirHttp.WriteAsync(http, StatusCodes.Status200OK, PatientMapping.ToFhir(matches[0]));
+                return;
+            }
+        }
         var clinic = actor.OnlyClinicOr(Service<EnamelOptions>(http).Clinic);
         var answer = await Service<RegisterPatient>(http).ExecuteAsync(actor, new NewPatient(clinic, parsed.Demographics, parsed.Identifiers), purpose, "registered through FHIR", ct);
         if (!answer.Done)

@@ -164,6 +164,24 @@ public class FhirApiTests(ServerFixture server) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task ConditionalCreate_ByIdentifier_AnswersTheExistingPatient()
+    {
+        using var desk = await ClientAsync("receptionist");
+        long patient = await PatientAsync(desk);
+        var existing = Assert.IsType<F.Patient>(await ReadAsync(await desk.GetAsync($"/fhir/Patient/{patient}")));
+        var chart = existing.Identifier.First(i => i.System == "urn:enamel:identifier:chart-number").Value;
+        var again = new HttpRequestMessage(HttpMethod.Post, "/fhir/Patient") { Content = Fhir(existing) };
+        again.Headers.TryAddWithoutValidation("If-None-Exist", $"identifier=urn:enamel:identifier:chart-number|{chart}");
+        var answer = await desk.SendAsync(again);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(existing.Id, (await ReadAsync(answer)).Id);
+        Assert.Equal(1, (await SearchAsync(desk, $"/fhir/Patient?identifier={chart}")).Total);
+        // Without the condition the same identifier is a conflict, and nothing is stored.
+        await OutcomeAsync(await desk.PostAsync("/fhir/Patient", Fhir(existing)), HttpStatusCode.Conflict);
+        Assert.Equal(1, (await SearchAsync(desk, $"/fhir/Patient?identifier={chart}&birthdate=1985-07-14")).Total);
+    }
+
+    [Fact]
     public async Task Search_PagesWithNextLinks()
     {
         long patient = await PatientAsync();
