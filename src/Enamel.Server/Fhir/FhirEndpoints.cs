@@ -49,7 +49,7 @@ internal static class FhirEndpoints
 
     /// <summary>The search parameters the endpoint implements (the CapabilityStatement lists only these).</summary>
     internal static readonly HashSet<string> EntrySearch =
-        ["_lastUpdated", "patient", "subject", "beneficiary", "code", "status", "clinical-status", "category", "date", "onset-date", "recorded-date", "effective", "authoredon", "authored"];
+        ["_id", "_lastUpdated", "patient", "subject", "beneficiary", "code", "status", "clinical-status", "category", "date", "onset-date", "recorded-date", "effective", "authoredon", "authored", "body-site"];
 
     internal static readonly HashSet<string> PatientSearch = ["identifier", "name", "birthdate"];
 
@@ -129,7 +129,7 @@ internal static class FhirEndpoints
                 && (route is null || route.Writable || i is not (F.CapabilityStatement.TypeRestfulInteraction.Create or F.CapabilityStatement.TypeRestfulInteraction.Update))
                 && !(route is { IsTask: true } && i == F.CapabilityStatement.TypeRestfulInteraction.Create)).ToList();
             var names = r.Type == "Patient" ? PatientSearch : r.Type == "Provenance" ? ["target"] : r.Type == "Task" ? ["patient", "_lastUpdated"] : EntrySearch;
-            var search = r.Search.Where(s => names.Contains(s.Name) && !(s.Name == "category" && r.Type is not ("Condition" or "Procedure" or "ServiceRequest"))).ToList();
+            var search = r.Search.Where(s => names.Contains(s.Name)).ToList();
             var operations = r.Operations;
             list.Add(r with { Interactions = interactions, Search = search, ConditionalCreate = r.Type == "Patient", Operations = operations, Includes = r.Type is "Provenance" or "Patient" ? [] : r.Includes });
         }

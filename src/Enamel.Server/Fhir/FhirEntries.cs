@@ -57,7 +57,84 @@ internal static class FhirEntries
 
     // ---- search -------------------------------------------------------------------------------------------------------
 
+    /// <summary>
+    /// A search of an entry type, read by <see cref="FhirSearch"/> (Enamel.Fhir): what Core's query holds goes to the store
+    /// and pages there; what it does not (several states, body-site, the procedure or document category, _id) is matched
+    /// on the opened entries of at most <see cref="RecordEntries.MaxResults"/> matches and paged here. Declared parameters
+    /// the endpoint does not match yet are refused (400) rather than ignored.
+    /// </summary>
     public static async Task SearchAsync(HttpContext http, TypeRoute route)
+    {
+        if (route.IsTask) { await TaskSearchAsync(http, route); return; }
+        var (actor, purpose, ct) = Caller(http);
+        var parameters = http.Request.Query.SelectMany(kv => kv.Value.Select(v => new KeyValuePair<string, string>(kv.Key, v ?? ""))).ToList();
+        FhirSearch search;
+        try
+        {
+            search = FhirSearch.Parse(route.Type, parameters);
+        }
+        catch (FhirInputException e)
+        {
+            await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, e.Reason, e.Element);
+            return;
+        }
+        if (search.Other.Count > 0)
+        {
+            await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, $"search parameter '{Clip(search.Other[0].Key)}' is not matched by this server yet", search.Other[0].Key);
+            return;
+        }
+        var kinds = search.Kinds;
+        // A type of two kinds under two categories searches the kinds whose category the caller's roles read (none: refused by the verb).
+        if (kinds.Count > 1)
+        {
+            var capabilities = await Service<AccessPolicy>(http).CapabilitiesAsync(actor, ct);
+            var readable = kinds.Where(k => capabilities.Permits(new Operation(RecordEntries.CategoryOf(k), RecordAction.Read))).ToList();
+            if (readable.Count > 0) kinds = readable;
+        }
+        bool opened = search.States.Count > 1 || search.Tooth is not null || search.ProcedureCategory is not null || search.DocumentCategory is not null || search.Id is not null;
+        var query = search.ToQuery(PatientReach.None) with { Kinds = kinds };
+        if (opened) query = query with { Limit = RecordEntries.MaxResults, Skip = 0 };
+        var found = await Service<RecordEntries>(http).FindAsync(actor, query, purpose, ct);
+        // A patient that does not exist or is beyond reach: nothing matches (as a search naming no patient would show).
+        if (!found.Done && found.Outcome != PatientOutcome.NotFound) { await FhirHttp.RefusedAsync(http, found); return; }
+        var (matches, total) = found.Done ? found.Value : ([], 0);
+        if (opened)
+        {
+            if (total > RecordEntries.MaxResults)
+            {
+                await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, $"more than {RecordEntries.MaxResults} entries to match: narrow the search (patient, date, code)");
+                return;
+            }
+            var kept = matches.Where(e => Matches(search, e)).ToList();
+            total = kept.Count;
+            matches = [.. kept.Skip(search.Offset).Take(search.Count)];
+        }
+        var included = new List<F.Resource>();
+        if (search.IncludePatient)
+        {
+            var patients = Service<FindPatients>(http);
+            foreach (var key in matches.Select(m => m.PatientKey).Distinct())
+                if ((await patients.GetAsync(actor, key, purpose, ct)) is { Done: true } p) included.Add(PatientMapping.ToFhir(p.Value!));
+        }
+        var bundle = FhirBundles.SearchSet(BaseOf(http), route.Type, parameters, [.. matches.Select(m => Resource(route, m))], included, total, search.Offset, search.Count);
+        await FhirHttp.WriteAsync(http, StatusCodes.Status200OK, bundle);
+    }
+
+    /// <summary>What the store's query does not hold, on an opened entry.</summary>
+    private static bool Matches(FhirSearch s, RecordEntry e) =>
+        (s.States.Count <= 1 || s.States.Contains(e.Body.State))
+        && (s.Id is null || e.Id == s.Id)
+        && (s.Tooth is null || e.Body is Core.Treatment.Procedure { Tooth: var tooth } && tooth == s.Tooth)
+        && (s.DocumentCategory is null || e.Body.Category == s.DocumentCategory)
+        && (s.ProcedureCategory is null || s.ProcedureCategory == e.Body switch
+        {
+            Core.History.PastProcedure p => p.Type == "surgery" ? "past-surgery" : "past-hospitalisation",
+            Core.Treatment.Procedure p => p.Status == "existing" ? "existing-work" : "dental-treatment",
+            _ => "",
+        });
+
+    /// <summary>Task?patient=&amp;_lastUpdated=: the trails of lab cases and referrals.</summary>
+    private static async Task TaskSearchAsync(HttpContext http, TypeRoute route)
     {
         var (actor, purpose, ct) = Caller(http);
         var q = http.Request.Query;

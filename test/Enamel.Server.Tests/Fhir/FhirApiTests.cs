@@ -182,6 +182,29 @@ public class FhirApiTests(ServerFixture server) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task ProcedureSearch_ByToothAndCategory()
+    {
+        long patient = await PatientAsync();
+        using var dentist = await ClientAsync("dentist");
+        var procedure = new F.Procedure
+        {
+            Status = F.EventStatus.Completed,
+            Category = new F.CodeableConcept("urn:enamel:procedure-kind", "dental-treatment"),
+            Code = new F.CodeableConcept("http://snomed.info/sct", "234785002", "Filling"),
+            Subject = new F.ResourceReference($"Patient/{patient}"),
+            Performed = new F.FhirDateTime("2026-01-10"),
+            BodySite = [Enamel.Fhir.Mapping.ToothCoding.ToBodySite("36", "MO")],
+        };
+        var created = await dentist.PostAsync("/fhir/Procedure", Fhir(procedure));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        Assert.Equal(1, (await SearchAsync(dentist, $"/fhir/Procedure?patient={patient}&body-site=urn:iso:std:iso:3950|36")).Total);
+        Assert.Equal(0, (await SearchAsync(dentist, $"/fhir/Procedure?patient={patient}&body-site=urn:iso:std:iso:3950|11")).Total);
+        Assert.Equal(1, (await SearchAsync(dentist, $"/fhir/Procedure?patient={patient}&category=dental-treatment&status=completed")).Total);
+        Assert.Equal(0, (await SearchAsync(dentist, $"/fhir/Procedure?patient={patient}&category=past-surgery")).Total);
+        await OutcomeAsync(await dentist.GetAsync($"/fhir/Procedure?patient={patient}&body-site=99"), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Search_PagesWithNextLinks()
     {
         long patient = await PatientAsync();
