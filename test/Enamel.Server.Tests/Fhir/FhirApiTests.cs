@@ -205,6 +205,40 @@ public class FhirApiTests(ServerFixture server) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Batch_RunsEachEntryThroughItsVerb_TransactionRefused()
+    {
+        long patient = await PatientAsync();
+        using var dentist = await ClientAsync("dentist");
+        var batch = new F.Bundle
+        {
+            Type = F.Bundle.BundleType.Batch,
+            Entry =
+            [
+                new F.Bundle.EntryComponent { Resource = Condition(patient), Request = new F.Bundle.RequestComponent { Method = F.Bundle.HTTPVerb.POST, Url = "Condition" } },
+                new F.Bundle.EntryComponent { Resource = Condition(patient, "resolved"), Request = new F.Bundle.RequestComponent { Method = F.Bundle.HTTPVerb.POST, Url = "Condition" } },
+                new F.Bundle.EntryComponent { Request = new F.Bundle.RequestComponent { Method = F.Bundle.HTTPVerb.GET, Url = $"Patient/{patient}" } },
+                new F.Bundle.EntryComponent { Request = new F.Bundle.RequestComponent { Method = F.Bundle.HTTPVerb.GET, Url = "Condition/0123456789abcdef0123456789abcdef" } },
+            ],
+        };
+        var response = await dentist.PostAsync("/fhir", Fhir(batch));
+        var answer = Assert.IsType<F.Bundle>(await ReadAsync(response));
+        Assert.Equal(F.Bundle.BundleType.BatchResponse, answer.Type);
+        Assert.Equal(["201", "201", "200", "404"], answer.Entry.Select(e => e.Response!.Status));
+        Assert.Equal(2, (await SearchAsync(dentist, $"/fhir/Condition?patient={patient}")).Total);
+        // A receptionist's batch: its Condition entry is refused by the verb, its Patient read answered.
+        using var desk = await ClientAsync("receptionist");
+        batch.Entry.RemoveAt(3);
+        batch.Entry.RemoveAt(1);
+        var refused = Assert.IsType<F.Bundle>(await ReadAsync(await desk.PostAsync("/fhir", Fhir(batch))));
+        Assert.Equal(["403", "200"], refused.Entry.Select(e => e.Response!.Status));
+        Assert.Equal(2, (await SearchAsync(dentist, $"/fhir/Condition?patient={patient}")).Total);
+        batch.Type = F.Bundle.BundleType.Transaction;
+        foreach (var e in batch.Entry) e.FullUrl = "urn:uuid:" + Guid.NewGuid();
+        await OutcomeAsync(await dentist.PostAsync("/fhir", Fhir(batch)), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(2, (await SearchAsync(dentist, $"/fhir/Condition?patient={patient}")).Total);
+    }
+
+    [Fact]
     public async Task Search_PagesWithNextLinks()
     {
         long patient = await PatientAsync();
