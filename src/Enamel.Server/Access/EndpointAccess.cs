@@ -38,6 +38,15 @@ public sealed record OperationEndpoint(Operation Operation) : EndpointAccess
     public string? ClinicQueryParameter { get; init; }
 }
 
+/// <summary>
+/// Optional endpoint metadata: how the gate writes its refusals (401, 403, 404, 400) for endpoints whose protocol has
+/// its own error document (FHIR's OperationOutcome). Without it: RFC 9457 problem details.
+/// </summary>
+public interface IRefusalWriter
+{
+    Task WriteAsync(HttpContext http, int status, string detail);
+}
+
 /// <summary>What an <see cref="OperationEndpoint"/>'s decision is scoped to.</summary>
 public enum EndpointScope
 {

@@ -65,8 +65,8 @@ internal static class AccessGate
         if (actor is null)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer realm=\"enamel\"";
-            await Results.Problem(statusCode: StatusCodes.Status401Unauthorized,
-                detail: "authentication required: send an API token (Authorization: Bearer …) or sign in").ExecuteAsync(http);
+            await RefuseAsync(http, endpoint, Results.Problem(statusCode: StatusCodes.Status401Unauthorized,
+                detail: "authentication required: send an API token (Authorization: Bearer …) or sign in"));
             return;
         }
         http.Features.Set(actor);
@@ -75,11 +75,17 @@ internal static class AccessGate
             // A browser opening a page gets the refusal as a page (same status), not a problem document.
             if (refusal is IStatusCodeHttpResult { StatusCode: StatusCodes.Status403Forbidden or StatusCodes.Status404NotFound } refused && Web.WebPage.IsPageRequest(http))
                 refusal = await Web.WebPage.RefuseAsync(http, refused.StatusCode!.Value);
-            await refusal.ExecuteAsync(http);
+            await RefuseAsync(http, endpoint, refusal);
             return;
         }
         await next();
     }
+
+    /// <summary>A refusal as the endpoint's protocol writes errors (<see cref="IRefusalWriter"/>), else as it is.</summary>
+    private static Task RefuseAsync(HttpContext http, Endpoint endpoint, IResult refusal) =>
+        endpoint.Metadata.GetMetadata<IRefusalWriter>() is { } writer && refusal is Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem
+            ? writer.WriteAsync(http, problem.StatusCode, problem.ProblemDetails.Detail ?? "")
+            : refusal.ExecuteAsync(http);
 
     /// <summary>The framework's display name of the endpoint its router selects when a path matches but the method does not.</summary>
     internal const string MethodRejectionName = "405 HTTP Method Not Supported";

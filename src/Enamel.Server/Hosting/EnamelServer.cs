@@ -86,6 +86,7 @@ public static class EnamelServer
         Features.Patients.PatientsApi.MapPatientsApi(app);
         Api.RecordsApi.MapRecordsApi(app);
         Api.EntriesApi.MapEntriesApi(app);
+        Fhir.FhirEndpoints.MapFhir(app);
         app.MapWebPages();
         // Every item an endpoint names has an owner resolver for its kind: fail at start, not on the first request.
         Access.AccessGate.CheckItems(((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints), app.Services.GetRequiredService<Enamel.Core.Records.RecordOwners>());

@@ -24,7 +24,7 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
     /// Paths that may be public (no authentication). Anything patient-related must never be in this list. /metrics carries
     /// no patient data and answers only loopback and Enamel:Metrics:AllowedNetworks (OperationsEndpoints).
     /// </summary>
-    private static readonly string[] PublicPaths = ["/health", "/signin", "/static", "/metrics", "/language", "/"];
+    private static readonly string[] PublicPaths = ["/health", "/signin", "/static", "/metrics", "/language", "/", "/fhir/metadata"];
 
     private const string CtStudy = "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322";
 
@@ -114,7 +114,8 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
         int checkedCount = 0;
         foreach (var (method, path, access) in await GuardedRequestsAsync())
         {
-            if (access is not OperationEndpoint op) continue;
+            // FHIR routes have their own sweep (EveryFhirEndpoint_…): several are decided by the verb on the entry's category.
+            if (access is not OperationEndpoint op || path.StartsWith("/fhir/", StringComparison.Ordinal)) continue;
             var response = await client.SendAsync(Request(method, path));
             // STOW decides each stored instance for its own patient (EndpointScope.EachInstance): the gate asks only whether
             // the role may store at all, as it does for a search that names no patient.
@@ -130,6 +131,82 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
         }
         Assert.True(checkedCount >= 20, $"only {checkedCount} record endpoints checked");
     }
+
+    /// <summary>
+    /// The role × resource × interaction sweep of FHIR: every /fhir route, asked by each role about the CT patient's entry
+    /// of that resource type (a Procedure: the dental procedure; ServiceRequest and Task: the lab case; Provenance: the
+    /// condition's), with a real resource for writes. The answer must be what the role table says for the category of
+    /// that entry (searches: any category the type holds that the role reads); a role that may act but not on this
+    /// patient is answered as if the record did not exist.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BuiltInRoles))]
+    public async Task EveryFhirEndpoint_AnswersEachRole_AsTheRoleTableSays(string roleName)
+    {
+        var role = RoleTable.BuiltIn[roleName];
+        var token = await server.CreateTokenAsync(roleName, $"fmatrix-{roleName}-{Guid.NewGuid():N}"[..30], [.. Operation.All.Select(o => o.ToString())]);
+        using var client = server.AnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var requests = await GuardedRequestsAsync();
+        var store = server.Services.GetRequiredService<IRecordEntryStore>();
+        int checkedCount = 0;
+        foreach (var (method, path, access) in requests)
+        {
+            if (access is not OperationEndpoint op || !path.StartsWith("/fhir/", StringComparison.Ordinal)) continue;
+            var segments = path.Split('?')[0].Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var type = segments.Length > 1 ? segments[1] : ""; // POST /fhir: a batch, gated as reaching patients' records
+            var route = Enamel.Server.Fhir.FhirEndpoints.Routes.FirstOrDefault(r => r.Type == type);
+            var action = method == "PUT" ? RecordAction.Amend : method == "POST" ? RecordAction.Create : RecordAction.Read;
+            bool expected, hidden = false;
+            var request = Request(method, path);
+            if (route is not null && !path.Contains('$', StringComparison.Ordinal) && (segments.Length >= 3 || method == "POST"))
+            {
+                // An instance (or a create for the CT patient): decided on the entry's own category and patient.
+                var kind = FhirKind(type);
+                var operation = new Operation(RecordEntries.CategoryOf(kind), action);
+                expected = Expected(role, operation, namesPatient: true, search: false);
+                hidden = !expected && role.Permits(operation) && role.Reach is RoleReach.OwnRecord or RoleReach.SharedRecords;
+                if (method is "PUT" or "POST")
+                {
+                    var entry = (await store.GetAsync(kind, fhirEntries[kind], default))!;
+                    var resource = route.IsTask ? (Hl7.Fhir.Model.Resource)Enamel.Fhir.Mapping.EntryMapping.ToTask(entry) : Enamel.Fhir.Mapping.EntryMapping.ToResource(entry);
+                    if (method == "POST") { resource.Id = null; resource.Meta = null; }
+                    else request.Headers.TryAddWithoutValidation("If-Match", $"W/\"{entry.Version}\"");
+                    request.Content = new StringContent(Enamel.Fhir.FhirFormat.ToJson(resource), System.Text.Encoding.UTF8, "application/fhir+json");
+                }
+            }
+            else if (type == "Provenance" && segments.Length == 3)
+            {
+                var operation = new Operation(RecordCategory.MedicalHistory, RecordAction.Read);
+                expected = Expected(role, operation, namesPatient: true, search: false);
+                hidden = !expected && role.Permits(operation) && role.Reach is RoleReach.OwnRecord or RoleReach.SharedRecords;
+            }
+            else if (route is not null && method == "GET" && segments.Length == 2)
+                // A search: refused only when the role reads none of the type's categories (or reaches no patient).
+                expected = route.Kinds.Any(k => Expected(role, new Operation(RecordEntries.CategoryOf(k), RecordAction.Read), namesPatient: false, search: true));
+            else
+            {
+                // Patient routes, $everything, $document, Provenance search: decided by the gate as marked.
+                bool namesPatient = op.Item is not null;
+                expected = Expected(role, op.Operation, namesPatient, search: op.Scope != EndpointScope.Item);
+                hidden = !expected && namesPatient && role.Permits(op.Operation) && role.Reach is RoleReach.OwnRecord or RoleReach.SharedRecords;
+            }
+            var response = await client.SendAsync(request);
+            var status = (int)response.StatusCode;
+            // A create naming a patient the role does not reach: the subject is refused (422), as if the patient did not exist.
+            bool ok = expected ? status is not (401 or 403 or 404) : hidden ? status is 404 || (method == "POST" && status == 422) : status == 403;
+            Assert.True(ok, $"{roleName} {method} {path} answered {status}; the role table says {(expected ? "allow" : hidden ? "not found" : "deny")}: {await response.Content.ReadAsStringAsync()}");
+            if (status is >= 400 and not 405) Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
+            checkedCount++;
+        }
+        Assert.True(checkedCount >= 40, $"only {checkedCount} FHIR endpoints checked");
+    }
+
+    /// <summary>The entry kind a FHIR type's routes are filled with (Procedure: the dental procedure; ServiceRequest, Task: the lab case).</summary>
+    private static RecordKind FhirKind(string type) =>
+        type == "Procedure" ? RecordKind.Procedure : type is "ServiceRequest" or "Task" ? RecordKind.LabCase : Enamel.Fhir.Mapping.EntryMapping.KindsOf(type)[0];
+
+    private IReadOnlyDictionary<RecordKind, string> fhirEntries = new Dictionary<RecordKind, string>();
 
     /// <summary>The same matrix on DIMSE: the calling AE acts as an account of the role (ServerFixture.RoleAe).</summary>
     [Theory]
@@ -241,6 +318,7 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
         var instance = ct.Dataset.GetString(DicomTags.SOPInstanceUID)!;
         // One clinical record entry of every kind for the CT patient: the entry routes (/api/entries/KIND/{id}/…) name them.
         var entries = await Records.EntrySamples.StoreAllAsync(server.Services, patientKey!.Value);
+        fhirEntries = entries;
         var list = new List<(string, string, EndpointAccess?)>();
         foreach (var e in Endpoints())
         {
@@ -252,10 +330,13 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
                 : pattern.StartsWith("/api/records/series/", StringComparison.Ordinal) ? series
                 : pattern.StartsWith("/api/records/instance/", StringComparison.Ordinal) ? instance
                 : pattern.StartsWith("/api/records/patient/", StringComparison.Ordinal) ? patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : pattern.StartsWith("/fhir/Provenance/", StringComparison.Ordinal) ? $"condition-{entries[RecordKind.Condition]}-v1"
+                : pattern.StartsWith("/fhir/", StringComparison.Ordinal) && pattern.Count(c => c == '/') >= 3 && !pattern.Contains("**", StringComparison.Ordinal)
+                    && !pattern.StartsWith("/fhir/Patient/", StringComparison.Ordinal) ? entries[FhirKind(pattern.Split('/')[2])]
                 : entries.FirstOrDefault(e => pattern.StartsWith($"/api/entries/{e.Key.Name}/", StringComparison.Ordinal)
                     || pattern.StartsWith($"/patients/{{patient:long}}/chart/{e.Key.Name}/", StringComparison.Ordinal)).Value ?? "0000"; // the chart pages (Features/Chart) too
             var path = pattern.Replace("{study}", CtStudy).Replace("{series}", series).Replace("{instance}", instance).Replace("{frames}", "1")
-                .Replace("{frame:int}", "1").Replace("{**path}", "7FE00010").Replace("{id}", id).Replace("{patient:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                .Replace("{frame:int}", "1").Replace("{**path}", "7FE00010").Replace("{id}", id).Replace("{vid}", "1").Replace("{id:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)).Replace("{patient:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.DoesNotContain("{", path);
             if (path == "/wado") path += $"?requestType=WADO&studyUID={CtStudy}&seriesUID={series}&objectUID={instance}&contentType=application%2Fdicom";
             foreach (var method in e.Metadata.OfType<HttpMethodMetadata>().SelectMany(m => m.HttpMethods)) list.Add((method, path, access));
