@@ -25,8 +25,10 @@ public sealed class PostgresServer : IDisposable
         if (root) Run("chown", ["postgres:postgres", dataDir]);
         RunAs(root, "initdb", ["-D", dataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
         RunAs(root, "pg_ctl", ["-D", dataDir, "-w", "-t", "60", "-l", Path.Combine(dataDir, "server.log"), "-o",
-            $"-p {Port} -k {dataDir} -c listen_addresses=127.0.0.1 -c fsync=off", "start"]);
-        ConnectionString = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true";
+            // Every test class opens its own database, each with its own pool: room for them all, and idle pooled connections
+            // closed after a few seconds, or the run ends with "too many clients already".
+            $"-p {Port} -k {dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400", "start"]);
+        ConnectionString = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true;Connection Idle Lifetime=5;Connection Pruning Interval=1";
     }
 
     public int Port { get; }
