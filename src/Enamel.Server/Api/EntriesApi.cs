@@ -369,26 +369,14 @@ internal static class EntriesApi
             await Problem.WriteAsync(http, StatusCodes.Status415UnsupportedMediaType, "send application/json");
             return null;
         }
-        if (http.Request.ContentLength > MaxBody)
+        if (await Hosting.BoundedBody.ReadAsync(http.Request, MaxBody, http.RequestAborted) is not { } body)
         {
             await Problem.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, $"the request is larger than {MaxBody / 1024} KiB");
             return null;
         }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBody)
-            {
-                await Problem.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, $"the request is larger than {MaxBody / 1024} KiB");
-                return null;
-            }
-        }
         try
         {
-            using var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 32 });
+            using var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 });
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 await Problem.WriteAsync(http, StatusCodes.Status400BadRequest, "the request must be a JSON object");

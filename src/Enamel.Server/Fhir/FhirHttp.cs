@@ -95,27 +95,15 @@ internal static class FhirHttp
             await OutcomeAsync(http, StatusCodes.Status415UnsupportedMediaType, $"send {JsonType}, application/json or {XmlType}");
             return null;
         }
-        if (http.Request.ContentLength > MaxBody)
+        if (await Hosting.BoundedBody.ReadAsync(http.Request, MaxBody, http.RequestAborted) is not { } body)
         {
             await OutcomeAsync(http, StatusCodes.Status413PayloadTooLarge, $"the request is larger than {MaxBody / 1024} KiB");
             return null;
         }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBody)
-            {
-                await OutcomeAsync(http, StatusCodes.Status413PayloadTooLarge, $"the request is larger than {MaxBody / 1024} KiB");
-                return null;
-            }
-        }
         string text;
         try
         {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body);
         }
         catch (DecoderFallbackException)
         {
