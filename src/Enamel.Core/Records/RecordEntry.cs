@@ -77,6 +77,9 @@ public interface IRecordEntryStore
     /// <summary>Every version, oldest first.</summary>
     Task<IReadOnlyList<RecordEntry>> VersionsAsync(RecordKind kind, string id, CancellationToken ct);
 
-    /// <summary>Latest versions matching the query, newest date first, and how many matched in all.</summary>
+    /// <summary>
+    /// Latest versions matching the query and how many matched in all: one patient's, or any within a date range, newest
+    /// clinical date first; across patients without a date range, most recently recorded first (paged in the database).
+    /// </summary>
     Task<(IReadOnlyList<RecordEntry> Entries, int Total)> FindAsync(EntryQuery query, CancellationToken ct);
 }

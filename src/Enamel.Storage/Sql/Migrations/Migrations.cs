@@ -12,6 +12,7 @@ public static class Migrations
         new M0002_Patients(),
         new M0003_RecordVersions(),
         new M0004_RecordEntries(),
+        new M0005_RecordEntryIndexes(),
     ];
 
     /// <summary>The schema version this code writes and understands.</summary>

@@ -288,27 +288,54 @@ public sealed class SqlRecordEntryStore : IRecordEntryStore
         if (!string.IsNullOrEmpty(query.State)) where.Add($"e.state = {Arg(query.State)}");
         if (query.UpdatedSince is { } since) where.Add($"e.recorded >= {Arg(SqlDb.Time(since))}");
         if (!string.IsNullOrEmpty(query.Code)) where.Add($"e.pk IN (SELECT entry_pk FROM record_entry_tokens WHERE token = {Arg(CodeToken(query.Code))})");
-        var sql = Select + " WHERE " + string.Join(" AND ", where) + " ORDER BY e.recorded DESC, e.pk DESC";
+        var filter = " WHERE " + string.Join(" AND ", where);
+        var keys = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+        async Task<List<RecordEntry>> OpenAllAsync(List<EntryRow> rows)
+        {
+            var opened = new List<RecordEntry>(rows.Count);
+            foreach (var row in rows)
+            {
+                if (!keys.TryGetValue(row.DataKey, out var fieldKey))
+                {
+                    try { fieldKey = await sealer.FieldKeyAsync(new DataKeyId(Guid.ParseExact(row.DataKey, "N")), ct); }
+                    catch (KeyDestroyedException) { fieldKey = null; } // disposed: unreadable by design
+                    keys[row.DataKey] = fieldKey;
+                }
+                if (fieldKey is not null) opened.Add(Open(fieldKey, row));
+            }
+            return opened;
+        }
+
+        if (query.PatientKey is null && string.IsNullOrEmpty(query.DateFrom) && string.IsNullOrEmpty(query.DateTo))
+        {
+            // Across patients with no date range: most recently recorded first, paged in the database (only the page is
+            // opened), with the count of every match.
+            int total;
+            List<EntryRow> page;
+            await using (var lease = await db.OpenAsync(ct))
+            {
+                await using (var count = SqlDb.Command(lease.Connection, lease.Transaction, "SELECT COUNT(*) FROM record_entries e JOIN patients p ON p.pk = e.patient_key" + filter, [.. args]))
+                    total = Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+                var (limit, skip) = (Math.Max(0, query.Limit), Math.Max(0, query.Skip));
+                page = limit == 0 ? [] : await RowsAsync(lease.Connection, lease.Transaction,
+                    Select + filter + $" ORDER BY e.recorded DESC, e.pk DESC LIMIT {limit.ToString(CultureInfo.InvariantCulture)} OFFSET {skip.ToString(CultureInfo.InvariantCulture)}", ct, [.. args]);
+            }
+            var readable = await OpenAllAsync(page);
+            // Entries of a patient whose key was destroyed are left out; the count leaves out those of this page (a
+            // disposal removes the rest in time: issue 17's retention).
+            return (readable, total - (page.Count - readable.Count));
+        }
+
+        // One patient's entries, or a date range (the dates are sealed): every match is opened and ordered by its clinical
+        // date. No ORDER BY in SQL: one on recorded would lead SQLite's planner to walk the (kind, status, recorded) index
+        // through every patient's entries instead of seeking the one patient's (bench/Enamel.Bench.Records).
         List<EntryRow> rows;
         await using (var lease = await db.OpenAsync(ct))
-            rows = await RowsAsync(lease.Connection, lease.Transaction, sql, ct, [.. args]);
-        var opened = new List<RecordEntry>(rows.Count);
-        var keys = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
-        foreach (var row in rows)
-        {
-            if (!keys.TryGetValue(row.DataKey, out var fieldKey))
-            {
-                try { fieldKey = await sealer.FieldKeyAsync(new DataKeyId(Guid.ParseExact(row.DataKey, "N")), ct); }
-                catch (KeyDestroyedException) { fieldKey = null; } // disposed: unreadable by design
-                keys[row.DataKey] = fieldKey;
-            }
-            if (fieldKey is null) continue;
-            var entry = Open(fieldKey, row);
-            if (InDates(entry.Body.Date, query.DateFrom, query.DateTo)) opened.Add(entry);
-        }
+            rows = await RowsAsync(lease.Connection, lease.Transaction, Select + filter, ct, [.. args]);
+        var matching = (await OpenAllAsync(rows)).Where(e => InDates(e.Body.Date, query.DateFrom, query.DateTo));
         // Newest clinical date first (an entry without a date by when it was recorded), then the most recently recorded.
-        var ordered = opened.OrderByDescending(e => e.Body.Date.Length > 0 ? e.Body.Date : e.Recorded.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), StringComparer.Ordinal)
-            .ThenByDescending(e => e.Recorded).ToList();
+        var ordered = matching.OrderByDescending(e => e.Body.Date.Length > 0 ? e.Body.Date : e.Recorded.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), StringComparer.Ordinal)
+            .ThenByDescending(e => e.Recorded).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
         return ([.. ordered.Skip(Math.Max(0, query.Skip)).Take(Math.Max(0, query.Limit))], ordered.Count);
     }
 
