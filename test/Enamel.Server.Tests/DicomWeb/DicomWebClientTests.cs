@@ -11,12 +11,13 @@ public class DicomWebClientTests(ServerFixture server) : IClassFixture<ServerFix
     [Fact]
     public async Task DicomwebClient_StoreSearchRetrieve_AllSucceed()
     {
-        var folder = FindPackageFolder();
-        Run("npm", ["ci", "--silent", "--no-audit", "--no-fund"], folder, null);
+        var folder = NodeClients.Folder("DicomWebClient");
+        NodeClients.Run("npm", ["ci", "--silent", "--no-audit", "--no-fund"], folder);
         // Trust exactly the server's generated certificate, as a clinic would install it.
         var pem = Path.Combine(server.DataDirectory, "server-cert.pem");
         await File.WriteAllTextAsync(pem, server.Certificate.ExportCertificatePem());
-        var output = Run("node", ["client.js", server.BaseAddress + "dicom-web", ServerFixture.Sample("CT_small.dcm")], folder, pem, server.Token);
+        var output = NodeClients.Run("node", ["client.js", server.BaseAddress + "dicom-web", ServerFixture.Sample("CT_small.dcm")], folder,
+            new Dictionary<string, string> { ["NODE_EXTRA_CA_CERTS"] = pem, ["ENAMEL_TOKEN"] = server.Token });
 
         using var json = JsonDocument.Parse(output);
         var r = json.RootElement;
@@ -29,34 +30,5 @@ public class DicomWebClientTests(ServerFixture server) : IClassFixture<ServerFix
         Assert.Equal(new FileInfo(ServerFixture.Sample("CT_small.dcm")).Length, r.GetProperty("instanceBytes").GetInt64());
         Assert.True(r.GetProperty("renderedJpeg").GetBoolean());
         Assert.True(r.GetProperty("renderedBytes").GetInt32() > 100);
-    }
-
-    private static string FindPackageFolder()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            var candidate = Path.Combine(d.FullName, "test", "Enamel.Server.Tests", "DicomWebClient");
-            if (File.Exists(Path.Combine(candidate, "package.json"))) return candidate;
-        }
-        throw new InvalidOperationException("test/Enamel.Server.Tests/DicomWebClient not found above the test binaries");
-    }
-
-    private static string Run(string tool, string[] args, string workingDirectory, string? extraCa, string? token = null)
-    {
-        var psi = new ProcessStartInfo(tool) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        if (extraCa is not null) psi.Environment["NODE_EXTRA_CA_CERTS"] = extraCa;
-        if (token is not null) psi.Environment["ENAMEL_TOKEN"] = token;
-        Process p;
-        try { p = Process.Start(psi)!; }
-        catch (System.ComponentModel.Win32Exception) { throw new InvalidOperationException($"{tool} is not installed: the dicomweb-client test needs Node.js and npm"); }
-        using (p)
-        {
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(300_000)) { p.Kill(true); throw new TimeoutException($"{tool} did not finish"); }
-            Assert.True(p.ExitCode == 0, $"{tool} {string.Join(' ', args)} failed: {stderr.Result}{stdout.Result}");
-            return stdout.Result;
-        }
     }
 }

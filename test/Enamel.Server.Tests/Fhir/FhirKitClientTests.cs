@@ -15,14 +15,14 @@ public class FhirKitClientTests(ServerFixture server) : IClassFixture<ServerFixt
     [Fact]
     public async Task FhirKitClient_CreatesSearchesPagesUpdatesReadsHistoryAndEverything()
     {
-        var folder = FindPackageFolder();
+        var folder = NodeClients.Folder("FhirClient");
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "fhir-kit-client")))
-            Run("npm", ["ci", "--silent", "--no-audit", "--no-fund"], folder, new Dictionary<string, string>());
+            NodeClients.Run("npm", ["ci", "--silent", "--no-audit", "--no-fund"], folder);
         var pem = Path.Combine(server.DataDirectory, "server-cert-fhir.pem");
         await File.WriteAllTextAsync(pem, server.Certificate.ExportCertificatePem());
         var desk = await server.CreateTokenAsync("receptionist", $"npm-desk-{Guid.NewGuid():N}"[..24], All);
         var dentist = await server.CreateTokenAsync("dentist", $"npm-dentist-{Guid.NewGuid():N}"[..24], All);
-        var output = Run("node", ["client.mjs", server.BaseAddress + "fhir"], folder,
+        var output = NodeClients.Run("node", ["client.mjs", server.BaseAddress + "fhir"], folder,
             new Dictionary<string, string> { ["NODE_EXTRA_CA_CERTS"] = pem, ["ENAMEL_DESK_TOKEN"] = desk, ["ENAMEL_TOKEN"] = dentist });
 
         using var json = JsonDocument.Parse(output);
@@ -38,33 +38,5 @@ public class FhirKitClientTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Equal(["2", "1"], r.GetProperty("historyVersions").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["Condition", "Patient"], r.GetProperty("everythingTypes").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(4, r.GetProperty("everythingTotal").GetInt32());
-    }
-
-    private static string FindPackageFolder()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            var candidate = Path.Combine(d.FullName, "test", "Enamel.Server.Tests", "FhirClient");
-            if (File.Exists(Path.Combine(candidate, "package.json"))) return candidate;
-        }
-        throw new InvalidOperationException("test/Enamel.Server.Tests/FhirClient not found above the test binaries");
-    }
-
-    private static string Run(string tool, string[] args, string workingDirectory, Dictionary<string, string> environment)
-    {
-        var psi = new ProcessStartInfo(tool) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in environment) psi.Environment[k] = v;
-        Process p;
-        try { p = Process.Start(psi)!; }
-        catch (System.ComponentModel.Win32Exception) { throw new InvalidOperationException($"{tool} is not installed: the fhir-kit-client test needs Node.js and npm"); }
-        using (p)
-        {
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(300_000)) { p.Kill(true); throw new TimeoutException($"{tool} did not finish"); }
-            Assert.True(p.ExitCode == 0, $"{tool} {string.Join(' ', args)} failed: {stderr.Result}{stdout.Result}");
-            return stdout.Result;
-        }
     }
 }
