@@ -26,7 +26,7 @@ public sealed class DocumentVerbs(IPatientStore patients, IBlobStore blobs, Acce
         if (draft.Check() is { } problem) return PatientAnswer<RecordEntry>.Fail(PatientOutcome.Invalid, problem);
         var create = new Operation(draft.Category, RecordAction.Create);
         var (refusal, patient) = await FindPatients.DecideFor(patients, policy, actor, patientKey, create, purpose, null, ct);
-        if (refusal is not null) return refusal.Problem is { } p ? PatientAnswer<RecordEntry>.Fail(refusal.Outcome, p) : PatientAnswer<RecordEntry>.Fail(refusal.Outcome, refusal.Message);
+        if (refusal is not null) return refusal.Refused<RecordEntry>();
         if (patient!.Status == PatientStatus.Merged)
             return PatientAnswer<RecordEntry>.Fail(PatientOutcome.Conflict, $"this record was merged into patient {patient.MergedInto}: file it there");
 

@@ -25,6 +25,10 @@ public sealed record PatientAnswer<T>(PatientOutcome Outcome, T? Value, string M
     /// <summary>A refusal with its code (<see cref="Problem"/>), so an edge can show it translated; <see cref="Message"/> is its English text.</summary>
     public static PatientAnswer<T> Fail(PatientOutcome outcome, PatientProblem problem) => new(outcome, default, problem.Text) { Problem = problem };
 
+    /// <summary>This refusal as the answer of a verb of another type (outcome, message and problem kept).</summary>
+    public PatientAnswer<TOther> Refused<TOther>() =>
+        Problem is { } p ? PatientAnswer<TOther>.Fail(Outcome, p) : PatientAnswer<TOther>.Fail(Outcome, Message);
+
     /// <summary>The refusal's code and arguments, when the verb gave one (null: only <see cref="Message"/>).</summary>
     public PatientProblem? Problem { get; init; }
 }

@@ -38,7 +38,7 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
         }
         var create = new Operation(body.Category, RecordAction.Create);
         var (refusal, patient) = await DecidePatientAsync(actor, patientKey, create, purpose, decided, ct);
-        if (refusal is not null) return Fail<RecordEntry>(refusal);
+        if (refusal is not null) return refusal.Refused<RecordEntry>();
         if (patient!.Status == PatientStatus.Merged)
             return PatientAnswer<RecordEntry>.Fail(PatientOutcome.Conflict, $"this record was merged into patient {patient.MergedInto}: record it there");
         if (body is ClinicalNote { Appends.Length: > 0 } addendum)
@@ -66,7 +66,7 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
         if (body.Kind != kind) return Fail<RecordEntry>(PatientOutcome.Invalid, "EntryKind", $"the entry is a {kind}, not a {body.Kind}");
         if (string.IsNullOrWhiteSpace(reason)) return Fail<RecordEntry>(PatientOutcome.Invalid, "AmendReason", "a reason for the change is required");
         if (body.Check() is { } problem) return PatientAnswer<RecordEntry>.Fail(PatientOutcome.Invalid, problem);
-        var (refusal, current, clinic) = await DecideEntryAsync(actor, kind, id, await ChangeActionAsync(actor, kind, id, ct), purpose, decided, ct);
+        var (refusal, current, clinic) = await DecideEntryAsync(actor, kind, id, RecordAction.Amend, purpose, decided, ct, ownDraftIsCreate: true);
         if (refusal is not null) return refusal;
         if (body.Category != current!.Body.Category)
         {
@@ -104,7 +104,7 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
     public async Task<PatientAnswer<RecordEntry>> SignNoteAsync(Actor actor, string id, int expectedVersion, Purpose purpose, DecidedOperation? decided, CancellationToken ct)
     {
         if (!actor.Roles.Any(Clinicians.Contains)) return Fail<RecordEntry>(PatientOutcome.Denied, "SignClinician", "only a dentist or hygienist signs clinical notes");
-        var (refusal, current, clinic) = await DecideEntryAsync(actor, RecordKind.Note, id, await ChangeActionAsync(actor, RecordKind.Note, id, ct), purpose, decided, ct);
+        var (refusal, current, clinic) = await DecideEntryAsync(actor, RecordKind.Note, id, RecordAction.Amend, purpose, decided, ct, ownDraftIsCreate: true);
         if (refusal is not null) return refusal;
         if (current!.Status == VersionStatus.EnteredInError) return Fail<RecordEntry>(PatientOutcome.Conflict, "EnteredInError", "the note was marked entered-in-error");
         var note = (ClinicalNote)current.Body;
@@ -276,20 +276,25 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
     /// The action a change to an entry is decided as: writing one's own draft note (revising it, signing it) is part of
     /// creating it (Create); every other change to an entry is an amendment (Amend).
     /// </summary>
-    public async Task<RecordAction> ChangeActionAsync(Actor actor, RecordKind kind, string id, CancellationToken ct)
+    public async Task<RecordAction> ChangeActionAsync(Actor actor, RecordKind kind, string id, CancellationToken ct) =>
+        kind != RecordKind.Note || id.Length is 0 or > 64 ? RecordAction.Amend : await ChangeActionOfAsync(actor, await store.GetAsync(kind, id, ct), ct);
+
+    private async Task<RecordAction> ChangeActionOfAsync(Actor actor, RecordEntry? current, CancellationToken ct)
     {
-        if (kind != RecordKind.Note || id.Length is 0 or > 64) return RecordAction.Amend;
-        var current = await store.GetAsync(kind, id, ct);
         if (current is not { Body: ClinicalNote { IsSigned: false }, Status: not VersionStatus.EnteredInError }) return RecordAction.Amend;
-        var first = current.Version == 1 ? current : await store.GetVersionAsync(kind, id, 1, ct);
+        var first = current.Version == 1 ? current : await store.GetVersionAsync(current.Kind, current.Id, 1, ct);
         return first?.AuthorId == actor.UserId ? RecordAction.Create : RecordAction.Amend;
     }
 
-    /// <summary>Decides <paramref name="action"/> on an entry's category and its patient; unknown and out of reach answer alike.</summary>
+    /// <summary>
+    /// Decides <paramref name="action"/> on an entry's category and its patient; unknown and out of reach answer alike.
+    /// <paramref name="ownDraftIsCreate"/>: the action is <see cref="ChangeActionAsync"/>'s for the entry as read here.
+    /// </summary>
     private async Task<(PatientAnswer<RecordEntry>? Refusal, RecordEntry? Entry, string Clinic)> DecideEntryAsync(Actor actor, RecordKind kind, string id,
-        RecordAction action, Purpose purpose, DecidedOperation? decided, CancellationToken ct)
+        RecordAction action, Purpose purpose, DecidedOperation? decided, CancellationToken ct, bool ownDraftIsCreate = false)
     {
         var entry = kind.IsEntry && id.Length is > 0 and <= 64 ? await store.GetAsync(kind, id, ct) : null;
+        if (ownDraftIsCreate && kind == RecordKind.Note) action = await ChangeActionOfAsync(actor, entry, ct);
         var patient = entry is null ? null : await patients.GetAsync(entry.PatientKey, ct);
         var operation = new Operation(entry?.Body.Category ?? (kind.IsEntry ? CategoryOf(kind) : RecordCategory.Demographics), action);
         var scope = entry is null || patient is null
@@ -319,7 +324,4 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
         new(actor.UserId, string.IsNullOrWhiteSpace(reason) ? fallback : reason.Trim());
 
     private static PatientAnswer<T> Fail<T>(PatientOutcome outcome, string code, string text) => PatientAnswer<T>.Fail(outcome, PatientProblem.Of(code, text));
-
-    private static PatientAnswer<T> Fail<T>(PatientAnswer<Patient> refusal) =>
-        refusal.Problem is { } p ? PatientAnswer<T>.Fail(refusal.Outcome, p) : PatientAnswer<T>.Fail(refusal.Outcome, refusal.Message);
 }
