@@ -17,16 +17,9 @@ public sealed class RegisterPatient(IPatientStore store, IKeyring keyring, IUser
 
     public async Task<PatientAnswer<Patient>> ExecuteAsync(Actor actor, NewPatient request, Purpose purpose, string reason, CancellationToken ct)
     {
-        var clinic = (request.Clinic ?? "").Trim();
-        if (PatientRules.CheckClinic(clinic) is { } clinicError) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, clinicError);
-        if (PatientRules.Check(request.Demographics) is { } error) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, error);
-        var (identifiers, idError) = PatientRules.Check(request.Identifiers, clinic);
-        if (idError is not null) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, idError);
-        if (!identifiers.Any(i => i.Type is IdentifierType.ChartNumber or IdentifierType.DicomPatientId))
-            return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, PatientProblem.Of("IdentifierRequired", "a chart number or a Patient ID is required"));
-        // Images arrive with the Patient ID the modality was given: by default that is the chart number.
-        if (!identifiers.Any(i => i.Type == IdentifierType.DicomPatientId))
-            identifiers.Add(new PatientIdentifier(IdentifierType.DicomPatientId, "", identifiers.First(i => i.Type == IdentifierType.ChartNumber).Value));
+        var (checkedRequest, problem) = Check(request);
+        if (problem is not null) return PatientAnswer<Patient>.Fail(PatientOutcome.Invalid, problem);
+        var clinic = checkedRequest!.Clinic;
         var guardians = new List<User>();
         foreach (var g in request.Guardians.Distinct(StringComparer.Ordinal))
         {
@@ -44,7 +37,7 @@ public sealed class RegisterPatient(IPatientStore store, IKeyring keyring, IUser
         // The record, its guardians' links and its audit entry commit together, or none of them.
         await using (var change = await changes.BeginAsync(ct))
         {
-            (var outcome, patientKey) = await change.Patients.AddAsync(request with { Clinic = clinic, Identifiers = identifiers }, key, actor.UserId,
+            (var outcome, patientKey) = await change.Patients.AddAsync(checkedRequest, key, actor.UserId,
                 string.IsNullOrWhiteSpace(reason) ? "registered" : reason.Trim(), ct);
             if (outcome == RegistrationOutcome.Existing)
             {
@@ -57,6 +50,25 @@ public sealed class RegisterPatient(IPatientStore store, IKeyring keyring, IUser
             await change.CommitAsync(ct);
         }
         return PatientAnswer<Patient>.Ok((await store.GetAsync(patientKey, ct))!);
+    }
+
+    /// <summary>
+    /// A registration as it will be stored (clinic trimmed, identifiers checked, the Patient ID defaulting to the chart
+    /// number), or the problem that refuses it. Guardians are checked by the caller.
+    /// </summary>
+    internal static (NewPatient? Request, PatientProblem? Problem) Check(NewPatient request)
+    {
+        var clinic = (request.Clinic ?? "").Trim();
+        if (PatientRules.CheckClinic(clinic) is { } clinicError) return (null, clinicError);
+        if (PatientRules.Check(request.Demographics) is { } error) return (null, error);
+        var (identifiers, idError) = PatientRules.Check(request.Identifiers, clinic);
+        if (idError is not null) return (null, idError);
+        if (!identifiers.Any(i => i.Type is IdentifierType.ChartNumber or IdentifierType.DicomPatientId))
+            return (null, PatientProblem.Of("IdentifierRequired", "a chart number or a Patient ID is required"));
+        // Images arrive with the Patient ID the modality was given: by default that is the chart number.
+        if (!identifiers.Any(i => i.Type == IdentifierType.DicomPatientId))
+            identifiers.Add(new PatientIdentifier(IdentifierType.DicomPatientId, "", identifiers.First(i => i.Type == IdentifierType.ChartNumber).Value));
+        return (request with { Clinic = clinic, Identifiers = identifiers }, null);
     }
 
     /// <summary>

@@ -23,31 +23,13 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
     public async Task<PatientAnswer<RecordEntry>> AddAsync(Actor actor, long patientKey, EntryBody? body, string reason, Purpose purpose,
         DecidedOperation? decided, CancellationToken ct)
     {
-        if (body is null) return Fail<RecordEntry>(PatientOutcome.Invalid, "EntryBodyRequired", "the entry is empty");
-        if (body.Check() is { } problem) return PatientAnswer<RecordEntry>.Fail(PatientOutcome.Invalid, problem);
-        switch (body)
-        {
-            case ClinicalNote { IsSigned: true } or ClinicalNote { SignedBy.Length: > 0 }:
-                return Fail<RecordEntry>(PatientOutcome.Invalid, "NoteSignedBySign", "a note is recorded as a draft and signed with the sign action");
-            case Documents.Document:
-                return Fail<RecordEntry>(PatientOutcome.Invalid, "DocumentByUpload", "a document is filed by uploading its content");
-            case LabCase l when l.Status != "draft" || l.Trail.Count > 0:
-                return Fail<RecordEntry>(PatientOutcome.Invalid, "TrailFromDraft", "a lab case starts as a draft; its trail moves with the advance action");
-            case Referral r when r.Status != "draft" || r.Trail.Count > 0:
-                return Fail<RecordEntry>(PatientOutcome.Invalid, "TrailFromDraft", "a referral starts as a draft; its trail moves with the advance action");
-        }
-        var create = new Operation(body.Category, RecordAction.Create);
+        if (CheckNew(body) is { } problem) return PatientAnswer<RecordEntry>.Fail(PatientOutcome.Invalid, problem);
+        var create = new Operation(body!.Category, RecordAction.Create);
         var (refusal, patient) = await DecidePatientAsync(actor, patientKey, create, purpose, decided, ct);
         if (refusal is not null) return refusal.Refused<RecordEntry>();
         if (patient!.Status == PatientStatus.Merged)
             return PatientAnswer<RecordEntry>.Fail(PatientOutcome.Conflict, $"this record was merged into patient {patient.MergedInto}: record it there");
-        if (body is ClinicalNote { Appends.Length: > 0 } addendum)
-        {
-            var target = await store.GetAsync(RecordKind.Note, addendum.Appends, ct);
-            if (target is null || target.PatientKey != patientKey) return Fail<RecordEntry>(PatientOutcome.Invalid, "AppendsUnknown", "appends: no such note of this patient");
-            if (target.Body is not ClinicalNote { IsSigned: true } || target.Status == VersionStatus.EnteredInError)
-                return Fail<RecordEntry>(PatientOutcome.Invalid, "AppendsDraft", "appends: only a signed note takes addenda (revise a draft instead)");
-        }
+        if (await CheckAppendsAsync(patientKey, body, ct) is { } appends) return PatientAnswer<RecordEntry>.Fail(PatientOutcome.Invalid, appends);
         RecordEntry entry;
         await using (var change = await changes.BeginAsync(ct))
         {
@@ -320,7 +302,39 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
 
     private static string KindNames(IEnumerable<RecordKind> kinds) => string.Join(',', kinds.Select(k => k.Name));
 
-    private static VersionNote Note(Actor actor, string reason, string fallback) =>
+    /// <summary>
+    /// What a new entry must satisfy before anything is decided: the body's own rules, and what only other verbs create
+    /// (a signature, an uploaded document, a trail past its draft).
+    /// </summary>
+    internal static PatientProblem? CheckNew(EntryBody? body)
+    {
+        if (body is null) return PatientProblem.Of("EntryBodyRequired", "the entry is empty");
+        if (body.Check() is { } problem) return problem;
+        return body switch
+        {
+            ClinicalNote { IsSigned: true } or ClinicalNote { SignedBy.Length: > 0 } =>
+                PatientProblem.Of("NoteSignedBySign", "a note is recorded as a draft and signed with the sign action"),
+            Documents.Document => PatientProblem.Of("DocumentByUpload", "a document is filed by uploading its content"),
+            LabCase l when l.Status != "draft" || l.Trail.Count > 0 =>
+                PatientProblem.Of("TrailFromDraft", "a lab case starts as a draft; its trail moves with the advance action"),
+            Referral r when r.Status != "draft" || r.Trail.Count > 0 =>
+                PatientProblem.Of("TrailFromDraft", "a referral starts as a draft; its trail moves with the advance action"),
+            _ => null,
+        };
+    }
+
+    /// <summary>An addendum appends a signed note of the same patient (null when <paramref name="body"/> is no addendum or its target fits).</summary>
+    internal async Task<PatientProblem?> CheckAppendsAsync(long patientKey, EntryBody body, CancellationToken ct)
+    {
+        if (body is not ClinicalNote { Appends.Length: > 0 } addendum) return null;
+        var target = await store.GetAsync(RecordKind.Note, addendum.Appends, ct);
+        if (target is null || target.PatientKey != patientKey) return PatientProblem.Of("AppendsUnknown", "appends: no such note of this patient");
+        if (target.Body is not ClinicalNote { IsSigned: true } || target.Status == VersionStatus.EnteredInError)
+            return PatientProblem.Of("AppendsDraft", "appends: only a signed note takes addenda (revise a draft instead)");
+        return null;
+    }
+
+    internal static VersionNote Note(Actor actor, string reason, string fallback) =>
         new(actor.UserId, string.IsNullOrWhiteSpace(reason) ? fallback : reason.Trim());
 
     private static PatientAnswer<T> Fail<T>(PatientOutcome outcome, string code, string text) => PatientAnswer<T>.Fail(outcome, PatientProblem.Of(code, text));

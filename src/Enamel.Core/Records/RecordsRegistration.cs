@@ -22,6 +22,7 @@ public static class RecordsRegistration
             services.AddSingleton<IRecordOwnerResolver>(sp => new EntryOwnerResolver(kind, sp.GetRequiredService<IRecordEntryStore>(), sp.GetRequiredService<Patients.IPatientStore>()));
         services.AddSingleton<RecordOwners>();
         services.AddSingleton<RecordEntries>();
+        services.AddSingleton<LoadRecord>();
         services.AddSingleton<Documents.DocumentVerbs>();
         services.AddSingleton<MarkEnteredInError>();
         services.AddSingleton<ReadRecordHistory>();

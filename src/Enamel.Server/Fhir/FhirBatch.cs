@@ -14,8 +14,7 @@ namespace Enamel.Server.Fhir;
 /// create, PUT update with <c>request.ifMatch</c>), run by the same handler as its own route, for the same caller and
 /// purpose; each handler's verb decides (and audits) that entry on its own, so one refused entry does not stop the
 /// others. The answer is a batch-response Bundle, one entry per request in order, with its status, ETag and resource
-/// (or OperationOutcome). A transaction Bundle is refused: the verbs commit one change each, so all-or-nothing cannot be
-/// promised yet.
+/// (or OperationOutcome). A transaction Bundle loads one patient's record all or nothing (<see cref="FhirTransaction"/>).
 /// </summary>
 internal static partial class FhirBatch
 {
@@ -30,22 +29,22 @@ internal static partial class FhirBatch
         if (await FhirHttp.ReadResourceAsync(http) is not { } resource) return;
         if (resource is not F.Bundle bundle)
         {
-            await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, $"POST {Prefix} takes a batch Bundle, not a {resource.TypeName}", "resourceType");
+            await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, $"POST {Prefix} takes a batch or transaction Bundle, not a {resource.TypeName}", "resourceType");
             return;
         }
-        if (bundle.Type == F.Bundle.BundleType.Transaction)
+        if (bundle.Type is not (F.Bundle.BundleType.Batch or F.Bundle.BundleType.Transaction))
         {
-            await FhirHttp.OutcomeAsync(http, StatusCodes.Status422UnprocessableEntity, "transaction Bundles are not supported yet: send a batch", "Bundle.type");
-            return;
-        }
-        if (bundle.Type != F.Bundle.BundleType.Batch)
-        {
-            await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, "Bundle.type must be batch", "Bundle.type");
+            await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, "Bundle.type must be batch or transaction", "Bundle.type");
             return;
         }
         if (bundle.Entry.Count > MaxEntries)
         {
-            await FhirHttp.OutcomeAsync(http, StatusCodes.Status413PayloadTooLarge, $"at most {MaxEntries} entries in one batch", "Bundle.entry");
+            await FhirHttp.OutcomeAsync(http, StatusCodes.Status413PayloadTooLarge, $"at most {MaxEntries} entries in one Bundle", "Bundle.entry");
+            return;
+        }
+        if (bundle.Type == F.Bundle.BundleType.Transaction)
+        {
+            await FhirTransaction.RunAsync(http, bundle);
             return;
         }
         var answer = new F.Bundle { Type = F.Bundle.BundleType.BatchResponse };

@@ -98,7 +98,7 @@ internal static class FhirEndpoints
         app.MapGet(Prefix + "/Provenance", FhirEntries.ProvenanceSearchAsync).Requires(reach.Category, reach.Action, EndpointScope.Search).Fhir();
         app.MapGet(Prefix + "/Provenance/{id}", (HttpContext http, string id) => FhirEntries.ProvenanceReadAsync(http, id))
             .Requires(reach.Category, reach.Action, EndpointScope.Search).Fhir();
-        // Batch Bundles: each entry runs through its route's handler, and its verb decides it.
+        // Batch Bundles: each entry runs through its route's handler, and its verb decides it; a transaction is one LoadRecord.
         app.MapPost(Prefix, FhirBatch.PostAsync).Requires(reach.Category, reach.Action, EndpointScope.Search).Fhir();
         // Anything else under /fhir: an unknown type or path is 404, a known one with a method it does not take 405.
         app.MapMethods(Prefix + "/{**path}", ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"], Unknown).SignedIn().Fhir();
@@ -115,8 +115,8 @@ internal static class FhirEndpoints
     {
         var version = typeof(FhirEndpoints).Assembly.GetName().Version?.ToString() ?? "0";
         var statement = CapabilityStatementBuilder.Build(BaseOf(http), version, Started, Served());
-        // Batch Bundles are served, transactions not yet (the verbs commit one change each): the statement claims batch only.
-        statement.Rest[0].Interaction.RemoveAll(i => i.Code != F.CapabilityStatement.SystemRestfulInteraction.Batch);
+        // Batch Bundles, and transactions that load one patient's record (FhirTransaction): no system-wide history or search.
+        statement.Rest[0].Interaction.RemoveAll(i => i.Code is not (F.CapabilityStatement.SystemRestfulInteraction.Batch or F.CapabilityStatement.SystemRestfulInteraction.Transaction));
         return FhirHttp.WriteAsync(http, StatusCodes.Status200OK, statement);
     }
 

@@ -90,7 +90,7 @@ internal static class FhirPatients
         await FhirHttp.WriteAsync(http, StatusCodes.Status200OK, FhirBundles.SearchSet(BaseOf(http), "Patient", parameters, page, [], matches.Count, offset, count));
     }
 
-    private static async Task<ParsedPatient?> ParseAsync(HttpContext http, F.Resource resource)
+    internal static async Task<ParsedPatient?> ParseAsync(HttpContext http, F.Resource resource)
     {
         try
         {
@@ -123,26 +123,16 @@ internal static class FhirPatients
         // Conditional create (If-None-Exist: identifier=[system|]value): one match within reach is answered, not duplicated.
         if (http.Request.Headers["If-None-Exist"].ToString() is { Length: > 0 } condition)
         {
-            var criteria = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(condition.StartsWith('?') ? condition : "?" + condition);
-            if (criteria.Count != 1 || !criteria.TryGetValue("identifier", out var wanted) || wanted.Count != 1 || wanted[0] is not { Length: > 0 } idText)
+            var (status, error, match) = await MatchAsync(http, condition);
+            if (error is not null)
             {
-                await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, "If-None-Exist: identifier=[system|]value");
+                await FhirHttp.OutcomeAsync(http, status, error);
                 return;
             }
-            var system = idText.Contains('|', StringComparison.Ordinal) ? idText[..idText.LastIndexOf('|')] : null;
-            var value = idText.Contains('|', StringComparison.Ordinal) ? idText[(idText.LastIndexOf('|') + 1)..] : idText;
-            var found = await Service<FindPatients>(http).SearchAsync(actor, value, purpose, FindPatients.MaxResults, ct);
-            if (!found.Done) { await FhirHttp.RefusedAsync(http, found); return; }
-            var matches = found.Value!.Where(p => p.Status != PatientStatus.Merged && p.Identifiers.Any(i => i.Value == value && (system is null or "" || PatientMapping.SystemOf(i.Type) == system))).ToList();
-            if (matches.Count > 1)
+            if (match is not null)
             {
-                await FhirHttp.OutcomeAsync(http, StatusCodes.Status412PreconditionFailed, "If-None-Exist: more than one patient has this identifier");
-                return;
-            }
-            if (matches.Count == 1)
-            {
-                http.Response.Headers.Location = $"{BaseOf(http)}/Patient/{matches[0].Key}/_history/{matches[0].Version}";
-                await FhirHttp.WriteAsync(http, StatusCodes.Status200OK, PatientMapping.ToFhir(matches[0]));
+                http.Response.Headers.Location = $"{BaseOf(http)}/Patient/{match.Key}/_history/{match.Version}";
+                await FhirHttp.WriteAsync(http, StatusCodes.Status200OK, PatientMapping.ToFhir(match));
                 return;
             }
         }
@@ -156,6 +146,25 @@ internal static class FhirPatients
         }
         http.Response.Headers.Location = $"{BaseOf(http)}/Patient/{answer.Value!.Key}/_history/{answer.Value.Version}";
         await FhirHttp.WriteAsync(http, StatusCodes.Status201Created, PatientMapping.ToFhir(answer.Value));
+    }
+
+    /// <summary>
+    /// A conditional create's match (<c>identifier=[system|]value</c>): the one patient within the caller's reach who
+    /// has the identifier, null when none; an error (with its status) for a bad condition or several matches.
+    /// </summary>
+    internal static async Task<(int Status, string? Error, Patient? Match)> MatchAsync(HttpContext http, string condition)
+    {
+        var criteria = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(condition.StartsWith('?') ? condition : "?" + condition);
+        if (criteria.Count != 1 || !criteria.TryGetValue("identifier", out var wanted) || wanted.Count != 1 || wanted[0] is not { Length: > 0 } idText)
+            return (StatusCodes.Status400BadRequest, "If-None-Exist: identifier=[system|]value", null);
+        var (actor, purpose, ct) = Caller(http);
+        var system = idText.Contains('|', StringComparison.Ordinal) ? idText[..idText.LastIndexOf('|')] : null;
+        var value = idText.Contains('|', StringComparison.Ordinal) ? idText[(idText.LastIndexOf('|') + 1)..] : idText;
+        var found = await Service<FindPatients>(http).SearchAsync(actor, value, purpose, FindPatients.MaxResults, ct);
+        if (!found.Done) return (Features.Patients.PatientsApi.StatusOf(found.Outcome), found.Message, null);
+        var matches = found.Value!.Where(p => p.Status != PatientStatus.Merged && p.Identifiers.Any(i => i.Value == value && (system is null or "" || PatientMapping.SystemOf(i.Type) == system))).ToList();
+        if (matches.Count > 1) return (StatusCodes.Status412PreconditionFailed, "If-None-Exist: more than one patient has this identifier", null);
+        return (StatusCodes.Status200OK, null, matches.Count == 1 ? matches[0] : null);
     }
 
     /// <summary>PUT /fhir/Patient/{id}: a new version of the demographics (identifiers are changed at the desk, not here).</summary>

@@ -205,7 +205,7 @@ public class FhirApiTests(ServerFixture server) : IClassFixture<ServerFixture>
     }
 
     [Fact]
-    public async Task Batch_RunsEachEntryThroughItsVerb_TransactionRefused()
+    public async Task Batch_RunsEachEntryThroughItsVerb_ATransactionOnlyCreates()
     {
         long patient = await PatientAsync();
         using var dentist = await ClientAsync("dentist");
@@ -232,10 +232,127 @@ public class FhirApiTests(ServerFixture server) : IClassFixture<ServerFixture>
         var refused = Assert.IsType<F.Bundle>(await ReadAsync(await desk.PostAsync("/fhir", Fhir(batch))));
         Assert.Equal(["403", "200"], refused.Entry.Select(e => e.Response!.Status));
         Assert.Equal(2, (await SearchAsync(dentist, $"/fhir/Condition?patient={patient}")).Total);
+        // A transaction only creates: a read in it is refused whole, and nothing of it is stored.
         batch.Type = F.Bundle.BundleType.Transaction;
         foreach (var e in batch.Entry) e.FullUrl = "urn:uuid:" + Guid.NewGuid();
-        await OutcomeAsync(await dentist.PostAsync("/fhir", Fhir(batch)), HttpStatusCode.UnprocessableEntity);
+        var readInTransaction = await OutcomeAsync(await dentist.PostAsync("/fhir", Fhir(batch)), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("Bundle.entry[1].request", readInTransaction.Issue[0].Expression.Single());
         Assert.Equal(2, (await SearchAsync(dentist, $"/fhir/Condition?patient={patient}")).Total);
+    }
+
+    private static F.Bundle.EntryComponent Create(F.Resource resource, string? fullUrl = null, string? ifNoneExist = null) => new()
+    {
+        FullUrl = fullUrl,
+        Resource = resource,
+        Request = new F.Bundle.RequestComponent { Method = F.Bundle.HTTPVerb.POST, Url = resource.TypeName, IfNoneExist = ifNoneExist },
+    };
+
+    private static F.Patient NewPatient(string chart) => new()
+    {
+        Identifier = [new F.Identifier("urn:enamel:identifier:chart-number", chart)],
+        Name = [new F.HumanName { Family = "Wong", Given = ["Siu Ming"] }],
+        BirthDate = "1979-02-28",
+        Gender = F.AdministrativeGender.Female,
+    };
+
+    private static F.AllergyIntolerance Allergy(string patientReference) => new()
+    {
+        Patient = new F.ResourceReference(patientReference),
+        Code = new F.CodeableConcept("http://snomed.info/sct", "764146007", "Penicillin"),
+        Criticality = F.AllergyIntolerance.AllergyIntoleranceCriticality.High,
+        Category = [F.AllergyIntolerance.AllergyIntoleranceCategory.Medication],
+        ClinicalStatus = new F.CodeableConcept("http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "active"),
+        VerificationStatus = new F.CodeableConcept("http://terminology.hl7.org/CodeSystem/allergyintolerance-verification", "confirmed"),
+    };
+
+    /// <summary>A client of an integration account whose custom role registers patients and records their history (no built-in role does both).</summary>
+    private async Task<HttpClient> LoaderAsync()
+    {
+        var role = "loader-" + Guid.NewGuid().ToString("N")[..8];
+        await server.Folder.Security.Roles.SaveCustomAsync(new Enamel.Core.Access.Role(role, "loads records from another system", Enamel.Core.Access.RoleReach.ClinicPatients,
+            new HashSet<Enamel.Core.Access.Operation> { new(Enamel.Core.Access.RecordCategory.Demographics, Enamel.Core.Access.RecordAction.Create),
+                new(Enamel.Core.Access.RecordCategory.Demographics, Enamel.Core.Access.RecordAction.Read),
+                new(Enamel.Core.Access.RecordCategory.MedicalHistory, Enamel.Core.Access.RecordAction.Create),
+                new(Enamel.Core.Access.RecordCategory.MedicalHistory, Enamel.Core.Access.RecordAction.Read) }, BuiltIn: false), default);
+        return await ClientAsync(role);
+    }
+
+    [Fact]
+    public async Task Transaction_LoadsANewPatientAndTheirRecordInOneRequest()
+    {
+        using var loader = await LoaderAsync();
+        var chart = "TX-" + Guid.NewGuid().ToString("N")[..8];
+        var patientUrl = "urn:uuid:" + Guid.NewGuid();
+        var condition = Condition(0);
+        condition.Subject = new F.ResourceReference(patientUrl);
+        var transaction = new F.Bundle
+        {
+            Type = F.Bundle.BundleType.Transaction,
+            Entry = [Create(condition, "urn:uuid:" + Guid.NewGuid()), Create(NewPatient(chart), patientUrl), Create(Allergy(patientUrl), "urn:uuid:" + Guid.NewGuid())],
+        };
+        var response = await loader.PostAsync("/fhir", Fhir(transaction));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var answer = Assert.IsType<F.Bundle>(await ReadAsync(response));
+        Assert.Equal(F.Bundle.BundleType.TransactionResponse, answer.Type);
+        Assert.Equal(["201 Created", "201 Created", "201 Created"], answer.Entry.Select(e => e.Response!.Status));
+        var patient = Assert.IsType<F.Patient>(answer.Entry[1].Resource);
+        Assert.Equal(chart, patient.Identifier.Single(i => i.System == "urn:enamel:identifier:chart-number").Value);
+        // The entries reference the stored patient, and the patient's record holds them.
+        Assert.Equal($"Patient/{patient.Id}", Assert.IsType<F.Condition>(answer.Entry[0].Resource).Subject.Reference);
+        Assert.Equal($"Patient/{patient.Id}", Assert.IsType<F.AllergyIntolerance>(answer.Entry[2].Resource).Patient.Reference);
+        Assert.EndsWith("/_history/1", answer.Entry[0].Response!.Location, StringComparison.Ordinal);
+        Assert.Equal(1, (await SearchAsync(loader, $"/fhir/Condition?patient={patient.Id}")).Total);
+        Assert.Equal(1, (await SearchAsync(loader, $"/fhir/AllergyIntolerance?patient={patient.Id}")).Total);
+
+        // Sent again with ifNoneExist, the patient is matched (200), not registered twice, and the new entries join them.
+        transaction.Entry[1].Request!.IfNoneExist = $"identifier=urn:enamel:identifier:chart-number|{chart}";
+        transaction.Entry.RemoveAt(2);
+        var again = Assert.IsType<F.Bundle>(await ReadAsync(await loader.PostAsync("/fhir", Fhir(transaction))));
+        Assert.Equal(["201 Created", "200 OK"], again.Entry.Select(e => e.Response!.Status));
+        Assert.Equal(patient.Id, again.Entry[1].Resource!.Id);
+        Assert.Equal(2, (await SearchAsync(loader, $"/fhir/Condition?patient={patient.Id}")).Total);
+        Assert.Equal(1, (await SearchAsync(loader, $"/fhir/Patient?identifier={chart}")).Total);
+    }
+
+    [Fact]
+    public async Task Transaction_IsAllOrNothing()
+    {
+        using var loader = await LoaderAsync();
+        var chart = "TX-" + Guid.NewGuid().ToString("N")[..8];
+        var patientUrl = "urn:uuid:" + Guid.NewGuid();
+        var good = Condition(0);
+        good.Subject = new F.ResourceReference(patientUrl);
+        var bad = Condition(0);
+        bad.Subject = new F.ResourceReference(patientUrl);
+        bad.Code = null;
+        var transaction = new F.Bundle
+        {
+            Type = F.Bundle.BundleType.Transaction,
+            Entry = [Create(NewPatient(chart), patientUrl), Create(good, "urn:uuid:" + Guid.NewGuid()), Create(bad, "urn:uuid:" + Guid.NewGuid())],
+        };
+        // One entry the record refuses: the whole transaction is refused, naming it, and neither the patient nor the good entry is kept.
+        var invalid = await OutcomeAsync(await loader.PostAsync("/fhir", Fhir(transaction)), HttpStatusCode.UnprocessableEntity);
+        Assert.StartsWith("Bundle.entry[2]", invalid.Issue[0].Expression.First(), StringComparison.Ordinal);
+        Assert.Equal(0, (await SearchAsync(loader, $"/fhir/Patient?identifier={chart}")).Total);
+
+        // An entry naming another patient than the transaction's.
+        var other = await PatientAsync();
+        transaction.Entry[2] = Create(Condition(other), "urn:uuid:" + Guid.NewGuid());
+        var elsewhere = await OutcomeAsync(await loader.PostAsync("/fhir", Fhir(transaction)), HttpStatusCode.UnprocessableEntity);
+        Assert.StartsWith("Bundle.entry[2]", elsewhere.Issue[0].Expression.First(), StringComparison.Ordinal);
+        Assert.Equal(0, (await SearchAsync(loader, $"/fhir/Patient?identifier={chart}")).Total);
+        Assert.Equal(0, (await SearchAsync(loader, $"/fhir/Condition?patient={other}")).Total);
+
+        // A caller who may register patients but not record their history: refused whole (403), no patient registered.
+        transaction.Entry.RemoveAt(2);
+        using var desk = await ClientAsync("receptionist");
+        await OutcomeAsync(await desk.PostAsync("/fhir", Fhir(transaction)), HttpStatusCode.Forbidden);
+        Assert.Equal(0, (await SearchAsync(desk, $"/fhir/Patient?identifier={chart}")).Total);
+
+        // The same transaction from the loader commits both.
+        var done = Assert.IsType<F.Bundle>(await ReadAsync(await loader.PostAsync("/fhir", Fhir(transaction))));
+        Assert.Equal(["201 Created", "201 Created"], done.Entry.Select(e => e.Response!.Status));
+        Assert.Equal(1, (await SearchAsync(loader, $"/fhir/Patient?identifier={chart}")).Total);
     }
 
     [Fact]
