@@ -1,5 +1,3 @@
-using Microsoft.Net.Http.Headers;
-
 namespace Enamel.Server.DicomWeb;
 
 /// <summary>
@@ -35,12 +33,11 @@ internal sealed record AcceptedFrames(string PartType, string TransferSyntax)
     public static IReadOnlyList<AcceptedFrames> Parse(string accept)
     {
         if (string.IsNullOrWhiteSpace(accept)) return [new(OctetStream, ExplicitLittle)];
-        if (!MediaTypeHeaderValue.TryParseList(accept.Split(','), out var ranges)) return [];
         var list = new List<AcceptedFrames>();
-        foreach (var range in ranges.Where(r => r.Quality is not 0).OrderByDescending(r => r.Quality ?? 1.0))
+        foreach (var range in MediaRange.Parse(accept))
         {
-            var type = range.MediaType.ToString().ToLowerInvariant();
-            string? Param(string name) => range.Parameters.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Value.ToString().Trim('"').Trim();
+            var type = range.Type;
+            string? Param(string name) => range[name];
             if (type is "*/*" or "multipart/*") { list.Add(new(OctetStream, ExplicitLittle)); continue; }
             if (type != "multipart/related") continue; // frames are always answered as multipart/related
             var partType = (Param("type") ?? OctetStream).ToLowerInvariant();

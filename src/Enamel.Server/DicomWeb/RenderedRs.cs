@@ -4,7 +4,6 @@ using Enamel.Core.Studies;
 using Enamel.Dicom;
 using Enamel.Dicom.Imaging;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Net.Http.Headers;
 
 namespace Enamel.Server.DicomWeb;
 
@@ -146,12 +145,10 @@ internal static class RenderedRs
     private static ImageFormat? Negotiate(string accept)
     {
         if (string.IsNullOrWhiteSpace(accept)) return ImageFormat.Jpeg;
-        if (!MediaTypeHeaderValue.TryParseList(accept.Split(','), out var ranges)) return null;
-        foreach (var r in ranges.Where(r => r.Quality is not 0).OrderByDescending(r => r.Quality ?? 1.0))
+        foreach (var r in MediaRange.Parse(accept))
         {
-            var type = r.MediaType.ToString().ToLowerInvariant();
-            if (type is "multipart/related" or "multipart/*")
-                type = r.Parameters.FirstOrDefault(p => p.Name.Equals("type", StringComparison.OrdinalIgnoreCase))?.Value.ToString().Trim('"').ToLowerInvariant() ?? "image/jpeg";
+            var type = r.Type;
+            if (type is "multipart/related" or "multipart/*") type = r["type"]?.ToLowerInvariant() ?? "image/jpeg";
             switch (type)
             {
                 case "image/jpeg" or "image/*" or "*/*": return ImageFormat.Jpeg;

@@ -45,6 +45,7 @@ public class ViewerInteropTests(ServerFixture server) : IClassFixture<ServerFixt
     [Theory]
     [InlineData("/thumbnail?accept=image/jpeg", "multipart/related; type=\"application/octet-stream\"", "image/jpeg")]
     [InlineData("/thumbnail?accept=image%2Fjpeg", "multipart/related; type=\"image/jpeg\"", "image/jpeg")]
+    [InlineData("/thumbnail", "multipart/related; type=image/jpeg", "image/jpeg")] // unquoted, as viewers send it
     [InlineData("/rendered?accept=image/png", "image/jpeg", "image/png")]
     [InlineData("/frames/1/rendered?accept=image/jpeg", "image/png", "image/jpeg")]
     public async Task AcceptQueryParameter_WinsOverHeader(string resource, string header, string expected)
@@ -155,6 +156,10 @@ public class ViewerInteropTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Equal(HttpStatusCode.NotAcceptable, (await GetAsync(CtPath + "/frames/1", "multipart/related; type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.80")).StatusCode);
         Assert.Equal(HttpStatusCode.NotAcceptable, (await GetAsync(CtPath + "/frames/1", "multipart/related; type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.51")).StatusCode);
         Assert.Equal(HttpStatusCode.NotAcceptable, (await GetAsync(CtPath + "/frames/1", "application/dicom")).StatusCode);
+        // Exactly as cornerstone (OHIF) asks, the slash unquoted: as stored.
+        var cornerstone = await GetAsync(CtPath + "/frames/1", "multipart/related; type=application/octet-stream; transfer-syntax=*");
+        Assert.Equal(HttpStatusCode.OK, cornerstone.StatusCode);
+        Assert.Equal("application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1", Assert.Single(await Multipart.ReadTypedAsync(cornerstone)).ContentType);
         // A list: the first choice that can be produced wins.
         var fallback = await GetAsync(CtPath + "/frames/1",
             "multipart/related; type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.50, multipart/related; type=\"application/octet-stream\"; transfer-syntax=*");
