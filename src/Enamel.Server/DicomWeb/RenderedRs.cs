@@ -78,7 +78,7 @@ internal static class RenderedRs
     private static async Task RenderAsync(HttpContext http, IStudyIndex index, IBlobStore blobs, string study, string? series, string? instance,
         int frame, bool thumbnail)
     {
-        var format = Negotiate(AcceptOf(http));
+        var format = Negotiate(MediaRange.AcceptOf(http));
         if (format is null)
         {
             await Problem.WriteAsync(http, StatusCodes.Status406NotAcceptable, "rendered images are available as image/jpeg or image/png");
@@ -134,10 +134,6 @@ internal static class RenderedRs
         await image.CopyToAsync(http.Response.Body, http.RequestAborted);
     }
 
-    /// <summary>The media ranges asked for: the <c>accept</c> query parameter when given (it wins, PS3.18 8.3.3.1), else the Accept header.</summary>
-    internal static string AcceptOf(HttpContext http) =>
-        http.Request.Query.TryGetValue("accept", out var query) && query.Count > 0 ? string.Join(',', query.ToArray()) : http.Request.Headers.Accept.ToString();
-
     /// <summary>
     /// JPEG or PNG, in the client's order of preference. A multipart/related range counts as its <c>type</c> (OHIF sends
     /// <c>multipart/related; type="image/jpeg"</c> for thumbnails): a single image is still answered as one image.
@@ -161,7 +157,7 @@ internal static class RenderedRs
     /// <summary>A rendered series or study: multipart/related of each renderable instance's first frame (non-image instances are left out).</summary>
     private static async Task RenderManyAsync(HttpContext http, IStudyIndex index, IBlobStore blobs, string study, string? series)
     {
-        var format = Negotiate(AcceptOf(http));
+        var format = Negotiate(MediaRange.AcceptOf(http));
         if (format is null)
         {
             await Problem.WriteAsync(http, StatusCodes.Status406NotAcceptable, "rendered series and studies are available as multipart/related; type=\"image/jpeg\" or type=\"image/png\"");

@@ -22,7 +22,7 @@ internal static class WadoRs
 
     private static async Task RetrieveAsync(HttpContext http, IStudyIndex index, IBlobStore blobs, string study, string? series, string? instance)
     {
-        var accept = AcceptedDicom.Parse(http.Request.Headers.Accept.ToString());
+        var accept = AcceptedDicom.Parse(MediaRange.AcceptOf(http));
         if (accept is null)
         {
             await Problem.WriteAsync(http, StatusCodes.Status406NotAcceptable, "this resource is available as multipart/related; type=\"application/dicom\"");
@@ -95,7 +95,7 @@ internal static class WadoRs
             await Problem.WriteAsync(http, StatusCodes.Status404NotFound, $"frame {missing} does not exist; the instance has {pixels.NumberOfFrames}");
             return;
         }
-        var choices = AcceptedFrames.Parse(RenderedRs.AcceptOf(http));
+        var choices = AcceptedFrames.Parse(MediaRange.AcceptOf(http));
         string? why = null;
         foreach (var choice in choices)
         {

@@ -64,6 +64,19 @@ public class ViewerInteropTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Equal(HttpStatusCode.NotAcceptable, (await GetAsync(CtPath + "/thumbnail?accept=video/mp4", "image/jpeg")).StatusCode);
     }
 
+    [Fact]
+    public async Task AcceptQueryParameter_AppliesToInstancesAndFramesToo()
+    {
+        await StoreAsync("CT_small.dcm");
+        var accept = Uri.EscapeDataString("multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2");
+        var instance = await GetAsync(CtPath + "?accept=" + accept, "multipart/related; type=\"application/dicom\"; transfer-syntax=*");
+        Assert.Equal(HttpStatusCode.OK, instance.StatusCode);
+        using (var file = DicomFile.Open(new MemoryStream(Assert.Single(await Multipart.ReadAsync(instance)))))
+            Assert.Equal(DicomTransferSyntax.ImplicitVRLittleEndian, file.TransferSyntax);
+        var frames = await GetAsync(CtPath + "/frames/1?accept=" + Uri.EscapeDataString("multipart/related; type=image/jls"), "multipart/related; type=application/octet-stream");
+        Assert.Equal("image/jls; transfer-syntax=1.2.840.10008.1.2.4.80", Assert.Single(await Multipart.ReadTypedAsync(frames)).ContentType);
+    }
+
     // 2. Series and study rendered and thumbnails; frame thumbnails.
     [Fact]
     public async Task SeriesAndStudy_RenderedAndThumbnail_AndFrameThumbnail()

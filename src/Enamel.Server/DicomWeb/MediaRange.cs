@@ -12,6 +12,10 @@ internal sealed record MediaRange(string Type, IReadOnlyDictionary<string, strin
 {
     public string? this[string name] => Parameters.TryGetValue(name, out var v) ? v : null;
 
+    /// <summary>The media ranges asked for: the <c>accept</c> query parameter when given (it wins, PS3.18 8.3.3.1), else the Accept header.</summary>
+    public static string AcceptOf(Microsoft.AspNetCore.Http.HttpContext http) =>
+        http.Request.Query.TryGetValue("accept", out var query) && query.Count > 0 ? string.Join(',', query.ToArray()) : http.Request.Headers.Accept.ToString();
+
     public static IReadOnlyList<MediaRange> Parse(string accept)
     {
         var list = new List<MediaRange>();
