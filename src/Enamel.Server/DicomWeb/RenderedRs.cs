@@ -107,8 +107,9 @@ internal static class RenderedRs
             await Problem.WriteAsync(http, StatusCodes.Status404NotFound, "no such study, series or instance");
             return;
         }
-        // A series or study thumbnail shows its middle image.
-        var chosen = instances[instances.Count / 2];
+        // A series or study thumbnail shows its middle image, among the instances whose SOP class holds one.
+        var images = instances.Where(i => !NotAnImage(i.SopClassUid)).ToList();
+        var chosen = images.Count > 0 ? images[images.Count / 2] : instances[instances.Count / 2];
         var image = new MemoryStream();
         await using (var stream = await blobs.OpenReadAsync(chosen.Blob.Id, http.RequestAborted))
         using (var file = StoredObjects.OpenImage(http, stream))
@@ -133,6 +134,13 @@ internal static class RenderedRs
         image.Position = 0;
         await image.CopyToAsync(http.Response.Body, http.RequestAborted);
     }
+
+    /// <summary>SOP classes that never hold an image: structured reports and key object selections, presentation states, encapsulated documents, RT plans, structures and doses.</summary>
+    private static bool NotAnImage(string sopClass) =>
+        sopClass.StartsWith("1.2.840.10008.5.1.4.1.1.88.", StringComparison.Ordinal)
+        || sopClass.StartsWith("1.2.840.10008.5.1.4.1.1.11.", StringComparison.Ordinal)
+        || sopClass.StartsWith("1.2.840.10008.5.1.4.1.1.104.", StringComparison.Ordinal)
+        || (sopClass.StartsWith("1.2.840.10008.5.1.4.1.1.481.", StringComparison.Ordinal) && sopClass != "1.2.840.10008.5.1.4.1.1.481.1");
 
     /// <summary>
     /// JPEG or PNG, in the client's order of preference. A multipart/related range counts as its <c>type</c> (OHIF sends

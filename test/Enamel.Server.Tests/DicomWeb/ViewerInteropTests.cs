@@ -107,6 +107,30 @@ public class ViewerInteropTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/dicom-web/studies/1.2.3.4.5.6.7/rendered")).StatusCode);
     }
 
+    [Fact]
+    public async Task StudyThumbnail_SkipsAReportForTheImage()
+    {
+        // One study: the CT image and a structured report (with the CT's patient and study).
+        await StoreAsync("CT_small.dcm");
+        using var ct = DicomFile.Open(ServerFixture.Sample("CT_small.dcm"));
+        using var sr = DicomFile.Open(ServerFixture.Sample("reportsi.dcm"));
+        foreach (var tag in new[] { DicomTags.PatientID, DicomTags.PatientName, DicomTags.PatientBirthDate, DicomTags.PatientSex, DicomTags.StudyInstanceUID })
+            if (ct.Dataset.GetString(tag) is { } value) sr.Dataset.SetString(tag, ct.Dataset[tag]!.VR, value);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("enamel-sr-").FullName, "report.dcm");
+        sr.Save(path);
+        var stow = await server.StowAsync(path);
+        Assert.True(stow.StatusCode == HttpStatusCode.OK, await stow.Content.ReadAsStringAsync());
+        var instances = await GetAsync($"/dicom-web/studies/{CtStudy}/instances");
+        Assert.Equal(2, JsonDocument.Parse(await instances.Content.ReadAsStringAsync()).RootElement.GetArrayLength());
+
+        var thumb = await GetAsync($"/dicom-web/studies/{CtStudy}/thumbnail");
+        Assert.Equal(HttpStatusCode.OK, thumb.StatusCode);
+        Assert.Equal((128, 128), Decode(await thumb.Content.ReadAsByteArrayAsync()));
+        // The rendered study leaves the report out.
+        var rendered = await GetAsync($"/dicom-web/studies/{CtStudy}/rendered");
+        Assert.Single(await Multipart.ReadAsync(rendered));
+    }
+
     // 3. viewport (and WADO-URI rows/columns) are maxima: the aspect ratio is kept.
     [Fact]
     public async Task Viewport_KeepsAspectRatio()
