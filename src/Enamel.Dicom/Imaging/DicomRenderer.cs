@@ -221,7 +221,13 @@ public static class DicomRenderer
     private static RenderedImage Resize(RenderedImage image, RenderOptions options)
     {
         int w = image.Width, h = image.Height;
-        if (options.Width is { } ow && options.Height is { } oh) (w, h) = (ow, oh);
+        if (options.Width is { } fw && options.Height is { } fh && options.Fit)
+        {
+            // The box's sides are maxima: scale by the tighter of the two ratios (compared exactly, as cross products).
+            if ((long)fw * image.Height <= (long)fh * image.Width) (w, h) = (fw, Math.Min(fh, Scale(image.Height, fw, image.Width)));
+            else (w, h) = (Math.Min(fw, Scale(image.Width, fh, image.Height)), fh);
+        }
+        else if (options.Width is { } ow && options.Height is { } oh) (w, h) = (ow, oh);
         else if (options.Width is { } onlyW) (w, h) = (onlyW, Scale(image.Height, onlyW, image.Width));
         else if (options.Height is { } onlyH) (w, h) = (Scale(image.Width, onlyH, image.Height), onlyH);
         else if (options.Thumbnail is { } t)

@@ -21,6 +21,12 @@ public sealed record RenderOptions
     public int? Width { get; init; }
     public int? Height { get; init; }
 
+    /// <summary>
+    /// With both <see cref="Width"/> and <see cref="Height"/> set: they are maxima — the image is scaled to the largest size
+    /// that fits inside that box with its aspect ratio kept (PS3.18 viewport and WADO-URI rows/columns). False: exactly that size.
+    /// </summary>
+    public bool Fit { get; init; }
+
     /// <summary>Longest side of a thumbnail, aspect ratio preserved (ignored when Width or Height is set).</summary>
     public int? Thumbnail { get; init; }
 

@@ -1,5 +1,3 @@
-using Microsoft.Net.Http.Headers;
-
 namespace Enamel.Server.DicomWeb;
 
 /// <summary>
@@ -14,11 +12,10 @@ internal sealed record AcceptedDicom(string TransferSyntax)
     public static AcceptedDicom? Parse(string accept)
     {
         if (string.IsNullOrWhiteSpace(accept)) return new AcceptedDicom(DefaultSyntax);
-        if (!MediaTypeHeaderValue.TryParseList(accept.Split(','), out var ranges)) return null;
-        foreach (var range in ranges.OrderByDescending(r => r.Quality ?? 1.0))
+        foreach (var range in MediaRange.Parse(accept))
         {
-            var type = range.MediaType.ToString().ToLowerInvariant();
-            string? Param(string name) => range.Parameters.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Value.ToString().Trim('"');
+            var type = range.Type;
+            string? Param(string name) => range[name];
             if (type is "*/*" or "multipart/*") return new AcceptedDicom(DefaultSyntax);
             if (type == "multipart/related")
             {

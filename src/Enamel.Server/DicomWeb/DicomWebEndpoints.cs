@@ -40,6 +40,9 @@ public static class DicomWebEndpoints
         g.MapGet("/studies/{study}/series/{series}/instances/{instance}/rendered", RenderedRs.InstanceAsync).Requires(Read).Item(RecordKind.Instance, "instance");
         g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/rendered", RenderedRs.FrameAsync).Requires(Read).Item(RecordKind.Instance, "instance");
         g.MapGet("/studies/{study}/series/{series}/instances/{instance}/thumbnail", RenderedRs.InstanceThumbnailAsync).Requires(Read).Item(RecordKind.Instance, "instance");
+        g.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frame:int}/thumbnail", RenderedRs.FrameThumbnailAsync).Requires(Read).Item(RecordKind.Instance, "instance");
+        g.MapGet("/studies/{study}/series/{series}/rendered", RenderedRs.SeriesAsync).Requires(Read).Item(RecordKind.Series, "series");
+        g.MapGet("/studies/{study}/rendered", RenderedRs.StudyAsync).Requires(Read).Item(RecordKind.Study, "study");
         g.MapGet("/studies/{study}/series/{series}/thumbnail", RenderedRs.SeriesThumbnailAsync).Requires(Read).Item(RecordKind.Series, "series");
         g.MapGet("/studies/{study}/thumbnail", RenderedRs.StudyThumbnailAsync).Requires(Read).Item(RecordKind.Study, "study");
         g.MapGet("/studies/{study}/metadata", MetadataRs.StudyAsync).Requires(Read).Item(RecordKind.Study, "study");

@@ -211,7 +211,11 @@ internal static class StowRs
         var baseUrl = PublicBase.DicomWeb(http);
         await using var w = new Utf8JsonWriter(http.Response.Body, DicomJsonText.WriterOptions);
         w.WriteStartObject();
-        if (study is not null) WriteString(w, DicomTags.RetrieveURL, "UR", $"{baseUrl}/studies/{study}");
+        // The study's Retrieve URL only when it names something that exists: the study of the request when an instance of it
+        // is stored (not when every part failed), or the one study every stored instance belongs to.
+        var storedStudies = outcomes.Where(o => o.Failure is null && o.StudyUid is not null).Select(o => o.StudyUid!).Distinct().ToList();
+        var studyUrl = study is not null ? (storedStudies.Contains(study) ? study : null) : storedStudies.Count == 1 ? storedStudies[0] : null;
+        if (studyUrl is not null) WriteString(w, DicomTags.RetrieveURL, "UR", $"{baseUrl}/studies/{studyUrl}");
         WriteSequence(w, DicomTags.FailedSOPSequence, outcomes.Where(o => o.Failure is not null), (w, o) =>
         {
             WriteString(w, DicomTags.ReferencedSOPClassUID, "UI", o.SopClassUid);

@@ -22,7 +22,7 @@ internal static class WadoRs
 
     private static async Task RetrieveAsync(HttpContext http, IStudyIndex index, IBlobStore blobs, string study, string? series, string? instance)
     {
-        var accept = AcceptedDicom.Parse(http.Request.Headers.Accept.ToString());
+        var accept = AcceptedDicom.Parse(MediaRange.AcceptOf(http));
         if (accept is null)
         {
             await Problem.WriteAsync(http, StatusCodes.Status406NotAcceptable, "this resource is available as multipart/related; type=\"application/dicom\"");
@@ -95,25 +95,68 @@ internal static class WadoRs
             await Problem.WriteAsync(http, StatusCodes.Status404NotFound, $"frame {missing} does not exist; the instance has {pixels.NumberOfFrames}");
             return;
         }
-        var decoded = new List<byte[]>();
+        var choices = AcceptedFrames.Parse(MediaRange.AcceptOf(http));
+        string? why = null;
+        foreach (var choice in choices)
+        {
+            var (served, frameBytes, reason) = Produce(pixels, file.TransferSyntax.Uid, choice, list);
+            if (frameBytes is null)
+            {
+                why ??= reason;
+                continue;
+            }
+            var boundary = "enamel-" + Guid.NewGuid().ToString("N");
+            http.Response.ContentType = $"multipart/related; type=\"{choice.PartType}\"; boundary={boundary}";
+            var body = http.Response.Body;
+            foreach (var frame in frameBytes)
+            {
+                await body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Type: {choice.PartType}; transfer-syntax={served}\r\n\r\n"), http.RequestAborted);
+                await body.WriteAsync(frame, http.RequestAborted);
+                await body.WriteAsync("\r\n"u8.ToArray(), http.RequestAborted);
+            }
+            await body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"), http.RequestAborted);
+            return;
+        }
+        await Problem.WriteAsync(http, StatusCodes.Status406NotAcceptable, why ??
+            "frames are available as multipart/related; type=\"application/octet-stream\" (transfer-syntax=* for as stored, or a transfer syntax UID), image/jpeg, image/jls, image/jp2, image/jpx or image/dicom-rle");
+    }
+
+    /// <summary>
+    /// The frames in the syntax <paramref name="choice"/> names: as stored (the stored fragments, or native frames as
+    /// Explicit VR Little Endian bytes), decoded to native, or decoded and encoded with the target's codec. Null frames
+    /// and a reason when this choice cannot be produced (no encoder, or the encoder refuses this image).
+    /// </summary>
+    private static (string Syntax, List<byte[]>? Frames, string? Reason) Produce(DicomPixelData pixels, string stored, AcceptedFrames choice, List<int> frames)
+    {
+        string target;
+        if (choice.TransferSyntax == "*")
+        {
+            if (!pixels.IsEncapsulated) target = AcceptedFrames.ExplicitLittle; // native frames are always little endian bytes
+            else if (choice.AsStoredFits(stored)) target = stored;
+            else return ("", null, $"frames stored as {DicomUids.NameOf(stored)} cannot be sent as {choice.PartType} as stored");
+        }
+        else target = choice.TransferSyntax;
+        DicomTransferSyntax syntax;
+        try { syntax = DicomTransferSyntax.FromUid(target); }
+        catch (DicomFormatException) { return ("", null, $"'{target}' is not a transfer syntax"); }
         try
         {
-            foreach (var n in list) decoded.Add(pixels.GetFrame(n - 1));
+            if (!syntax.IsEncapsulated)
+            {
+                // Frame bytes are the same in both little endian syntaxes; big endian and deflated have no frame form.
+                if (target is not (AcceptedFrames.ExplicitLittle or AcceptedFrames.ImplicitLittle))
+                    return ("", null, $"frames cannot be sent as {syntax.Name}: ask for {AcceptedFrames.ExplicitLittle} or a compressed syntax");
+                return (target, [.. frames.Select(n => pixels.GetFrame(n - 1))], null);
+            }
+            if (pixels.IsEncapsulated && target == stored) return (target, [.. frames.Select(n => pixels.GetEncodedFrame(n - 1))], null);
+            if (!pixels.Codecs.TryGet(target, out var codec) || !codec.CanEncode)
+                return ("", null, $"frames cannot be encoded as {syntax.Name}: no encoder");
+            var info = pixels.DecodedInfo;
+            return (target, [.. frames.Select(n => codec.Encode(pixels.GetFrame(n - 1), info).Encoded)], null);
         }
         catch (DicomImagingException ex)
         {
-            await Problem.WriteAsync(http, StatusCodes.Status406NotAcceptable, ex.Message);
-            return;
+            return ("", null, $"frames stored as {DicomUids.NameOf(stored)} cannot be sent as {syntax.Name}: {ex.Message}");
         }
-        var boundary = "enamel-" + Guid.NewGuid().ToString("N");
-        http.Response.ContentType = $"multipart/related; type=\"application/octet-stream\"; boundary={boundary}";
-        var body = http.Response.Body;
-        foreach (var frame in decoded)
-        {
-            await body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Type: application/octet-stream\r\n\r\n"), http.RequestAborted);
-            await body.WriteAsync(frame, http.RequestAborted);
-            await body.WriteAsync("\r\n"u8.ToArray(), http.RequestAborted);
-        }
-        await body.WriteAsync(Encoding.ASCII.GetBytes($"--{boundary}--\r\n"), http.RequestAborted);
     }
 }

@@ -74,6 +74,16 @@ public sealed class EnamelOptions
     public string[] CorsOrigins { get; set; } = [];
 
     /// <summary>
+    /// Origins that may also send credentials (cookies) with CORS requests (Access-Control-Allow-Credentials: true); each
+    /// is allowed as in <see cref="CorsOrigins"/>. Only origins trusted as much as Enamel's own pages: their scripts act
+    /// with the signed-in user's session.
+    /// </summary>
+    public string[] CorsCredentialOrigins { get; set; } = [];
+
+    /// <summary>How long browsers may cache a CORS preflight answer (Access-Control-Max-Age), in seconds (0..86400).</summary>
+    public int CorsMaxAgeSeconds { get; set; } = 600;
+
+    /// <summary>
     /// A SOP Instance UID that arrives again with different bytes is refused (STOW 0x0111, C-STORE 0x0111) unless this
     /// is true: then it becomes the current version and every earlier one is kept.
     /// </summary>

@@ -45,9 +45,7 @@ public static class EnamelServer
             c.EnableForHttps = true; // metadata carries no secrets an attacker controls alongside (no BREACH-style reflection)
             c.MimeTypes = ["application/dicom+json", "application/json"];
         });
-        if (options.CorsOrigins.Length > 0)
-            builder.Services.AddCors(c => c.AddDefaultPolicy(p => p.WithOrigins(options.CorsOrigins).AllowAnyHeader().AllowAnyMethod()
-                .WithExposedHeaders("Content-Type", "Content-Length", "Warning")));
+        if (CorsSetup.Enabled(options)) CorsSetup.Add(builder.Services, options);
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -74,7 +72,7 @@ public static class EnamelServer
         app.Use(Language.Apply); // the pages' language (UI culture only)
         if (options.TrustedProxies.Length > 0) app.UseForwardedHeaders(ForwardedFrom(options.TrustedProxies));
         app.UseResponseCompression();
-        if (options.CorsOrigins.Length > 0) app.UseCors();
+        if (CorsSetup.Enabled(options)) app.UseCors();
         app.UseRouting();
         app.Use(WebEndpoints.SendBrowsersToSignIn);
         app.Use(Access.AccessGate.InvokeAsync); // after routing: every endpoint's access marker is known here

@@ -147,6 +147,17 @@ public class DicomRendererTests
         Assert.Equal((40, 30, 3), (image.Width, image.Height, image.Channels));
     }
 
+    [Theory]
+    [InlineData(64, 64, 64, 48)]    // width is the tighter side
+    [InlineData(200, 30, 40, 30)]   // height is the tighter side
+    [InlineData(160, 120, 160, 120)] // the same ratio: fills the box
+    public void Render_FitBox_KeepsAspectRatioWithinMaxima(int boxW, int boxH, int w, int h)
+    {
+        using var file = DicomFile.Open(TestFiles.Sample("ExplVR_BigEnd.dcm"));  // 80 x 60
+        var image = DicomRenderer.Render(file, new RenderOptions { Width = boxW, Height = boxH, Fit = true });
+        Assert.Equal((w, h), (image.Width, image.Height));
+    }
+
     [Fact]
     public void Render_SizeWidthOnly_ComputesHeight()
     {

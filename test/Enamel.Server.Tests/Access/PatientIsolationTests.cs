@@ -31,10 +31,14 @@ public class PatientIsolationTests(ServerFixture server) : IClassFixture<ServerF
         var own = $"/dicom-web/studies/{ownStudy}/series/{Uid(ct, DicomTags.SeriesInstanceUID)}/instances/{Uid(ct, DicomTags.SOPInstanceUID)}";
         var other = $"/dicom-web/studies/{otherStudy}/series/{Uid(mr, DicomTags.SeriesInstanceUID)}/instances/{Uid(mr, DicomTags.SOPInstanceUID)}";
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(own + "/metadata")).StatusCode);
+        foreach (var path in new[] { own + "/frames/1/thumbnail", $"/dicom-web/studies/{ownStudy}/rendered", $"/dicom-web/studies/{ownStudy}/thumbnail" })
+            Assert.True((await client.GetAsync(path)).StatusCode == HttpStatusCode.OK, path);
         foreach (var path in new[]
         {
             $"/dicom-web/studies/{otherStudy}", $"/dicom-web/studies/{otherStudy}/metadata", $"/dicom-web/studies/{otherStudy}/series",
             other, other + "/metadata", other + "/frames/1", other + "/rendered", other + "/thumbnail",
+            other + "/frames/1/thumbnail", other + "/frames/1/rendered", $"/dicom-web/studies/{otherStudy}/rendered", $"/dicom-web/studies/{otherStudy}/thumbnail",
+            $"/dicom-web/studies/{otherStudy}/series/{Uid(mr, DicomTags.SeriesInstanceUID)}/rendered", $"/dicom-web/studies/{otherStudy}/series/{Uid(mr, DicomTags.SeriesInstanceUID)}/thumbnail",
             $"/wado?requestType=WADO&studyUID={otherStudy}&seriesUID={Uid(mr, DicomTags.SeriesInstanceUID)}&objectUID={Uid(mr, DicomTags.SOPInstanceUID)}",
             $"/dicom-web/studies/{otherStudy}/instances", $"/dicom-web/studies/{otherStudy}/series/{Uid(mr, DicomTags.SeriesInstanceUID)}/instances",
         })

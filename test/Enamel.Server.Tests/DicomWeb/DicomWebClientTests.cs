@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Enamel.Server.Tests.DicomWeb;
 
-/// <summary>The dicomweb-client npm package (what OHIF uses) against the live server: STOW, QIDO, metadata, frames, instance, rendered.</summary>
+/// <summary>The dicomweb-client npm package (what OHIF uses) against the live server: STOW, QIDO, metadata, frames (native and JPEG-LS), instance, rendered, thumbnails.</summary>
 public class DicomWebClientTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]
@@ -18,6 +18,7 @@ public class DicomWebClientTests(ServerFixture server) : IClassFixture<ServerFix
         var output = NodeClients.Run("node", ["client.js", server.BaseAddress + "dicom-web", ServerFixture.Sample("CT_small.dcm")], folder,
             new Dictionary<string, string> { ["NODE_EXTRA_CA_CERTS"] = pem, ["ENAMEL_TOKEN"] = server.Token });
 
+        Assert.True(output.TrimStart().StartsWith('{'), output);
         using var json = JsonDocument.Parse(output);
         var r = json.RootElement;
         Assert.True(r.GetProperty("stored").GetBoolean());
@@ -29,5 +30,8 @@ public class DicomWebClientTests(ServerFixture server) : IClassFixture<ServerFix
         Assert.Equal(new FileInfo(ServerFixture.Sample("CT_small.dcm")).Length, r.GetProperty("instanceBytes").GetInt64());
         Assert.True(r.GetProperty("renderedJpeg").GetBoolean());
         Assert.True(r.GetProperty("renderedBytes").GetInt32() > 100);
+        Assert.True(r.GetProperty("jlsFrame").GetBoolean());
+        Assert.True(r.GetProperty("thumbnailJpeg").GetBoolean());
+        Assert.True(r.GetProperty("frameThumbnailPng").GetBoolean());
     }
 }
