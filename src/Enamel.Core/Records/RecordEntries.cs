@@ -203,6 +203,22 @@ public sealed class RecordEntries(IRecordEntryStore store, IPatientStore patient
     }
 
     /// <summary>
+    /// The history of a kind of entry (FHIR type-level history): every version recorded since <paramref name="since"/> of
+    /// the <paramref name="limit"/> entries most recently changed within the actor's reach, decided as a search of their
+    /// categories; oldest first.
+    /// </summary>
+    public async Task<PatientAnswer<IReadOnlyList<RecordEntry>>> KindHistoryAsync(Actor actor, IReadOnlyCollection<RecordKind> kinds, DateTimeOffset? since, int limit,
+        Purpose purpose, CancellationToken ct)
+    {
+        var found = await FindAsync(actor, new EntryQuery(kinds, PatientReach.None) { UpdatedSince = since, IncludeEnteredInError = true, Limit = limit }, purpose, ct);
+        if (!found.Done) return PatientAnswer<IReadOnlyList<RecordEntry>>.Fail(found.Outcome, found.Message);
+        var versions = new List<RecordEntry>();
+        foreach (var entry in found.Value.Entries)
+            versions.AddRange((await store.VersionsAsync(entry.Kind, entry.Id, ct)).Where(v => since is null || v.Recorded >= since));
+        return PatientAnswer<IReadOnlyList<RecordEntry>>.Ok([.. versions.OrderBy(v => v.Recorded).ThenBy(v => v.Version)]);
+    }
+
+    /// <summary>
     /// One patient's entries of the categories the actor may read, for "everything" views (FHIR Patient/$everything,
     /// the chart): a category the actor may not read is left out (and named in the answer's message), not refused;
     /// refused only when no category may be read. Each category is decided (and audited) on the patient.

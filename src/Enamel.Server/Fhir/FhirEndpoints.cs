@@ -73,6 +73,7 @@ internal static class FhirEndpoints
             Gate(app.MapGet(path + "/{id}/_history/{vid}", (HttpContext http, string id, string vid) => FhirEntries.ReadAsync(http, route, id, vid)), RecordAction.Read, true).Fhir();
             Gate(app.MapGet(path + "/{id}/_history", (HttpContext http, string id) => FhirEntries.HistoryAsync(http, route, id)), RecordAction.Read, true).Fhir();
             Gate(app.MapGet(path, (HttpContext http) => FhirEntries.SearchAsync(http, route)), RecordAction.Read, false).Fhir();
+            Gate(app.MapGet(path + "/_history", (HttpContext http) => FhirEntries.TypeHistoryAsync(http, route)), RecordAction.Read, false).Fhir();
             if (route.Writable)
             {
                 Gate(app.MapPut(path + "/{id}", (HttpContext http, string id) => FhirEntries.UpdateAsync(http, route, id)), RecordAction.Amend, true).Fhir();
@@ -127,7 +128,7 @@ internal static class FhirEndpoints
         foreach (var r in FhirSupport.Resources)
         {
             var route = Routes.FirstOrDefault(x => x.Type == r.Type);
-            var interactions = r.Interactions.Where(i => i != F.CapabilityStatement.TypeRestfulInteraction.HistoryType
+            var interactions = r.Interactions.Where(i => (i != F.CapabilityStatement.TypeRestfulInteraction.HistoryType || route is not null)
                 && (route is null || route.Writable || i is not (F.CapabilityStatement.TypeRestfulInteraction.Create or F.CapabilityStatement.TypeRestfulInteraction.Update))
                 && !(route is { IsTask: true } && i == F.CapabilityStatement.TypeRestfulInteraction.Create)).ToList();
             var names = r.Type == "Patient" ? PatientSearch : r.Type == "Provenance" ? ["target"] : r.Type == "Task" ? ["patient", "_lastUpdated"] : EntrySearch;

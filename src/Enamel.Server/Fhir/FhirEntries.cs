@@ -55,6 +55,56 @@ internal static class FhirEntries
         await FhirHttp.WriteAsync(http, StatusCodes.Status200OK, FhirBundles.EntryHistory(BaseOf(http), answer.Value!, route.IsTask));
     }
 
+    /// <summary>
+    /// GET /fhir/{Type}/_history[?_since=instant&amp;_count=n]: the versions of the type's entries within the caller's reach
+    /// (those of the <c>_count</c> entries most recently changed, default 100), newest first.
+    /// </summary>
+    public static async Task TypeHistoryAsync(HttpContext http, TypeRoute route)
+    {
+        DateTimeOffset? since = null;
+        var count = 100;
+        foreach (var (name, values) in http.Request.Query)
+        {
+            var value = values.ToString();
+            switch (name)
+            {
+                case "_since" when DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) && value.Contains('T', StringComparison.Ordinal):
+                    since = t;
+                    break;
+                case "_since":
+                    await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, "_since: an instant (yyyy-MM-ddThh:mm:ss with a zone)", "_since");
+                    return;
+                case "_count" when int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is > 0 and <= RecordEntries.MaxResults:
+                    count = n;
+                    break;
+                case "_count":
+                    await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, $"_count: 1 to {RecordEntries.MaxResults}", "_count");
+                    return;
+                case "_format":
+                    break;
+                default:
+                    await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, $"{name}: a type's history takes _since and _count", name);
+                    return;
+            }
+        }
+        var (actor, purpose, ct) = Caller(http);
+        var answer = await Service<RecordEntries>(http).KindHistoryAsync(actor, await ReadableKindsAsync(http, route.Kinds), since, count, purpose, ct);
+        if (!answer.Done) { await FhirHttp.RefusedAsync(http, answer); return; }
+        await FhirHttp.WriteAsync(http, StatusCodes.Status200OK, FhirBundles.EntryHistory(BaseOf(http), answer.Value!, route.IsTask));
+    }
+
+    /// <summary>
+    /// A type of two kinds under two categories (Procedure, ServiceRequest, Task) searches the kinds whose category the
+    /// caller's roles read; when they read neither, all of them, so that the verb refuses.
+    /// </summary>
+    private static async Task<IReadOnlyCollection<RecordKind>> ReadableKindsAsync(HttpContext http, IReadOnlyCollection<RecordKind> kinds)
+    {
+        if (kinds.Count < 2) return kinds;
+        var capabilities = await Service<AccessPolicy>(http).CapabilitiesAsync(http.GetActor()!, http.RequestAborted);
+        var readable = kinds.Where(k => capabilities.Permits(new Operation(RecordEntries.CategoryOf(k), RecordAction.Read))).ToList();
+        return readable.Count > 0 ? readable : kinds;
+    }
+
     // ---- search -------------------------------------------------------------------------------------------------------
 
     /// <summary>
@@ -83,14 +133,7 @@ internal static class FhirEntries
             await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, $"search parameter '{Clip(search.Other[0].Key)}' is not matched by this server yet", search.Other[0].Key);
             return;
         }
-        var kinds = search.Kinds;
-        // A type of two kinds under two categories searches the kinds whose category the caller's roles read (none: refused by the verb).
-        if (kinds.Count > 1)
-        {
-            var capabilities = await Service<AccessPolicy>(http).CapabilitiesAsync(actor, ct);
-            var readable = kinds.Where(k => capabilities.Permits(new Operation(RecordEntries.CategoryOf(k), RecordAction.Read))).ToList();
-            if (readable.Count > 0) kinds = readable;
-        }
+        var kinds = await ReadableKindsAsync(http, search.Kinds);
         bool opened = search.States.Count > 1 || search.Tooth is not null || search.ProcedureCategory is not null || search.DocumentCategory is not null || search.Id is not null;
         var query = search.ToQuery(PatientReach.None) with { Kinds = kinds };
         if (opened) query = query with { Limit = RecordEntries.MaxResults, Skip = 0 };
@@ -205,13 +248,7 @@ internal static class FhirEntries
             await FhirHttp.OutcomeAsync(http, StatusCodes.Status400BadRequest, $"_include: only {route.Type}:patient");
             return;
         }
-        // A type of two kinds under two categories searches the kinds whose category the caller's roles read (none: refused).
-        if (!route.SingleKind && query.Kinds.Count > 1)
-        {
-            var capabilities = await Service<AccessPolicy>(http).CapabilitiesAsync(actor, ct);
-            var readable = query.Kinds.Where(k => capabilities.Permits(new Operation(RecordEntries.CategoryOf(k), RecordAction.Read))).ToList();
-            if (readable.Count > 0) query = query with { Kinds = readable };
-        }
+        query = query with { Kinds = await ReadableKindsAsync(http, query.Kinds) };
         IReadOnlyList<RecordEntry> matches = [];
         int total = 0;
         if (query.Kinds.Count > 0)

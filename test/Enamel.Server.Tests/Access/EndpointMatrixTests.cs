@@ -159,7 +159,8 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
             var action = method == "PUT" ? RecordAction.Amend : method == "POST" ? RecordAction.Create : RecordAction.Read;
             bool expected, hidden = false;
             var request = Request(method, path);
-            if (route is not null && !path.Contains('$', StringComparison.Ordinal) && (segments.Length >= 3 || method == "POST"))
+            var typeHistory = route is not null && segments is [_, _, "_history"];
+            if (route is not null && !typeHistory && !path.Contains('$', StringComparison.Ordinal) && (segments.Length >= 3 || method == "POST"))
             {
                 // An instance (or a create for the CT patient): decided on the entry's own category and patient.
                 var kind = FhirKind(type);
@@ -181,8 +182,8 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
                 expected = Expected(role, operation, namesPatient: true, search: false);
                 hidden = !expected && role.Permits(operation) && role.Reach is RoleReach.OwnRecord or RoleReach.SharedRecords;
             }
-            else if (route is not null && method == "GET" && segments.Length == 2)
-                // A search: refused only when the role reads none of the type's categories (or reaches no patient).
+            else if (route is not null && method == "GET" && (segments.Length == 2 || typeHistory))
+                // A search (or a type's history): refused only when the role reads none of the type's categories (or reaches no patient).
                 expected = route.Kinds.Any(k => Expected(role, new Operation(RecordEntries.CategoryOf(k), RecordAction.Read), namesPatient: false, search: true));
             else
             {

@@ -97,7 +97,9 @@ public class FhirApiTests(ServerFixture server) : IClassFixture<ServerFixture>
         var statement = Assert.IsType<F.CapabilityStatement>(await ReadAsync(response));
         var condition = statement.Rest[0].Resource.Single(r => r.Type == "Condition");
         Assert.Contains(condition.Interaction, i => i.Code == F.CapabilityStatement.TypeRestfulInteraction.Update);
-        Assert.DoesNotContain(condition.Interaction, i => i.Code == F.CapabilityStatement.TypeRestfulInteraction.HistoryType);
+        Assert.Contains(condition.Interaction, i => i.Code == F.CapabilityStatement.TypeRestfulInteraction.HistoryType);
+        Assert.DoesNotContain(statement.Rest[0].Resource.Single(r => r.Type == "Patient").Interaction, i => i.Code == F.CapabilityStatement.TypeRestfulInteraction.HistoryType);
+        Assert.Contains(statement.Rest[0].Interaction, i => i.Code == F.CapabilityStatement.SystemRestfulInteraction.Transaction);
         Assert.Contains(condition.SearchParam, p => p.Name == "patient");
         // Anything about a patient is not public.
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/fhir/Condition")).StatusCode);
@@ -353,6 +355,34 @@ public class FhirApiTests(ServerFixture server) : IClassFixture<ServerFixture>
         var done = Assert.IsType<F.Bundle>(await ReadAsync(await loader.PostAsync("/fhir", Fhir(transaction))));
         Assert.Equal(["201 Created", "201 Created"], done.Entry.Select(e => e.Response!.Status));
         Assert.Equal(1, (await SearchAsync(loader, $"/fhir/Patient?identifier={chart}")).Total);
+    }
+
+    [Fact]
+    public async Task TypeHistory_ListsTheVersionsWithinReach_NewestFirst()
+    {
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        long patient = await PatientAsync();
+        using var dentist = await ClientAsync("dentist");
+        var first = Assert.IsType<F.Condition>(await ReadAsync(await dentist.PostAsync("/fhir/Condition", Fhir(Condition(patient)))));
+        var second = Assert.IsType<F.Condition>(await ReadAsync(await dentist.PostAsync("/fhir/Condition", Fhir(Condition(patient)))));
+        var update = new HttpRequestMessage(HttpMethod.Put, $"/fhir/Condition/{first.Id}") { Content = Fhir(WithId(Condition(patient, "resolved"), first.Id!)) };
+        update.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\"", isWeak: true));
+        Assert.Equal(HttpStatusCode.OK, (await dentist.SendAsync(update)).StatusCode);
+
+        var history = await SearchAsync(dentist, $"/fhir/Condition/_history?_since={Uri.EscapeDataString(since)}");
+        Assert.Equal(F.Bundle.BundleType.History, history.Type);
+        var ours = history.Entry.Where(e => e.Resource!.Id == first.Id || e.Resource.Id == second.Id)
+            .Select(e => (e.Resource!.Id, e.Resource.Meta!.VersionId, e.Request!.Method)).ToList();
+        Assert.Equal([(first.Id, "2", F.Bundle.HTTPVerb.PUT), (second.Id, "1", F.Bundle.HTTPVerb.POST), (first.Id, "1", F.Bundle.HTTPVerb.POST)], ours);
+        Assert.All(history.Entry, e => Assert.IsType<F.Condition>(e.Resource));
+
+        // Another clinic's dentist sees none of them; a receptionist may not read conditions at all; bad parameters are named.
+        using var elsewhere = await ClientAsync("dentist", "north");
+        Assert.DoesNotContain((await SearchAsync(elsewhere, $"/fhir/Condition/_history?_since={Uri.EscapeDataString(since)}")).Entry, e => e.Resource!.Id == first.Id);
+        using var desk = await ClientAsync("receptionist");
+        await OutcomeAsync(await desk.GetAsync("/fhir/Condition/_history"), HttpStatusCode.Forbidden);
+        await OutcomeAsync(await dentist.GetAsync("/fhir/Condition/_history?_since=yesterday"), HttpStatusCode.BadRequest);
+        await OutcomeAsync(await dentist.GetAsync("/fhir/Condition/_history?code=1"), HttpStatusCode.BadRequest);
     }
 
     [Fact]
