@@ -386,6 +386,28 @@ public class FhirApiTests(ServerFixture server) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task ApiTokenScopedByCategory_LimitsFhirAsItLimitsDicomWeb()
+    {
+        long patient = await PatientAsync();
+        using var dentist = await ClientAsync("dentist");
+        var condition = Assert.IsType<F.Condition>(await ReadAsync(await dentist.PostAsync("/fhir/Condition", Fhir(Condition(patient)))));
+        // A dentist's token scoped to MedicalHistory:Read (and Demographics:Read to reach patients): reads history, writes nothing, reads no other category.
+        var token = await server.CreateTokenAsync("dentist", $"scoped-{Guid.NewGuid():N}"[..24], ["MedicalHistory:Read", "Demographics:Read"]);
+        using var scoped = server.AnonymousClient();
+        scoped.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        scoped.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        Assert.Equal(HttpStatusCode.OK, (await scoped.GetAsync($"/fhir/Condition/{condition.Id}")).StatusCode);
+        Assert.Equal(1, (await SearchAsync(scoped, $"/fhir/Condition?patient={patient}")).Total);
+        await OutcomeAsync(await scoped.PostAsync("/fhir/Condition", Fhir(Condition(patient))), HttpStatusCode.Forbidden);
+        await OutcomeAsync(await scoped.GetAsync($"/fhir/MedicationRequest?patient={patient}"), HttpStatusCode.Forbidden);
+        await OutcomeAsync(await scoped.GetAsync($"/fhir/Coverage?patient={patient}"), HttpStatusCode.Forbidden);
+        // $everything holds only what the token may read: the patient and the condition.
+        var everything = await SearchAsync(scoped, $"/fhir/Patient/{patient}/$everything");
+        Assert.All(everything.Entry, e => Assert.True(e.Resource is F.Patient or F.Condition, e.Resource!.TypeName));
+        Assert.Equal(1, (await SearchAsync(dentist, $"/fhir/Condition?patient={patient}")).Total);
+    }
+
+    [Fact]
     public async Task Search_PagesWithNextLinks()
     {
         long patient = await PatientAsync();
