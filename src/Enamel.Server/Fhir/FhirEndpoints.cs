@@ -99,6 +99,11 @@ internal static class FhirEndpoints
         app.MapGet(Prefix + "/Provenance", FhirEntries.ProvenanceSearchAsync).Requires(reach.Category, reach.Action, EndpointScope.Search).Fhir();
         app.MapGet(Prefix + "/Provenance/{id}", (HttpContext http, string id) => FhirEntries.ProvenanceReadAsync(http, id))
             .Requires(reach.Category, reach.Action, EndpointScope.Search).Fhir();
+        // The archive: ImagingStudy from the study index, and the DICOMweb Endpoint its series point at.
+        app.MapGet(Prefix + "/ImagingStudy/{id}", (HttpContext http, string id) => FhirImaging.ReadAsync(http, id))
+            .Requires(RecordCategory.Imaging, RecordAction.Read).Item(RecordKind.Study, "id").Fhir();
+        app.MapGet(Prefix + "/ImagingStudy", FhirImaging.SearchAsync).Requires(RecordCategory.Imaging, RecordAction.Read, EndpointScope.Search).Fhir();
+        app.MapGet(Prefix + "/Endpoint/{id}", (HttpContext http, string id) => FhirImaging.EndpointAsync(http, id)).SignedIn().Fhir();
         // Batch Bundles: each entry runs through its route's handler, and its verb decides it; a transaction is one LoadRecord.
         app.MapPost(Prefix, FhirBatch.PostAsync).Requires(reach.Category, reach.Action, EndpointScope.Search).Fhir();
         // Anything else under /fhir: an unknown type or path is 404, a known one with a method it does not take 405.
@@ -136,13 +141,21 @@ internal static class FhirEndpoints
             var operations = r.Operations;
             list.Add(r with { Interactions = interactions, Search = search, ConditionalCreate = r.Type == "Patient", Operations = operations, Includes = r.Type is "Provenance" or "Patient" ? [] : r.Includes });
         }
+        // The archive's types (FhirImaging): read, and ImagingStudy searched by patient and _id.
+        foreach (var r in FhirSupport.MappedNotServed.Where(r => r.Type is "ImagingStudy" or "Endpoint"))
+            list.Add(r with
+            {
+                Interactions = r.Type == "Endpoint" ? [F.CapabilityStatement.TypeRestfulInteraction.Read] : r.Interactions,
+                Search = r.Type == "Endpoint" ? [] : [.. r.Search.Where(s => s.Name is "patient" or "_id")],
+                Includes = [],
+            });
         return list;
     }
 
     private static Task Unknown(HttpContext http, string path)
     {
         var type = path.Split('/')[0];
-        bool known = type == "metadata" || type is "Patient" or "Provenance" || Routes.Any(r => r.Type == type);
+        bool known = type == "metadata" || type is "Patient" or "Provenance" or "ImagingStudy" or "Endpoint" || Routes.Any(r => r.Type == type);
         if (known && path.Split('/').Length <= 3)
         {
             http.Response.Headers.Allow = "GET, POST, PUT";

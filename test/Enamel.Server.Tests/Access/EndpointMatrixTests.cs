@@ -332,6 +332,8 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
                 : pattern.StartsWith("/api/records/instance/", StringComparison.Ordinal) ? instance
                 : pattern.StartsWith("/api/records/patient/", StringComparison.Ordinal) ? patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
                 : pattern.StartsWith("/fhir/Provenance/", StringComparison.Ordinal) ? $"condition-{entries[RecordKind.Condition]}-v1"
+                : pattern.StartsWith("/fhir/ImagingStudy/", StringComparison.Ordinal) ? CtStudy
+                : pattern.StartsWith("/fhir/Endpoint/", StringComparison.Ordinal) ? "dicom-web"
                 : pattern.StartsWith("/fhir/", StringComparison.Ordinal) && pattern.Count(c => c == '/') >= 3 && !pattern.Contains("**", StringComparison.Ordinal)
                     && !pattern.StartsWith("/fhir/Patient/", StringComparison.Ordinal) ? entries[FhirKind(pattern.Split('/')[2])]
                 : entries.FirstOrDefault(e => pattern.StartsWith($"/api/entries/{e.Key.Name}/", StringComparison.Ordinal)
