@@ -146,7 +146,9 @@ internal static class ViewerFeature
         http.Response.Headers.CacheControl = "no-store";
         int version = stored?.Version ?? 0;
         http.Response.Headers.ETag = $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
-        await using var w = new Utf8JsonWriter(http.Response.Body);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
         w.WriteStartObject();
         w.WriteNumber("version", version);
         if (stored is not null) w.WriteString("updated", stored.Updated.ToString("O", CultureInfo.InvariantCulture));
@@ -156,7 +158,9 @@ internal static class ViewerFeature
         w.WritePropertyName("items");
         JsonSerializer.Serialize(w, set.Items, ViewerAnnotations.Json);
         w.WriteEndObject();
-        await w.FlushAsync(http.RequestAborted);
+        }
+        buffer.Position = 0;
+        await buffer.CopyToAsync(http.Response.Body, http.RequestAborted);
     }
 
     // ---- GSPS export -----------------------------------------------------------------------------------------------------
