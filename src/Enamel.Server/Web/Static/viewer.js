@@ -293,8 +293,15 @@ async function start(el) {
     inverted() { return this.view.invert !== (img.photometric === 'MONOCHROME1'); },
   };
 
-  let renderer = glRenderer(canvas);
-  if (renderer && !renderer.fits(img)) renderer = null;
+  // WebGL2 when present and the image fits a texture (asked on a probe canvas: a canvas that gave a WebGL context gives no 2D one);
+  // ?renderer=cpu forces the lookup table (tests, benchmarks).
+  let renderer = null;
+  if (new URLSearchParams(location.search).get('renderer') !== 'cpu') {
+    const probe = document.createElement('canvas').getContext('webgl2');
+    const max = probe ? probe.getParameter(probe.MAX_TEXTURE_SIZE) : 0;
+    if (probe) probe.getExtension('WEBGL_lose_context')?.loseContext();
+    if (img.cols <= max && img.rows <= max) renderer = glRenderer(canvas);
+  }
   if (!renderer) renderer = cpuRenderer(canvas);
   out('viewer-renderer').textContent = renderer.name === 'gl' ? t.tRendererGl : t.tRendererCpu;
   el.dataset.renderer = renderer.name;
