@@ -245,7 +245,6 @@ function cpuRenderer(canvas) {
 // ---- the viewer -------------------------------------------------------------------------------------------------------
 
 async function start(el) {
-  const clicked = performance.now();
   const t = el.dataset;
   const base = `/dicom-web/studies/${encodeURIComponent(t.study)}/series/${encodeURIComponent(t.series)}/instances/${encodeURIComponent(t.instance)}`;
   const canvas = document.getElementById('viewer-canvas');
@@ -611,9 +610,9 @@ async function start(el) {
   setTool('window');
   listMeasurements();
   drawNow();
-  const ms = performance.now() - clicked;
+  // First pixels, in ms since the navigation started (the click that opened the viewer): bench/Enamel.Bench.Viewer reads it.
   performance.mark('enamel-first-pixels');
-  el.dataset.firstPixelsMs = String(Math.round(ms));
+  el.dataset.firstPixelsMs = String(Math.round(performance.now()));
   el.dataset.state = 'ready';
 }
 
