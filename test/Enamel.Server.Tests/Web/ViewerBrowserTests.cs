@@ -126,4 +126,35 @@ public sealed class ViewerBrowserTests(WebServerFixture server, ChromiumFixture 
         Assert.NotEqual(before, await CanvasAsync(page));
         await page.AssertCleanAsync("viewer on the CPU", lang);
     }
+
+    [Fact]
+    public async Task ThePage_IsDecidedLikeARetrieve_AndBadParametersAreAClear400()
+    {
+        await StoreCtAsync();
+        var desk = await server.CreateUserAsync(NewName("desk"), Password, RoleTable.Receptionist);
+        using (var client = server.Client())
+        {
+            await client.SignInAsync(desk.UserName, Password, "/home");
+            var (refused, _) = await client.GetAsync(ViewerPath(), r => r.Headers.Accept.ParseAdd("text/html"));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+        var dentist = await server.CreateUserAsync(NewName("dentist"), Password, RoleTable.Dentist);
+        using var dr = server.Client();
+        await dr.SignInAsync(dentist.UserName, Password, "/home");
+        var (ok, page) = await dr.GetAsync(ViewerPath(), r => r.Headers.Accept.ParseAdd("text/html"));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Contains($"data-instance=\"{Sop}\"", page, StringComparison.Ordinal);
+        Assert.Contains("<script type=\"module\" src=\"/static/viewer.js\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", page, StringComparison.Ordinal);
+        var (badFrame, badFrameBody) = await dr.GetAsync(ViewerPath("&frame=0"), r => r.Headers.Accept.ParseAdd("text/html"));
+        Assert.Equal(HttpStatusCode.BadRequest, badFrame.StatusCode);
+        Assert.Contains("frame must be a number from 1", badFrameBody, StringComparison.Ordinal);
+        var (otherStudy, _) = await dr.GetAsync($"/viewer?study=1.2.3&series={Series}&instance={Sop}", r => r.Headers.Accept.ParseAdd("text/html"));
+        Assert.Equal(HttpStatusCode.NotFound, otherStudy.StatusCode);
+        var (badUid, _) = await dr.GetAsync($"/viewer?study=x&series={Series}&instance={Sop}", r => r.Headers.Accept.ParseAdd("text/html"));
+        Assert.Equal(HttpStatusCode.BadRequest, badUid.StatusCode);
+        var (script, body) = await dr.GetAsync("/static/viewer.js");
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("webgl2", body, StringComparison.Ordinal);
+    }
 }
