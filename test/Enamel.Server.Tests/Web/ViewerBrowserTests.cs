@@ -87,13 +87,30 @@ public sealed class ViewerBrowserTests(WebServerFixture server, ChromiumFixture 
         await page.Page.Keyboard.PressAsync("l");
         Assert.Equal("true", await page.Page.GetAttributeAsync("#tool-length", "aria-pressed"));
         Assert.Equal("L", await page.Page.GetAttributeAsync("#tool-length", "aria-keyshortcuts"));
+        // Another case of this class may have saved annotations on the same image already: count from here.
+        int saved = await page.Page.Locator("#viewer-measurements li").CountAsync();
         var box = (await page.Page.Locator("#viewer-canvas").BoundingBoxAsync())!;
         float cx = box.X + box.Width / 2, cy = box.Y + box.Height / 2;
         await DragAsync(page.Page, cx - 30, cy - 40, cx + 30, cy + 40);
-        await page.Page.WaitForSelectorAsync("#viewer-measurements li");
-        var measured = await page.Page.TextContentAsync("#viewer-measurements li") ?? "";
+        await page.Page.WaitForSelectorAsync($"#viewer-measurements li:nth-child({saved + 1})");
+        var measured = await page.Page.Locator("#viewer-measurements li").Last.TextContentAsync() ?? "";
         Assert.Contains(mm, measured, StringComparison.Ordinal);
         Assert.Contains(calibrated, measured, StringComparison.Ordinal);
+
+        // An arrow (X) and a text (T: the point on the image, the words in the form, Enter adds them).
+        await page.Page.Keyboard.PressAsync("x");
+        await DragAsync(page.Page, cx + 80, cy - 60, cx + 40, cy - 20);
+        await page.Page.Keyboard.PressAsync("t");
+        await page.Page.Mouse.ClickAsync(cx - 60, cy + 50);
+        await page.Page.WaitForSelectorAsync("#viewer-text:focus");
+        await page.Page.Keyboard.TypeAsync("bone loss 36");
+        await page.Page.Keyboard.PressAsync("Enter");
+        Assert.Equal(saved + 3, await page.Page.Locator("#viewer-measurements li").CountAsync());
+        Assert.Contains("bone loss 36", await page.Page.TextContentAsync("#viewer-measurements") ?? "", StringComparison.Ordinal);
+        await page.AssertCleanAsync("viewer with annotations", lang);
+        box = (await page.Page.Locator("#viewer-canvas").BoundingBoxAsync())!; // the text form showed above the image and went
+        cx = box.X + box.Width / 2;
+        cy = box.Y + box.Height / 2;
 
         // The probe reads the stored and the modality value under the cursor.
         await page.Page.Mouse.MoveAsync(cx, cy);
@@ -113,6 +130,7 @@ public sealed class ViewerBrowserTests(WebServerFixture server, ChromiumFixture 
         await page.GotoAsync(Url(ViewerPath()));
         await ReadyAsync(page);
         Assert.Contains(mm, await page.Page.TextContentAsync("#viewer-measurements") ?? "", StringComparison.Ordinal);
+        Assert.Contains("bone loss 36", await page.Page.TextContentAsync("#viewer-measurements") ?? "", StringComparison.Ordinal);
         await page.AssertCleanAsync("viewer with a saved measurement", lang);
 
         // The CPU lookup table: W/L changes the pixels there too.

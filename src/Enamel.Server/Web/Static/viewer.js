@@ -386,7 +386,14 @@ async function start(el) {
       ctx.beginPath();
       pts.forEach((p, i) => (i ? ctx.lineTo(p[0], p[1]) : ctx.moveTo(p[0], p[1])));
       ctx.stroke();
-      for (const p of pts) { ctx.beginPath(); ctx.arc(p[0], p[1], 3, 0, 2 * Math.PI); ctx.stroke(); }
+      if (a.type === 'arrow') {
+        const [p, q] = pts, ang = Math.atan2(q[1] - p[1], q[0] - p[0]);
+        ctx.beginPath();
+        for (const s of [-0.45, 0.45]) { ctx.moveTo(q[0], q[1]); ctx.lineTo(q[0] - 14 * Math.cos(ang + s), q[1] - 14 * Math.sin(ang + s)); }
+        ctx.stroke();
+      } else if (a.type !== 'text') {
+        for (const p of pts) { ctx.beginPath(); ctx.arc(p[0], p[1], 3, 0, 2 * Math.PI); ctx.stroke(); }
+      }
       const label = describe(a);
       if (label) {
         const p = pts[pts.length - 1];
@@ -420,11 +427,11 @@ async function start(el) {
     const list = out('viewer-measurements');
     list.replaceChildren();
     st.items.forEach((a, i) => {
-      if (a.type !== 'length' && a.type !== 'angle') return;
       const li = document.createElement('li');
       const source = a.type === 'length' ? ` (${calibration ? calibration.label : t.tUncalibrated})` : '';
       const text = document.createElement('span');
-      text.textContent = `${a.type === 'length' ? t.tLength : t.tAngle}: ${describe(a)}${source}` + (img.frames > 1 ? ` · ${t.tFrame} ${a.frame}` : '');
+      const name = { length: t.tLength, angle: t.tAngle, arrow: t.tArrow, text: t.tText }[a.type];
+      text.textContent = `${name}${describe(a) ? ': ' + describe(a) : ''}${source}` + (img.frames > 1 ? ` · ${t.tFrame} ${a.frame}` : '');
       const del = document.createElement('button');
       del.type = 'button';
       del.textContent = t.tDelete;
@@ -436,7 +443,7 @@ async function start(el) {
   }
 
   // ---- tools ----
-  const toolButtons = ['window', 'pan', 'zoom', 'length', 'angle'];
+  const toolButtons = ['window', 'pan', 'zoom', 'length', 'angle', 'arrow', 'text'];
   function setTool(name) {
     st.tool = name;
     st.draft = null;
@@ -479,6 +486,7 @@ async function start(el) {
 
   const actions = {
     window: () => setTool('window'), pan: () => setTool('pan'), zoom: () => setTool('zoom'), length: () => setTool('length'), angle: () => setTool('angle'),
+    arrow: () => setTool('arrow'), text: () => setTool('text'),
     fit: () => { fit(); redraw(); },
     actual: () => { const cx = st.cssW / 2, cy = st.cssH / 2; zoomAt(1 / st.dpr / st.view.scale, cx, cy); redraw(); },
     'flip-h': () => { st.view.flipH = !st.view.flipH; redraw(); },
@@ -519,7 +527,8 @@ async function start(el) {
     const [sx, sy] = point(e);
     drag = { x: sx, y: sy, startWin: { ...st.win }, startScale: st.view.scale };
     const ip = toImage(st, sx, sy);
-    if (st.tool === 'length') st.draft = { type: 'length', frame: st.frame, points: [ip, ip.slice()], text: '' };
+    if (st.tool === 'length' || st.tool === 'arrow') st.draft = { type: st.tool, frame: st.frame, points: [ip, ip.slice()], text: '' };
+    else if (st.tool === 'text') { askText(ip); drag = null; }
     else if (st.tool === 'angle') {
       if (st.draft && st.draft.points.length === 3) { st.draft.points[2] = ip; commitDraft(); drag = null; }
       else st.draft = { type: 'angle', frame: st.frame, points: [ip, ip.slice()], text: '' };
@@ -550,7 +559,7 @@ async function start(el) {
     if (!drag) return;
     if (canvas.hasPointerCapture(e.pointerId)) canvas.releasePointerCapture(e.pointerId);
     drag = null;
-    if (st.tool === 'length' && st.draft) commitDraft();
+    if ((st.tool === 'length' || st.tool === 'arrow') && st.draft) commitDraft();
     else if (st.tool === 'angle' && st.draft && st.draft.points.length === 2) st.draft.points.push(st.draft.points[1].slice());
     redraw();
   };
@@ -563,6 +572,31 @@ async function start(el) {
     zoomAt(Math.exp(-e.deltaY / 500), sx, sy);
     redraw();
   }, { passive: false });
+
+  // Text: the point is chosen on the image, the words in the form under the toolbar (Enter adds, Escape cancels).
+  const textForm = out('viewer-text-form'), textInput = out('viewer-text');
+  let textAt = null;
+  function askText(ip) {
+    textAt = ip;
+    textForm.hidden = false;
+    textInput.value = '';
+    textInput.focus();
+  }
+  textForm.addEventListener('submit', e => {
+    e.preventDefault();
+    const words = textInput.value.trim();
+    if (textAt && words) {
+      st.items.push({ type: 'text', frame: st.frame, points: [textAt.map(v => Math.round(v * 1000) / 1000)], text: words.slice(0, 200) });
+      listMeasurements();
+    }
+    textAt = null;
+    textForm.hidden = true;
+    canvas.focus({ preventScroll: true });
+    redraw();
+  });
+  textInput.addEventListener('keydown', e => {
+    if (e.key === 'Escape') { e.preventDefault(); textAt = null; textForm.hidden = true; canvas.focus({ preventScroll: true }); }
+  });
 
   function commitDraft() {
     const a = st.draft;
@@ -583,7 +617,7 @@ async function start(el) {
   }
 
   // ---- keyboard: every action has its key ----
-  const keys = { w: 'window', p: 'pan', z: 'zoom', l: 'length', a: 'angle', f: 'fit', 1: 'actual', h: 'flip-h', v: 'flip-v', r: 'rotate', i: 'invert', 0: 'reset', s: 'save' };
+  const keys = { w: 'window', p: 'pan', z: 'zoom', l: 'length', a: 'angle', x: 'arrow', t: 'text', f: 'fit', 1: 'actual', h: 'flip-h', v: 'flip-v', r: 'rotate', i: 'invert', 0: 'reset', s: 'save' };
   document.addEventListener('keydown', e => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const target = e.target;
