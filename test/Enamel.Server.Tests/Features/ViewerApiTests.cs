@@ -106,6 +106,12 @@ public class ViewerApiTests(ServerFixture server) : IClassFixture<ServerFixture>
                 Assert.Equal("INVERSE", ps.Dataset.GetString(DicomTags.PresentationLUTShape));
                 Assert.Equal("Y", ps.Dataset.GetString(DicomTags.ImageHorizontalFlip)); // vertical flip = horizontal flip + 180°
                 Assert.Equal(270, ps.Dataset.GetInt32(DicomTags.ImageRotation));
+                // The length's value in mm as the viewer shows it (100 px × 0.661468 mm), the text as written.
+                var texts = ps.Dataset.GetSequence(DicomTags.GraphicAnnotationSequence)!.Items
+                    .SelectMany(i => i.GetSequence(DicomTags.TextObjectSequence)?.Items ?? []).Select(t => t.GetString(DicomTags.UnformattedTextValue)).ToList();
+                Assert.Contains("66.1 mm", texts);
+                Assert.Contains("bone loss 36 distal", texts);
+                Assert.Contains(texts, t => t!.EndsWith('°'));
             }
             var check = Peers.Run("dcmpschk", psPath);
             Assert.True(check.ExitCode == 0 && !check.StdOut.Contains("Error", StringComparison.Ordinal) && !check.StdErr.Contains("Error", StringComparison.Ordinal),

@@ -195,7 +195,7 @@ internal static class ViewerFeature
             Invert = d?.Invert ?? false,
             FlipHorizontal = flipH,
             Rotation = rotation,
-            Graphics = [.. set.Items.Select(Graphic)],
+            Graphics = [.. set.Items.SelectMany(a => Graphics(a, Spacing(image)))],
             Description = "Enamel viewer annotations",
             Creator = "",
         };
@@ -207,7 +207,56 @@ internal static class ViewerFeature
         await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
     }
 
-    private static PresentationGraphic Graphic(Annotation a) => a.Type == "text"
-        ? new PresentationGraphic("text", a.Frame, [(a.Points[0][0], a.Points[0][1])], a.Text)
-        : new PresentationGraphic("polyline", a.Frame, [.. a.Points.Select(p => (p[0], p[1]))], a.Text);
+    /// <summary>
+    /// The annotations as GSPS graphics: lengths and angles with their value as text next to them (in mm or degrees as the
+    /// viewer shows them: Pixel Spacing, else Imager Pixel Spacing, else pixels), an arrow as its shaft and two head strokes.
+    /// </summary>
+    internal static IEnumerable<PresentationGraphic> Graphics(Annotation a, (double Row, double Col)? spacing)
+    {
+        var pts = a.Points.Select(p => (X: p[0], Y: p[1])).ToList();
+        if (a.Type == "text")
+        {
+            yield return new PresentationGraphic("text", a.Frame, [pts[0]], a.Text);
+            yield break;
+        }
+        yield return new PresentationGraphic("polyline", a.Frame, pts);
+        if (a.Type == "arrow")
+        {
+            var (p, q) = (pts[0], pts[1]);
+            double angle = Math.Atan2(q.Y - p.Y, q.X - p.X), head = Math.Max(2, Math.Sqrt((q.X - p.X) * (q.X - p.X) + (q.Y - p.Y) * (q.Y - p.Y)) * 0.15);
+            foreach (var side in new[] { -0.45, 0.45 })
+                yield return new PresentationGraphic("polyline", a.Frame, [q, (q.X - head * Math.Cos(angle + side), q.Y - head * Math.Sin(angle + side))]);
+        }
+        string label = a.Type switch
+        {
+            "length" => Length(pts[0], pts[1], spacing),
+            "angle" => Angle(pts, spacing),
+            _ => "",
+        };
+        if (a.Text.Length > 0) label = label.Length > 0 ? label + " " + a.Text : a.Text;
+        if (label.Length > 0) yield return new PresentationGraphic("text", a.Frame, [pts[^1]], label);
+    }
+
+    private static string Length((double X, double Y) p, (double X, double Y) q, (double Row, double Col)? spacing)
+    {
+        double dx = q.X - p.X, dy = q.Y - p.Y;
+        return spacing is { } s
+            ? (Math.Sqrt(dx * s.Col * dx * s.Col + dy * s.Row * dy * s.Row)).ToString("0.0", CultureInfo.InvariantCulture) + " mm"
+            : Math.Sqrt(dx * dx + dy * dy).ToString("0.0", CultureInfo.InvariantCulture) + " px";
+    }
+
+    private static string Angle(IReadOnlyList<(double X, double Y)> pts, (double Row, double Col)? spacing)
+    {
+        double sx = spacing?.Col ?? 1, sy = spacing?.Row ?? 1;
+        double ax = (pts[0].X - pts[1].X) * sx, ay = (pts[0].Y - pts[1].Y) * sy, bx = (pts[2].X - pts[1].X) * sx, by = (pts[2].Y - pts[1].Y) * sy;
+        return (Math.Abs(Math.Atan2(ax * by - ay * bx, ax * bx + ay * by)) * 180 / Math.PI).ToString("0.0", CultureInfo.InvariantCulture) + "°";
+    }
+
+    /// <summary>The calibration the viewer uses: Pixel Spacing, else Imager Pixel Spacing (at the detector), else none.</summary>
+    internal static (double Row, double Col)? Spacing(DicomDataset image)
+    {
+        foreach (var tag in new[] { DicomTags.PixelSpacing, DicomTags.ImagerPixelSpacing })
+            if (image.TryGetNumber(tag, out var row, 0) && image.TryGetNumber(tag, out var col, 1) && row > 0 && col > 0) return (row, col);
+        return null;
+    }
 }
