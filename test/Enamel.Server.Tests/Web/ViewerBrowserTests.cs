@@ -13,7 +13,7 @@ namespace Enamel.Server.Tests.Web;
 /// the CPU lookup table); the measurement is saved with its key and comes back after a reload; no CSP violation, no
 /// console or script error, no serious or critical axe violation, in English and Hong Kong Chinese.
 /// </summary>
-public sealed class ViewerBrowserTests(WebServerFixture server, ChromiumFixture chromium) : IClassFixture<WebServerFixture>, IClassFixture<ChromiumFixture>
+public sealed class ViewerBrowserTests(WebServerFixture server, ChromiumFixture chromium, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<WebServerFixture>, IClassFixture<ChromiumFixture>
 {
     private const string Password = "a long enough password";
     private const string Study = "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322";
@@ -79,6 +79,9 @@ public sealed class ViewerBrowserTests(WebServerFixture server, ChromiumFixture 
         await ReadyAsync(page);
         Assert.True(page.Problems.Count == 0, string.Join("\n", page.Problems) + await page.Page.TextContentAsync("#viewer-error"));
         Assert.Contains(calibrated, await page.Page.TextContentAsync("#viewer-calibration") ?? "", StringComparison.Ordinal);
+        var renderer = await page.Page.GetAttributeAsync("#viewer", "data-renderer");
+        Assert.Contains(renderer, new[] { "gl", "cpu" });
+        output.WriteLine($"renderer in this Chromium: {renderer}; first pixels {await page.Page.GetAttributeAsync("#viewer", "data-first-pixels-ms")} ms");
         await page.AssertCleanAsync("viewer", lang);
 
         // 1:1 and the length tool, by their keys; then 60 × 80 screen pixels = 100 image pixels × 0.661468 mm.

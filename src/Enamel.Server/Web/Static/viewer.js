@@ -495,6 +495,7 @@ async function start(el) {
     invert: () => { st.view.invert = !st.view.invert; syncToggles(); redraw(); },
     reset: () => { Object.assign(st.view, { rotate: 0, flipH: false, flipV: false, invert: false }); Object.assign(st.win, st.presets[0]); presetSelect.value = '0'; syncToggles(); fit(); redraw(); },
     save: () => { if (t.canSave === 'true') save(); },
+    export: () => { const link = document.getElementById('viewer-gsps'); if (link) link.click(); },
   };
   for (const b of document.querySelectorAll('#viewer-tools [data-action]')) b.addEventListener('click', () => actions[b.dataset.action]());
 
@@ -617,7 +618,7 @@ async function start(el) {
   }
 
   // ---- keyboard: every action has its key ----
-  const keys = { w: 'window', p: 'pan', z: 'zoom', l: 'length', a: 'angle', x: 'arrow', t: 'text', f: 'fit', 1: 'actual', h: 'flip-h', v: 'flip-v', r: 'rotate', i: 'invert', 0: 'reset', s: 'save' };
+  const keys = { w: 'window', p: 'pan', z: 'zoom', l: 'length', a: 'angle', x: 'arrow', t: 'text', f: 'fit', 1: 'actual', h: 'flip-h', v: 'flip-v', r: 'rotate', i: 'invert', 0: 'reset', s: 'save', e: 'export' };
   document.addEventListener('keydown', e => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const target = e.target;
