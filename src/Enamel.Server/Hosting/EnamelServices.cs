@@ -57,6 +57,8 @@ public static class EnamelServices
         services.AddSingleton<IUnitOfWork>(s.Changes);
         services.AddSingleton<IRecordHistory>(new SqlRecordHistory(folder.Index.Dialect));
         services.AddSingleton<IAuditCheckpoints>(s.Audit);
+        services.AddSingleton<Enamel.Core.Viewer.IViewerAnnotationStore>(sp =>
+            new Enamel.Storage.Sql.Viewer.SqlViewerAnnotationStore(folder.Index.Dialect, folder.Patients.Sealer, s.Changes, sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

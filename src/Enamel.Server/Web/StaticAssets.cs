@@ -13,6 +13,7 @@ internal static class StaticAssets
     {
         ["enamel.css"] = (Load("enamel.css"), "text/css; charset=utf-8"),
         ["enamel.js"] = (Load("enamel.js"), "text/javascript; charset=utf-8"),
+        ["viewer.js"] = (Load("viewer.js"), "text/javascript; charset=utf-8"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static IResult Get(string name) =>

@@ -6,6 +6,7 @@ using Enamel.Server.Features.Accounts;
 using Enamel.Server.Features.Home;
 using Enamel.Server.Features.Chart;
 using Enamel.Server.Features.Patients;
+using Enamel.Server.Features.Viewer;
 using Enamel.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -38,6 +39,7 @@ internal static class WebEndpoints
         services.AddHome();
         services.AddPatientPages();
         services.AddChartPages();
+        services.AddViewerPages();
         return services;
     }
 
@@ -71,6 +73,7 @@ internal static class WebEndpoints
         app.MapHome();
         app.MapPatientPages();
         app.MapChartPages();
+        app.MapViewerPages();
         return app;
     }
 

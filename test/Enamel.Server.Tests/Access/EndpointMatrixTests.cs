@@ -339,9 +339,10 @@ public class EndpointMatrixTests(ServerFixture server) : IClassFixture<ServerFix
                 : entries.FirstOrDefault(e => pattern.StartsWith($"/api/entries/{e.Key.Name}/", StringComparison.Ordinal)
                     || pattern.StartsWith($"/patients/{{patient:long}}/chart/{e.Key.Name}/", StringComparison.Ordinal)).Value ?? "0000"; // the chart pages (Features/Chart) too
             var path = pattern.Replace("{study}", CtStudy).Replace("{series}", series).Replace("{instance}", instance).Replace("{frames}", "1")
-                .Replace("{frame:int}", "1").Replace("{**path}", "7FE00010").Replace("{id}", id).Replace("{vid}", "1").Replace("{id:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)).Replace("{patient:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                .Replace("{frame:int}", "1").Replace("{**path}", "7FE00010").Replace("{id}", id).Replace("{sop}", instance).Replace("{vid}", "1").Replace("{id:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)).Replace("{patient:long}", patientKey!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.DoesNotContain("{", path);
             if (path == "/wado") path += $"?requestType=WADO&studyUID={CtStudy}&seriesUID={series}&objectUID={instance}&contentType=application%2Fdicom";
+            if (path == "/viewer") path += $"?study={CtStudy}&series={series}&instance={instance}";
             foreach (var method in e.Metadata.OfType<HttpMethodMetadata>().SelectMany(m => m.HttpMethods)) list.Add((method, path, access));
         }
         return list;
